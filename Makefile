@@ -1,0 +1,51 @@
+# Kompetenceløft Workbench — the two commands a newcomer needs are `make report` and `make test`.
+# Everything installs from uv.lock into .venv with the machine's Python 3.11+ (no downloads of
+# Python itself).
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+export UV_PYTHON_DOWNLOADS := never
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+VENV := .venv
+RUN := $(VENV)/bin
+
+.DEFAULT_GOAL := help
+
+## help: list the targets
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /'
+
+.tools/bin/uv:
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools/uv-pkg uv==$(UV_VERSION)
+	mkdir -p .tools/bin && ln -sf ../uv-pkg/bin/uv .tools/bin/uv
+
+## env: create .venv from the lock file (uv.lock), exactly as pinned
+env: $(VENV)/.synced
+$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+## report: the main job — build the demo database if missing and check it
+report: env
+	$(RUN)/research check
+
+## test: run the whole test suite (slow simulation checks included) and ruff
+test: env
+	$(RUN)/ruff check src tests bench
+	$(RUN)/python -m pytest
+
+## lint: ruff only
+lint: env
+	$(RUN)/ruff check src tests bench
+	$(RUN)/ruff format --check src tests bench
+
+## lab: open JupyterLab with the project's environment and the notebooks
+lab: env
+	$(UV) sync --frozen --python $(PYTHON) --group lab
+	$(RUN)/jupyter lab notebooks/
+
+## clean: remove the environment and generated files (not data/ imports)
+clean:
+	rm -rf $(VENV) .tools .pytest_cache .ruff_cache
+
+.PHONY: help env report test lint lab clean

@@ -1,0 +1,257 @@
+"""Importing one export: read, check the columns, parse, validate, and write all or nothing.
+
+Validation runs against a read-only view of the store, so a rejected file leaves the database
+byte for byte as it was. Only a file that passes is written, in one transaction, with an audit
+row saying what it changed.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from research.config import ProgrammeConfig
+from research.domain.identifiers import mask_cpr
+from research.errors import InputFileError, RowProblem, ValidationFailed
+from research.ingest.kinds import KINDS, ImportKind, find_kind
+from research.ingest.kinds.base import Col, Context
+from research.ingest.parsers import is_blank
+from research.ingest.readers import RawExport, read_export
+from research.store import (
+    Connection,
+    WriteStats,
+    connect,
+    diff_counts,
+    record_import,
+    transaction,
+    write_tables,
+)
+from research.store.validate import Failure, check_references, check_rows
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    file: Path
+    rows_read: int
+    stats: WriteStats
+    per_table: dict[str, WriteStats]
+    rejected: int = 0
+    quarantine: Path | None = None
+    dry_run: bool = False
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def changed_anything(self) -> bool:
+        return self.stats.changes_anything and not self.dry_run
+
+
+def import_file(
+    kind_name: str,
+    path: Path | str,
+    db_path: Path | str,
+    config: ProgrammeConfig,
+    *,
+    key: bytes | None,
+    dry_run: bool = False,
+    lenient: bool = False,
+) -> ImportResult:
+    kind = find_kind(kind_name)
+    raw = read_export(path)
+    columns = match_columns(kind, raw)
+    with connect(db_path, read_only=True) as con:
+        frames, problems = prepare(kind, raw, columns, con, config, key)
+        if problems and not lenient:
+            raise ValidationFailed(
+                problems,
+                f"{raw.name}: rejected, {_count_rows(problems)} of {len(raw.frame) + len(raw.problems)}"
+                f" rows have problems ({len(problems)} in all); nothing was imported",
+            )
+        bad_rows = {p.row for p in problems if p.row is not None}
+        frames = _without_rows(frames, bad_rows)
+        per_table = {t: diff_counts(con, t, f) for t, f in frames.items() if t in kind.tables}
+    stats = sum(per_table.values(), WriteStats())
+    quarantine = _write_quarantine(raw, kind, problems) if problems and not dry_run else None
+    result = ImportResult(
+        kind.name,
+        raw.path,
+        len(raw.frame) + len(raw.problems),
+        stats,
+        per_table,
+        rejected=len(bad_rows) + (0 if any(p.row is None for p in problems) else 0),
+        quarantine=quarantine,
+        dry_run=dry_run,
+        problems=problems,
+    )
+    if dry_run or not stats.changes_anything:
+        return result
+    with connect(db_path) as con, transaction(con):
+        written = write_tables(con, frames)
+        stats = sum((s for t, s in written.items() if t in kind.tables), WriteStats())
+        record_import(
+            con,
+            kind=kind.name,
+            file_name=raw.name,
+            file_sha256=raw.sha256,
+            rows_read=result.rows_read,
+            stats=stats,
+            rows_rejected=result.rejected,
+        )
+    return result
+
+
+def match_columns(kind: ImportKind, raw: RawExport) -> dict[str, str]:
+    """Map each template field to the file's header, or refuse the file in one clear line."""
+    present = {h.casefold(): h for h in raw.headers if h}
+    found: dict[str, str] = {}
+    missing = []
+    for col in kind.columns:
+        header = next((present[n.casefold()] for n in col.names if n.casefold() in present), None)
+        if header is not None:
+            found[col.field] = header
+        elif col.required:
+            missing.append(col.header)
+    known = {h.casefold() for col in kind.columns for h in col.names}
+    extra = [
+        h
+        for h in raw.headers
+        if h and h.casefold() not in known and not (kind.extra_columns and kind.extra_columns(h))
+    ]
+    if missing or extra:
+        hint = _better_kind(kind, raw)
+        parts = []
+        if missing:
+            parts.append(f"missing required columns: {', '.join(missing)}")
+        if extra:
+            parts.append(f"unknown columns: {', '.join(extra)}")
+        message = f"{raw.name}: not a '{kind.name}' file: {'; '.join(parts)}"
+        if hint:
+            message += f" (it looks like a '{hint}' file)"
+        else:
+            message += f". Expected columns: {', '.join(c.header for c in kind.columns)}"
+        raise InputFileError(message)
+    return found
+
+
+def _better_kind(kind: ImportKind, raw: RawExport) -> str | None:
+    headers = {h.casefold() for h in raw.headers}
+
+    def score(candidate: ImportKind) -> float:
+        names = [{n.casefold() for n in c.names} for c in candidate.columns if c.required]
+        return sum(bool(n & headers) for n in names) / max(len(names), 1)
+
+    best = max(KINDS.values(), key=score)
+    return best.name if best is not kind and score(best) == 1.0 else None
+
+
+def prepare(
+    kind: ImportKind,
+    raw: RawExport,
+    columns: dict[str, str],
+    con: Connection,
+    config: ProgrammeConfig,
+    key: bytes | None,
+) -> tuple[dict[str, pd.DataFrame], list[RowProblem]]:
+    """Parse every cell, build the table rows and validate them; collect every problem."""
+    parsed, problems = parse_cells(kind, raw, columns)
+    problems = list(raw.problems) + problems
+    context = Context(con=con, config=config, file_name=raw.name, key=key)
+    bad = {p.row for p in problems}
+    frames = kind.build(parsed[~parsed.index.isin(bad)], context)
+    problems += context.problems
+    frames.setdefault("partners", _partners_frame(config))
+    failures: list[Failure] = []
+    for table, table_frame in frames.items():
+        failures += check_rows(table, table_frame)
+        failures += check_references(con, table, table_frame, frames)
+    problems += [_to_problem(kind, raw, columns, f) for f in failures]
+    return frames, sorted(set(problems), key=_problem_order)
+
+
+def parse_cells(
+    kind: ImportKind, raw: RawExport, columns: dict[str, str]
+) -> tuple[pd.DataFrame, list[RowProblem]]:
+    problems: list[RowProblem] = []
+    records: dict[str, list] = {}
+    for col in kind.columns:
+        header = columns.get(col.field)
+        values = []
+        for row, cell in (raw.frame[header].items() if header else []):
+            values.append(_parse_cell(col, header, row, cell, raw.name, problems))
+        records[col.field] = values if header else [None] * len(raw.frame)
+    parsed = pd.DataFrame(records, index=raw.frame.index, dtype=object)
+    extra = [h for h in raw.headers if h and kind.extra_columns and kind.extra_columns(h)]
+    for header in extra:
+        parsed[f"extra:{header}"] = raw.frame[header]
+    return parsed, problems
+
+
+def _parse_cell(
+    col: Col, header: str, row: int, cell: object, file: str, problems: list[RowProblem]
+) -> object:
+    if is_blank(cell):
+        if not col.blank_ok:
+            problems.append(RowProblem(file, row, header, None, "a value is required"))
+        return None
+    try:
+        return col.parse(cell)
+    except ValueError as exc:
+        shown = mask_cpr(str(cell)) if col.personal else str(cell)
+        problems.append(RowProblem(file, row, header, shown, str(exc)))
+        return None
+
+
+def _partners_frame(config: ProgrammeConfig) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"partner_id": p.partner_id, "name": p.name, "kind": p.kind.value} for p in config.partners]
+    )
+
+
+def _to_problem(kind: ImportKind, raw: RawExport, columns: dict[str, str], f: Failure) -> RowProblem:
+    header = columns.get(f.column) or kind.header_for(f.column or "") or f.column
+    row = f.index if isinstance(f.index, int) and f.index in raw.frame.index else None
+    value = None if f.value is None or pd.isna(f.value) else str(f.value)
+    if header and any(c.personal and c.header == header for c in kind.columns):
+        value = mask_cpr(value or "")
+    return RowProblem(raw.name, row, header, value, f.reason)
+
+
+def _problem_order(p: RowProblem) -> tuple:
+    return (p.row or 0, p.column or "", p.reason)
+
+
+def _count_rows(problems: list[RowProblem]) -> int:
+    return len({p.row for p in problems if p.row is not None}) + sum(
+        p.row is None for p in problems
+    )
+
+
+def _without_rows(frames: dict[str, pd.DataFrame], rows: set) -> dict[str, pd.DataFrame]:
+    if not rows:
+        return frames
+    return {t: f[~f.index.isin(rows)] for t, f in frames.items()}
+
+
+def _write_quarantine(raw: RawExport, kind: ImportKind, problems: list[RowProblem]) -> Path:
+    """Rejected rows with their reasons, next to the input; CPR numbers masked."""
+    target = raw.path.with_name(f"{raw.path.stem}.quarantine.csv")
+    personal = [c.header for c in kind.columns if c.personal]
+    by_row: dict[int | None, list[str]] = {}
+    for p in problems:
+        by_row.setdefault(p.row, []).append(f"{p.column}: {p.reason}" if p.column else p.reason)
+    tmp = target.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["Række", "Fejl", *raw.headers])
+        for row, reasons in sorted(by_row.items(), key=lambda item: item[0] or 0):
+            cells = list(raw.frame.loc[row]) if row in raw.frame.index else [""] * len(raw.headers)
+            cells = [
+                mask_cpr(str(c)) if h in personal and not is_blank(c) else c
+                for h, c in zip(raw.headers, cells, strict=True)
+            ]
+            writer.writerow([row or "", " | ".join(reasons), *cells])
+    tmp.replace(target)
+    return target

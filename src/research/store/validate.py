@@ -1,0 +1,90 @@
+"""Checking rows against a table's schema and its references before they are written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.errors as pa_errors
+
+from research.store.connection import Connection
+from research.store.tables import REFERENCES, TABLES
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One failed check on one row (``index`` is the frame's index label) or on the table."""
+
+    table: str
+    index: object | None
+    column: str | None
+    value: object | None
+    reason: str
+
+
+def check_rows(table: str, frame: pd.DataFrame) -> list[Failure]:
+    """Every schema failure in ``frame`` (types, ranges, codes, keys, cross-column rules)."""
+    spec = TABLES[table]
+    try:
+        spec.pandera_schema().validate(spec.complete(frame), lazy=True)
+    except pa_errors.SchemaErrors as exc:
+        return _failures(table, exc.failure_cases, spec)
+    return []
+
+
+def _failures(table: str, cases: pd.DataFrame, spec) -> list[Failure]:
+    rules = {rule.name: rule for rule in spec.rules}
+    out: list[Failure] = []
+    for case in cases.to_dict("records"):
+        check = str(case.get("check"))
+        index = case.get("index")
+        index = None if pd.isna(index) else index
+        column = case.get("column")
+        value = case.get("failure_case")
+        if check in rules:
+            rule = rules[check]
+            out.append(Failure(table, index, rule.columns[0], None, rule.message))
+        elif check == "multiple_fields_uniqueness" or check == "field_uniqueness":
+            key = ", ".join(spec.key)
+            out.append(Failure(table, index, spec.key[-1], None, f"duplicate key ({key})"))
+        elif check == "not_nullable":
+            out.append(Failure(table, index, column, None, "a value is required"))
+        elif check.startswith("coerce_dtype") or check.startswith("dtype"):
+            out.append(Failure(table, index, column, value, f"wrong type ({check})"))
+        elif check == "column_in_dataframe":
+            out.append(Failure(table, None, str(value), None, "column is missing"))
+        elif check == "column_in_schema":
+            out.append(Failure(table, None, str(value), None, "unexpected column"))
+        else:
+            reason = _check_reason(spec, column, check)
+            out.append(Failure(table, index, column, value, reason))
+    return out
+
+
+def _check_reason(spec, column, check: str) -> str:
+    if column in spec.columns:
+        for candidate in spec.field(column).checks():
+            if candidate.name == check or str(candidate) == check or candidate.error == check:
+                return candidate.error
+    return check
+
+
+def check_references(
+    con: Connection, table: str, frame: pd.DataFrame, pending: dict[str, pd.DataFrame]
+) -> list[Failure]:
+    """Values that point at nothing: neither in the store nor among rows about to be written."""
+    out: list[Failure] = []
+    for column, parent in REFERENCES.get(table, {}).items():
+        if column not in frame:
+            continue
+        key = TABLES[parent].key[0]
+        known = {
+            row[0] for row in con.execute(f'SELECT "{key}" FROM "{parent}"').fetchall()  # noqa: S608
+        }
+        if parent in pending and key in pending[parent]:
+            known |= set(pending[parent][key].dropna().astype(str))
+        values = frame[column]
+        for index, value in values[values.notna()].items():
+            if str(value) not in known:
+                out.append(Failure(table, index, column, value, f"unknown {parent} reference"))
+    return out
