@@ -18,7 +18,7 @@ def db07(value: object) -> str:
 
 
 COMPANY_COLUMNS = (
-    Col("CVR-nummer", "cvr", p.cvr, aliases=("CVR",), doc="8 digits with a valid modulus-11 check.", example="99000016"),
+    Col("CVR-nummer", "cvr", p.cvr, aliases=("CVR",), doc="8 digits with a valid modulus-11 check.", example="99000015"),
     Col("Navn", "name", aliases=("Virksomhed", "Virksomhedsnavn"), doc="Company name.", example="Demo Byg ApS"),
     Col("Branchekode", "db07", db07, aliases=("DB07",), doc="6-digit DB07 code.", example="412000"),
     Col(

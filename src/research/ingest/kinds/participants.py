@@ -102,7 +102,7 @@ START_COLUMNS = (
         required=False,
         blank_ok=True,
         doc="Employer's CVR number; required for employed participants.",
-        example="99000016",
+        example="99000015",
     ),
     Col(
         "Rekrutteringsvej",
