@@ -104,6 +104,11 @@ class EducationGroup(Coded):
     H80 = "H80", "Ph.d. og forskeruddannelser", "PhD and research programmes", "Ph.d.", "PhD"
     H90 = "H90", "Uoplyst mv.", "Not stated", "Uoplyst"
 
+    @classmethod
+    def allowed(cls) -> str:
+        """The codes: administrators know the DST groups by their H-numbers."""
+        return ", ".join(m.value for m in cls)
+
     @property
     def isced(self) -> int | None:
         """ISCED 2011 level from :data:`ISCED_BY_GROUP` (an inference; None for H90)."""

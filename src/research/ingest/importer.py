@@ -62,26 +62,35 @@ def import_file(
     kind = find_kind(kind_name)
     raw = read_export(path)
     columns = match_columns(kind, raw)
+    rows_read = len(raw.frame) + len(raw.problems)
     with connect(db_path, read_only=True) as con:
         frames, problems = prepare(kind, raw, columns, con, config, key)
         if problems and not lenient:
             raise ValidationFailed(
                 problems,
-                f"{raw.name}: rejected, {_count_rows(problems)} of {len(raw.frame) + len(raw.problems)}"
-                f" rows have problems ({len(problems)} in all); nothing was imported",
+                f"{raw.name}: rejected, {_count_rows(problems)} of {rows_read} rows have "
+                f"problems ({len(problems)} in all); nothing was imported",
             )
-        bad_rows = {p.row for p in problems if p.row is not None}
-        frames = _without_rows(frames, bad_rows)
+        rejected: set[int] = set()
+        found = problems
+        while found:  # dropping a row can orphan another (e.g. its person), so go again
+            if any(p.row is None for p in found):
+                raise ValidationFailed(
+                    problems, f"{raw.name}: rejected; a problem is not tied to a row"
+                )
+            rejected |= {p.row for p in found}
+            frames, found = prepare(kind, raw.without(rejected), columns, con, config, key)
+            problems += found
         per_table = {t: diff_counts(con, t, f) for t, f in frames.items() if t in kind.tables}
     stats = sum(per_table.values(), WriteStats())
     quarantine = _write_quarantine(raw, kind, problems) if problems and not dry_run else None
     result = ImportResult(
         kind.name,
         raw.path,
-        len(raw.frame) + len(raw.problems),
+        rows_read,
         stats,
         per_table,
-        rejected=len(bad_rows) + (0 if any(p.row is None for p in problems) else 0),
+        rejected=len(rejected),
         quarantine=quarantine,
         dry_run=dry_run,
         problems=problems,
@@ -227,12 +236,6 @@ def _count_rows(problems: list[RowProblem]) -> int:
     return len({p.row for p in problems if p.row is not None}) + sum(
         p.row is None for p in problems
     )
-
-
-def _without_rows(frames: dict[str, pd.DataFrame], rows: set) -> dict[str, pd.DataFrame]:
-    if not rows:
-        return frames
-    return {t: f[~f.index.isin(rows)] for t, f in frames.items()}
 
 
 def _write_quarantine(raw: RawExport, kind: ImportKind, problems: list[RowProblem]) -> Path:

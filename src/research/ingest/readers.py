@@ -10,7 +10,7 @@ import csv
 import hashlib
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -34,6 +34,11 @@ class RawExport:
     @property
     def name(self) -> str:
         return self.path.name
+
+    def without(self, rows: set[int]) -> RawExport:
+        """The same export less some rows, for a second pass after rejecting them."""
+        kept = [p for p in self.problems if p.row not in rows]
+        return replace(self, frame=self.frame.drop(index=list(rows), errors="ignore"), problems=kept)
 
 
 def read_export(path: Path | str) -> RawExport:

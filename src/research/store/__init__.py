@@ -1,7 +1,7 @@
 """The DuckDB store: the only package that speaks SQL."""
 
 from research.store.connection import Connection, connect, migrate, schema_version, transaction
-from research.store.read import query, read_table, row_counts
+from research.store.read import data_date, query, read_table, read_tables, row_counts
 from research.store.tables import TABLES
 from research.store.write import WriteStats, diff_counts, record_import, upsert, write_tables
 
@@ -10,10 +10,12 @@ __all__ = [
     "Connection",
     "WriteStats",
     "connect",
+    "data_date",
     "diff_counts",
     "migrate",
     "query",
     "read_table",
+    "read_tables",
     "record_import",
     "row_counts",
     "schema_version",

@@ -33,7 +33,8 @@ def check_rows(table: str, frame: pd.DataFrame) -> list[Failure]:
 
 
 def _failures(table: str, cases: pd.DataFrame, spec) -> list[Failure]:
-    rules = {rule.name: rule for rule in spec.rules}
+    # pandera names a wide check by its error text in failure cases, so look up both.
+    rules = {rule.name: rule for rule in spec.rules} | {rule.message: rule for rule in spec.rules}
     out: list[Failure] = []
     for case in cases.to_dict("records"):
         check = str(case.get("check"))
@@ -45,8 +46,8 @@ def _failures(table: str, cases: pd.DataFrame, spec) -> list[Failure]:
             rule = rules[check]
             out.append(Failure(table, index, rule.columns[0], None, rule.message))
         elif check == "multiple_fields_uniqueness" or check == "field_uniqueness":
-            key = ", ".join(spec.key)
-            out.append(Failure(table, index, spec.key[-1], None, f"duplicate key ({key})"))
+            reason = "the same key appears on more than one row"
+            out.append(Failure(table, index, spec.key[-1], None, reason))
         elif check == "not_nullable":
             out.append(Failure(table, index, column, None, "a value is required"))
         elif check.startswith("coerce_dtype") or check.startswith("dtype"):
@@ -58,7 +59,7 @@ def _failures(table: str, cases: pd.DataFrame, spec) -> list[Failure]:
         else:
             reason = _check_reason(spec, column, check)
             out.append(Failure(table, index, column, value, reason))
-    return out
+    return list(dict.fromkeys(out))
 
 
 def _check_reason(spec, column, check: str) -> str:
@@ -79,7 +80,7 @@ def check_references(
             continue
         key = TABLES[parent].key[0]
         known = {
-            row[0] for row in con.execute(f'SELECT "{key}" FROM "{parent}"').fetchall()  # noqa: S608
+            row[0] for row in con.execute(f'SELECT "{key}" FROM "{parent}"').fetchall()
         }
         if parent in pending and key in pending[parent]:
             known |= set(pending[parent][key].dropna().astype(str))
