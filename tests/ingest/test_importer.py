@@ -118,7 +118,13 @@ def test_newer_version_updates_and_leaves_an_audit_row(db, tmp_path):
         (
             "companies",
             "truncated.csv",
-            [(3, None, "row has 3 fields but the header has 6 (a truncated file or a stray separator)")],
+            [
+                (
+                    3,
+                    None,
+                    "row has 3 fields but the header has 6 (a truncated file or a stray separator)",
+                )
+            ],
         ),
         (
             "stop-forms",

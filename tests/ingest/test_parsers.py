@@ -82,6 +82,8 @@ def test_cvr_forms(cell):
     assert p.cvr(cell) == "13748136"
 
 
-@pytest.mark.parametrize("cell,code", [("København", 101), ("101", 101), (217, 217), ("tårnby", 185)])
+@pytest.mark.parametrize(
+    "cell,code", [("København", 101), ("101", 101), (217, 217), ("tårnby", 185)]
+)
 def test_municipalities(cell, code):
     assert p.municipality(cell) == code

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from itertools import pairwise
 
 from research.domain.period import ProjectPeriod, Quarter
 
@@ -81,7 +82,7 @@ class Trajectory:
         points.append((period.end, 1.0))
         if day <= period.start:
             return 0.0
-        for (d0, s0), (d1, s1) in zip(points, points[1:], strict=False):
+        for (d0, s0), (d1, s1) in pairwise(points):
             if day <= d1:
                 span = (d1 - d0).days or 1
                 return s0 + (s1 - s0) * (day - d0).days / span

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
+from numbers import Integral
 from pathlib import Path
 
 import pandas as pd
@@ -188,7 +189,7 @@ def parse_cells(
     for col in kind.columns:
         header = columns.get(col.field)
         values = []
-        for row, cell in (raw.frame[header].items() if header else []):
+        for row, cell in raw.frame[header].items() if header else []:
             values.append(_parse_cell(col, header, row, cell, raw.name, problems))
         records[col.field] = values if header else [None] * len(raw.frame)
     parsed = pd.DataFrame(records, index=raw.frame.index, dtype=object)
@@ -215,13 +216,18 @@ def _parse_cell(
 
 def _partners_frame(config: ProgrammeConfig) -> pd.DataFrame:
     return pd.DataFrame(
-        [{"partner_id": p.partner_id, "name": p.name, "kind": p.kind.value} for p in config.partners]
+        [
+            {"partner_id": p.partner_id, "name": p.name, "kind": p.kind.value}
+            for p in config.partners
+        ]
     )
 
 
-def _to_problem(kind: ImportKind, raw: RawExport, columns: dict[str, str], f: Failure) -> RowProblem:
+def _to_problem(
+    kind: ImportKind, raw: RawExport, columns: dict[str, str], f: Failure
+) -> RowProblem:
     header = columns.get(f.column) or kind.header_for(f.column or "") or f.column
-    row = f.index if isinstance(f.index, int) and f.index in raw.frame.index else None
+    row = int(f.index) if isinstance(f.index, Integral) and f.index in raw.frame.index else None
     value = None if f.value is None or pd.isna(f.value) else str(f.value)
     if header and any(c.personal and c.header == header for c in kind.columns):
         value = mask_cpr(value or "")

@@ -38,7 +38,9 @@ class RawExport:
     def without(self, rows: set[int]) -> RawExport:
         """The same export less some rows, for a second pass after rejecting them."""
         kept = [p for p in self.problems if p.row not in rows]
-        return replace(self, frame=self.frame.drop(index=list(rows), errors="ignore"), problems=kept)
+        return replace(
+            self, frame=self.frame.drop(index=list(rows), errors="ignore"), problems=kept
+        )
 
 
 def read_export(path: Path | str) -> RawExport:
@@ -90,7 +92,9 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] else ";"
 
 
-def _read_csv(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, list]], list[RowProblem]]:
+def _read_csv(
+    path: Path, data: bytes
+) -> tuple[list[str], list[tuple[int, list]], list[RowProblem]]:
     try:
         text = _decode(path, data)
     except UnicodeDecodeError as exc:

@@ -140,7 +140,9 @@ def _euv_without_rkv(t: Tables, _: pd.Timestamp) -> pd.Series:
     e = t["enrolments"]
     r = t["rkv_results"]
     assessed = r.loc[r["rkv_type"] == "euv", "person_id"]
-    return _ids(e, (e["programme_kind"] == "euv") & ~e["participant_id"].isin(assessed), "enrolment_id")
+    return _ids(
+        e, (e["programme_kind"] == "euv") & ~e["participant_id"].isin(assessed), "enrolment_id"
+    )
 
 
 def _employed_without_company(t: Tables, _: pd.Timestamp) -> pd.Series:
@@ -178,7 +180,9 @@ def rules(grace_days: int = DEFAULT_GRACE_DAYS) -> tuple[Rule, ...]:
             "enrolment_unknown_participant",
             "error",
             "enrolments whose participant is not in the participants table",
-            _dangling("enrolments", "participant_id", "participants", "participant_id", "enrolment_id"),
+            _dangling(
+                "enrolments", "participant_id", "participants", "participant_id", "enrolment_id"
+            ),
         ),
         Rule(
             "participant_unknown_company",
@@ -196,9 +200,16 @@ def rules(grace_days: int = DEFAULT_GRACE_DAYS) -> tuple[Rule, ...]:
             "answer_unknown_statement",
             "error",
             "survey answers to a statement that does not exist",
-            _dangling("survey_answers", "statement_id", "survey_statements", "statement_id", "response_id"),
+            _dangling(
+                "survey_answers", "statement_id", "survey_statements", "statement_id", "response_id"
+            ),
         ),
-        Rule("exit_before_start", "error", "enrolments that end before they start", _exit_before_start),
+        Rule(
+            "exit_before_start",
+            "error",
+            "enrolments that end before they start",
+            _exit_before_start,
+        ),
         Rule(
             "exit_without_reason",
             "error",
@@ -223,14 +234,21 @@ def rules(grace_days: int = DEFAULT_GRACE_DAYS) -> tuple[Rule, ...]:
             "participants with no enrolment (a start form without its education)",
             _participant_without_enrolment,
         ),
-        Rule("underage_euv", "error", "EUV enrolments of people under 25 at the start", _underage_euv),
+        Rule(
+            "underage_euv", "error", "EUV enrolments of people under 25 at the start", _underage_euv
+        ),
         Rule(
             "missing_stop_form",
             "error",
             f"enrolments still open more than {grace_days} days after their expected end",
             _missing_stop_form(grace_days),
         ),
-        Rule("euv_without_rkv", "error", "EUV enrolments whose participant has no EUV-RKV", _euv_without_rkv),
+        Rule(
+            "euv_without_rkv",
+            "error",
+            "EUV enrolments whose participant has no EUV-RKV",
+            _euv_without_rkv,
+        ),
         Rule(
             "employed_without_company",
             "warning",

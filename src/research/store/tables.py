@@ -60,13 +60,19 @@ class Field:
     def checks(self) -> list[pa.Check]:
         out: list[pa.Check] = []
         if self.codes is not None:
-            out.append(pa.Check.isin(self.codes.codes(), error=f"must be one of {self.codes.allowed()}"))
+            out.append(
+                pa.Check.isin(self.codes.codes(), error=f"must be one of {self.codes.allowed()}")
+            )
         if self.min is not None:
             out.append(pa.Check.ge(self.min, error=f"must be at least {self.min:g}"))
         if self.max is not None:
             out.append(pa.Check.le(self.max, error=f"must be at most {self.max:g}"))
         if self.length is not None:
-            out.append(pa.Check.str_length(self.length, self.length, error=f"must have {self.length} characters"))
+            out.append(
+                pa.Check.str_length(
+                    self.length, self.length, error=f"must have {self.length} characters"
+                )
+            )
         return out
 
 
@@ -154,7 +160,11 @@ _S = Field
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (
-        TableSpec("partners", (_S("partner_id"), _S("name"), _S("kind", codes=PartnerKind)), ("partner_id",)),
+        TableSpec(
+            "partners",
+            (_S("partner_id"), _S("name"), _S("kind", codes=PartnerKind)),
+            ("partner_id",),
+        ),
         TableSpec(
             "external_projects",
             (_S("project_id"), _S("name"), _S("owner", nullable=True)),

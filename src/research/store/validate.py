@@ -79,9 +79,7 @@ def check_references(
         if column not in frame:
             continue
         key = TABLES[parent].key[0]
-        known = {
-            row[0] for row in con.execute(f'SELECT "{key}" FROM "{parent}"').fetchall()
-        }
+        known = {row[0] for row in con.execute(f'SELECT "{key}" FROM "{parent}"').fetchall()}
         if parent in pending and key in pending[parent]:
             known |= set(pending[parent][key].dropna().astype(str))
         values = frame[column]

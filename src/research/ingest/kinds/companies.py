@@ -18,8 +18,21 @@ def db07(value: object) -> str:
 
 
 COMPANY_COLUMNS = (
-    Col("CVR-nummer", "cvr", p.cvr, aliases=("CVR",), doc="8 digits with a valid modulus-11 check.", example="99000015"),
-    Col("Navn", "name", aliases=("Virksomhed", "Virksomhedsnavn"), doc="Company name.", example="Demo Byg ApS"),
+    Col(
+        "CVR-nummer",
+        "cvr",
+        p.cvr,
+        aliases=("CVR",),
+        doc="8 digits with a valid modulus-11 check.",
+        example="99000015",
+    ),
+    Col(
+        "Navn",
+        "name",
+        aliases=("Virksomhed", "Virksomhedsnavn"),
+        doc="Company name.",
+        example="Demo Byg ApS",
+    ),
     Col("Branchekode", "db07", db07, aliases=("DB07",), doc="6-digit DB07 code.", example="412000"),
     Col(
         "Antal ansatte",
@@ -30,7 +43,13 @@ COMPANY_COLUMNS = (
         doc="Number of employees; gives the size band.",
         example="42",
     ),
-    Col("Kommune", "municipality_code", p.municipality, doc="Kommune code or name.", example="Ballerup"),
+    Col(
+        "Kommune",
+        "municipality_code",
+        p.municipality,
+        doc="Kommune code or name.",
+        example="Ballerup",
+    ),
     Col(
         "Syntetisk",
         "synthetic",
@@ -51,7 +70,9 @@ def build_companies(rows: pd.DataFrame, ctx: Context) -> dict[str, pd.DataFrame]
             "db07": r["db07"],
             "industry_group": ten_group_for_db07(r["db07"]),
             "employees": r["employees"],
-            "size_band": None if r["employees"] is None else SizeBand.for_employees(r["employees"]).value,
+            "size_band": None
+            if r["employees"] is None
+            else SizeBand.for_employees(r["employees"]).value,
             "municipality_code": r["municipality_code"],
             "synthetic": bool(r["synthetic"]),
         }

@@ -1,4 +1,4 @@
-"""Start and stop forms (deltagerstart- og ophørsskemaer): who took part, in what, and how it ended."""
+"""Start and stop forms (deltagerstart- og ophørsskemaer): who took part, in what, how it ended."""
 
 from __future__ import annotations
 
@@ -40,10 +40,23 @@ def partner(value: object) -> str:
 
 
 START_COLUMNS = (
-    Col("Forløbs-ID", "enrolment_id", doc="The college's id for this enrolment.", example="EUS1-2025-0001"),
+    Col(
+        "Forløbs-ID",
+        "enrolment_id",
+        doc="The college's id for this enrolment.",
+        example="EUS1-2025-0001",
+    ),
     cpr_column(),
-    Col("Startdato", "started_on", p.parse_date, doc="First day of the education.", example="03-03-2025"),
-    Col("Skole", "partner_id", partner, doc="Partner id or name from project.toml.", example="EUS1"),
+    Col(
+        "Startdato",
+        "started_on",
+        p.parse_date,
+        doc="First day of the education.",
+        example="03-03-2025",
+    ),
+    Col(
+        "Skole", "partner_id", partner, doc="Partner id or name from project.toml.", example="EUS1"
+    ),
     Col(
         "Uddannelsestype",
         "programme_kind",
@@ -61,7 +74,12 @@ START_COLUMNS = (
         "AMU a side effect, FVU/AVU/adgangskursus preparatory.",
         example="",
     ),
-    Col("Uddannelse", "education", doc="Name of the education or course.", example="Industrioperatør"),
+    Col(
+        "Uddannelse",
+        "education",
+        doc="Name of the education or course.",
+        example="Industrioperatør",
+    ),
     Col(
         "EUV-spor",
         "euv_track",
@@ -94,7 +112,13 @@ START_COLUMNS = (
         doc="DST group H10-H90 (code or Danish label).",
         example="H10",
     ),
-    Col("Bopælskommune", "municipality_code", p.municipality, doc="Kommune code or name.", example="København"),
+    Col(
+        "Bopælskommune",
+        "municipality_code",
+        p.municipality,
+        doc="Kommune code or name.",
+        example="København",
+    ),
     Col(
         "CVR-nummer",
         "cvr",
@@ -120,10 +144,41 @@ START_COLUMNS = (
         doc="Ja/Nej: the 02 requirement in Danish and maths is met (or exempt).",
         example="Ja",
     ),
-    Col("Netværks-ID", "network_id", required=False, blank_ok=True, doc="Network the participant came through.", example="NET01"),
-    Col("Køn", "gender", p.code(Gender), required=False, blank_ok=True, doc="Kvinde/Mand; blank: from the CPR number.", example=""),
-    Col("Udenlandsk baggrund", "foreign_background", p.boolean, required=False, blank_ok=True, doc="Ja/Nej (voluntary).", example=""),
-    Col("Handicap", "disability", p.boolean, required=False, blank_ok=True, doc="Ja/Nej (voluntary).", example=""),
+    Col(
+        "Netværks-ID",
+        "network_id",
+        required=False,
+        blank_ok=True,
+        doc="Network the participant came through.",
+        example="NET01",
+    ),
+    Col(
+        "Køn",
+        "gender",
+        p.code(Gender),
+        required=False,
+        blank_ok=True,
+        doc="Kvinde/Mand; blank: from the CPR number.",
+        example="",
+    ),
+    Col(
+        "Udenlandsk baggrund",
+        "foreign_background",
+        p.boolean,
+        required=False,
+        blank_ok=True,
+        doc="Ja/Nej (voluntary).",
+        example="",
+    ),
+    Col(
+        "Handicap",
+        "disability",
+        p.boolean,
+        required=False,
+        blank_ok=True,
+        doc="Ja/Nej (voluntary).",
+        example="",
+    ),
 )
 
 
@@ -163,6 +218,8 @@ def build_start_forms(rows: pd.DataFrame, ctx: Context) -> dict[str, pd.DataFram
         started = r["started_on"]
         kind = r["programme_kind"]
         partner_id = resolve_partner(ctx, row, "Skole", r["partner_id"])
+        if partner_id is None:
+            continue  # reported once by resolve_partner
         if kind == ProgrammeKind.EUV.value and _age_on(info.birth_date, started) < EUV_MIN_AGE:
             ctx.problem(row, "Startdato", f"EUV requires age {EUV_MIN_AGE} or over at the start")
         if r["euv_track"] is not None and kind != ProgrammeKind.EUV.value:
@@ -225,10 +282,20 @@ def _exit_fields(ended: pd.DataFrame, enrolment_id: str) -> dict:
 
 
 STOP_COLUMNS = (
-    Col("Forløbs-ID", "enrolment_id", doc="The id used on the start form.", example="EUS1-2025-0001"),
+    Col(
+        "Forløbs-ID", "enrolment_id", doc="The id used on the start form.", example="EUS1-2025-0001"
+    ),
     cpr_column(),
-    Col("Slutdato", "exit_on", p.parse_date, doc="Last day in the education.", example="30-06-2026"),
-    Col("Ophørsårsag", "exit_reason", p.code(ExitReason), doc=f"One of: {ExitReason.allowed()}.", example="Gennemført med bevis"),
+    Col(
+        "Slutdato", "exit_on", p.parse_date, doc="Last day in the education.", example="30-06-2026"
+    ),
+    Col(
+        "Ophørsårsag",
+        "exit_reason",
+        p.code(ExitReason),
+        doc=f"One of: {ExitReason.allowed()}.",
+        example="Gennemført med bevis",
+    ),
     Col(
         "Status ved ophør",
         "status_on_leaving",
@@ -255,7 +322,12 @@ def build_stop_forms(rows: pd.DataFrame, ctx: Context) -> dict[str, pd.DataFrame
     out, out_rows = [], []
     for row, r in rows.iterrows():
         if r["enrolment_id"] not in existing.index:
-            ctx.problem(row, "Forløbs-ID", "no start form has been imported for this enrolment", r["enrolment_id"])
+            ctx.problem(
+                row,
+                "Forløbs-ID",
+                "no start form has been imported for this enrolment",
+                r["enrolment_id"],
+            )
             continue
         current = existing.loc[r["enrolment_id"]]
         if ctx.person_id(r["cpr"]) != current["participant_id"]:
