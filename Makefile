@@ -27,7 +27,8 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 
 ## report: the main job — build the demo database if missing and check it
 report: env
-	$(RUN)/research check
+	@test -f data/workbench.duckdb || $(RUN)/research simulate --db data/workbench.duckdb
+	$(RUN)/research check --db data/workbench.duckdb
 
 ## test: run the whole test suite (slow simulation checks included) and ruff
 test: env

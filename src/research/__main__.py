@@ -1,0 +1,5 @@
+"""`python -m research` runs the command line."""
+
+from research.cli import app
+
+app(prog_name="research")

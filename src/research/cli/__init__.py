@@ -1,0 +1,20 @@
+"""The `research` command: one subcommand per job, each a thin call into the library."""
+
+from __future__ import annotations
+
+import typer
+
+from research.cli.check import check
+from research.cli.imports import import_
+from research.cli.simulate import simulate
+
+app = typer.Typer(
+    help="Kompetenceløft Workbench: import, check, simulate and report on the programme.\n\n"
+    "Example: research simulate && research check",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("import")(import_)
+app.command("check")(check)
+app.command("simulate")(simulate)
