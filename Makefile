@@ -32,13 +32,13 @@ report: env
 
 ## test: run the whole test suite (slow simulation checks included) and ruff
 test: env
-	$(RUN)/ruff check src tests bench
+	$(RUN)/ruff check .
 	$(RUN)/python -m pytest
 
 ## lint: ruff only
 lint: env
-	$(RUN)/ruff check src tests bench
-	$(RUN)/ruff format --check src tests bench
+	$(RUN)/ruff check .
+	$(RUN)/ruff format --check .
 
 ## lab: open JupyterLab with the project's environment and the notebooks
 lab: env
