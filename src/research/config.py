@@ -44,6 +44,10 @@ class ProgrammeConfig:
     min_cell: int
     source: str
 
+    def trajectory_for(self, key: str) -> Trajectory:
+        target = self.targets.get(key)
+        return target.trajectory if target and target.trajectory else self.trajectory
+
 
 def resolve_db_path(db: Path | str | None = None) -> Path:
     """``--db`` wins, then ``RESEARCH_DB``, then ``data/workbench.duckdb``."""
@@ -82,10 +86,20 @@ def _as_date(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+def _milestone_shares(raw: dict) -> dict[Quarter, float]:
+    return {Quarter.parse(q): float(share) for q, share in raw.items()}
+
+
+def _milestones(raw: dict) -> Trajectory:
+    return Trajectory("milestones", _milestone_shares(raw))
+
+
 def _parse_config(raw: dict, source: str) -> ProgrammeConfig:
     project = raw["project"]
+    name, project_id = project["name"], project["id"]
+    period = ProjectPeriod(_as_date(project["start"]), _as_date(project["end"]))
     traj = raw.get("trajectory", {})
-    milestones = {Quarter.parse(q): float(s) for q, s in traj.get("milestones", {}).items()}
+    milestones = _milestone_shares(traj.get("milestones", {}))
     min_cell = int(raw.get("disclosure", {}).get("min_cell", 5))
     if min_cell < MIN_CELL_FLOOR:
         raise ValueError(f"disclosure.min_cell must be at least {MIN_CELL_FLOOR}, got {min_cell}")
@@ -96,6 +110,7 @@ def _parse_config(raw: dict, source: str) -> ProgrammeConfig:
             label_da=spec.get("da", key),
             label_en=spec.get("en", key),
             counts_towards_targets=bool(spec.get("counts_towards_targets", True)),
+            trajectory=_milestones(spec["milestones"]) if "milestones" in spec else None,
         )
         for key, spec in raw.get("targets", {}).items()
     }
@@ -105,9 +120,9 @@ def _parse_config(raw: dict, source: str) -> ProgrammeConfig:
     if not partners:
         raise ValueError("at least one [[partners]] entry is needed")
     return ProgrammeConfig(
-        name=project["name"],
-        project_id=project["id"],
-        period=ProjectPeriod(_as_date(project["start"]), _as_date(project["end"])),
+        name=name,
+        project_id=project_id,
+        period=period,
         targets=targets,
         trajectory=Trajectory(traj.get("kind", "linear"), milestones),
         thresholds=Thresholds(**raw.get("thresholds", {})),

@@ -22,13 +22,18 @@ class Light(StrEnum):
 
 @dataclass(frozen=True)
 class Target:
-    """One måltal: what is counted, the value to reach by the end of the period."""
+    """One måltal: what is counted, the value to reach by the end of the period.
+
+    ``trajectory`` overrides the project-wide planned path for this target (completions, for
+    instance, come late: nobody finishes an EUV in the first months).
+    """
 
     key: str
     value: float
     label_da: str
     label_en: str
     counts_towards_targets: bool = True
+    trajectory: Trajectory | None = None
 
     def label(self, lang: str = "da") -> str:
         return self.label_da if lang == "da" else self.label_en

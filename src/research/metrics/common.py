@@ -1,0 +1,42 @@
+"""Small pieces every metric shares: quarters of dates, and proportions with intervals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
+
+from research.domain.period import Quarter
+
+Tables = dict[str, pd.DataFrame]
+
+CONFIDENCE = 0.95
+
+
+def quarter_of(dates: pd.Series) -> pd.Series:
+    """'2026Q3' for each date (missing stays missing); the date decides the quarter."""
+    stamps = pd.to_datetime(dates)
+    labels = stamps.dt.year.astype("Int64").astype("string") + "Q" + stamps.dt.quarter.astype(
+        "Int64"
+    ).astype("string")
+    return labels.where(stamps.notna())
+
+
+def quarter_end(quarter: Quarter | str) -> pd.Timestamp:
+    q = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
+    return pd.Timestamp(q.end)
+
+
+def wilson_interval(
+    successes: np.ndarray | pd.Series | int,
+    trials: np.ndarray | pd.Series | int,
+    confidence: float = CONFIDENCE,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval: honest near 0 % and 100 % and for small groups; NaN for n = 0."""
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    safe = np.where(n > 0, n, 1.0)
+    low, high = proportion_confint(np.minimum(k, safe), safe, alpha=1 - confidence, method="wilson")
+    low = np.where(n > 0, low, np.nan)
+    high = np.where(n > 0, high, np.nan)
+    return low, high
