@@ -8,7 +8,7 @@ import pytest
 from research.config import load_programme_config
 from research.domain.period import Quarter
 from research.metrics.progress import INDICATORS, progress_series, progress_table
-from research.store import TABLES
+from tests.metrics.builders import empty_tables, enrol, person, table
 
 CONFIG_TOML = """
 [project]
@@ -35,39 +35,6 @@ kind = "vocational_college"
 """
 
 
-def table(name: str, rows: list[dict]) -> pd.DataFrame:
-    return TABLES[name].conform(pd.DataFrame(rows, columns=TABLES[name].columns))
-
-
-def person(pid: str, status: str, education: str = "H10") -> dict:
-    return {
-        "participant_id": pid,
-        "birth_date": "1980-01-01",
-        "gender": "female",
-        "employment_status": status,
-        "highest_education": education,
-        "municipality_code": 101,
-        "job_centre": "Jobcenter København",
-        "recruitment_route": "network",
-        "first_entry_on": "2025-01-01",
-        "synthetic": True,
-    }
-
-
-def enrol(eid, pid, purpose, start, exit_on=None, reason=None, kind="euv") -> dict:
-    return {
-        "enrolment_id": eid,
-        "participant_id": pid,
-        "partner_id": "EUS1",
-        "programme_kind": kind,
-        "purpose": purpose,
-        "education": "Tømrer",
-        "started_on": start,
-        "exit_on": exit_on,
-        "exit_reason": reason,
-    }
-
-
 @pytest.fixture
 def config(tmp_path):
     path = tmp_path / "project.toml"
@@ -77,7 +44,7 @@ def config(tmp_path):
 
 @pytest.fixture
 def tables():
-    empty = {name: table(name, []) for name in TABLES}
+    empty = empty_tables()
     participants = table(
         "participants",
         [
