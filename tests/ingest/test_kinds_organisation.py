@@ -51,8 +51,12 @@ def test_networks_and_members_from_the_example(example_db):
 def test_contacts_own_project_is_stored_as_no_external_project(example_db):
     contacts = table(example_db, "company_contacts", "contact_id")
     projects = contacts["external_project_id"]
+    own = contacts["own_project"]
     assert projects.isna()["KT-0001"]  # written as KOMPETENCELOEFT, this project's own id
-    assert projects.isna()["KT-0002"]  # blank
+    assert own["KT-0001"]
+    assert projects.isna()["KT-0002"] and own["KT-0002"]  # blank, but by our consultant K01
+    assert not own["KT-0003"] and not own["KT-0004"]  # other projects
+    assert projects.isna()["KT-0007"] and not own["KT-0007"]  # a job centre's ordinary visit
     assert projects["KT-0003"] == "VEU-KBH"
     assert contacts.loc["KT-0003", "kind"] == "one_to_one_visit"  # "Besøg" is an alias
     assert contacts.loc["KT-0004", "institution_type"] == "employment"

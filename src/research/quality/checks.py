@@ -15,6 +15,8 @@ from typing import Literal
 
 import pandas as pd
 
+from research.metrics.population import participant_facts
+
 Severity = Literal["error", "warning"]
 Tables = dict[str, pd.DataFrame]
 
@@ -166,12 +168,12 @@ def _track_differs_from_rkv(t: Tables, _: pd.Timestamp) -> pd.Series:
 
 
 def _follow_up_due(t: Tables, as_of: pd.Timestamp) -> pd.Series:
-    e = t["enrolments"].merge(
-        t["participants"][["participant_id", "employment_status"]], on="participant_id", how="left"
-    )
-    unemployed = e["employment_status"].isin(["unemployed", "long_term_unemployed"])
-    due = e["exit_on"] + pd.DateOffset(months=6) <= as_of
-    return _ids(e, unemployed & due & e["status_6_months"].isna(), "enrolment_id")
+    # ESF: results belong to the participant's final exit, so only people who have left count.
+    stamp = None if as_of == pd.Timestamp.max else as_of
+    facts = participant_facts(t["participants"], t["enrolments"], stamp)
+    unemployed = facts["employment_status"].astype(str).isin(["unemployed", "long_term_unemployed"])
+    due = facts["left"] & (facts["exit_on"] + pd.DateOffset(months=6) <= as_of)
+    return _ids(facts, unemployed & due & facts["status_6_months"].isna(), "participant_id")
 
 
 def rules(grace_days: int = DEFAULT_GRACE_DAYS) -> tuple[Rule, ...]:
@@ -264,7 +266,7 @@ def rules(grace_days: int = DEFAULT_GRACE_DAYS) -> tuple[Rule, ...]:
         Rule(
             "follow_up_missing",
             "warning",
-            "unemployed participants' exits with no status six months after, though it is due",
+            "unemployed participants who left over six months ago with no status six months after",
             _follow_up_due,
         ),
     )

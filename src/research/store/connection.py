@@ -32,6 +32,7 @@ def connect(path: Path | str | None, *, read_only: bool = False) -> Connection:
         con = duckdb.connect(str(path), read_only=read_only)
     except (duckdb.Error, OSError) as exc:
         raise StoreError(f"cannot open database {path}: {_first_line(exc)}") from exc
+    con.execute("SET enable_progress_bar = false")  # no bars on the user's terminal
     version = schema_version(con)
     if version > LATEST_VERSION:
         con.close()

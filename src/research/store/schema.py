@@ -91,9 +91,11 @@ CREATE TABLE company_contacts (
     institution VARCHAR NOT NULL,
     institution_type VARCHAR NOT NULL {_in("institution_type", InstitutionType)},
     kind VARCHAR NOT NULL {_in("kind", ContactKind)},
+    own_project BOOLEAN NOT NULL,
     consultant_id VARCHAR REFERENCES consultants (consultant_id),
     external_project_id VARCHAR REFERENCES external_projects (project_id),
-    network_id VARCHAR REFERENCES networks (network_id)
+    network_id VARCHAR REFERENCES networks (network_id),
+    CHECK (NOT (own_project AND external_project_id IS NOT NULL))
 );
 CREATE TABLE workshops (
     workshop_id VARCHAR PRIMARY KEY,

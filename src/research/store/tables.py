@@ -115,8 +115,7 @@ class TableSpec:
 
     def complete(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The table's columns in order, missing optional ones as blanks; values untouched."""
-        out = frame.reindex(columns=self.columns)
-        return out.astype(object).where(out.notna(), None) if not out.empty else out
+        return frame.reindex(columns=self.columns)
 
     def conform(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Give a frame this table's column order and dtypes (codes become categoricals)."""
@@ -230,6 +229,7 @@ TABLES: dict[str, TableSpec] = {
                 _S("institution"),
                 _S("institution_type", codes=InstitutionType),
                 _S("kind", codes=ContactKind),
+                _S("own_project", "bool"),
                 _S("consultant_id", nullable=True),
                 _S("external_project_id", nullable=True),
                 _S("network_id", nullable=True),

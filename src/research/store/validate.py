@@ -79,11 +79,15 @@ def check_references(
         if column not in frame:
             continue
         key = TABLES[parent].key[0]
-        known = {row[0] for row in con.execute(f'SELECT "{key}" FROM "{parent}"').fetchall()}
+        known = pd.Index(
+            [row[0] for row in con.execute(f'SELECT "{key}" FROM "{parent}"').fetchall()],
+            dtype=object,
+        )
         if parent in pending and key in pending[parent]:
-            known |= set(pending[parent][key].dropna().astype(str))
+            known = known.append(pd.Index(pending[parent][key].dropna().astype(str), dtype=object))
         values = frame[column]
-        for index, value in values[values.notna()].items():
-            if str(value) not in known:
-                out.append(Failure(table, index, column, value, f"unknown {parent} reference"))
+        present = values.notna()
+        dangling = present & ~values.astype("string").isin(known)
+        for index, value in values[dangling].items():
+            out.append(Failure(table, index, column, value, f"unknown {parent} reference"))
     return out

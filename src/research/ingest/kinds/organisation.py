@@ -312,8 +312,9 @@ CONTACT_COLUMNS = (
         required=False,
         blank_ok=True,
         aliases=("Projekt-ID",),
-        doc="Blank or this project's id (project.id) for our own contacts; otherwise the id of "
-        "another project (already imported with external-projects).",
+        doc="This project's id (project.id in project.toml) for its own contacts; another "
+        "project's id (imported with external-projects); or blank for contacts outside any "
+        "project. Blank with a Konsulent-ID counts as this project's own contact.",
         example="",
     ),
     Col(
@@ -330,11 +331,23 @@ CONTACT_COLUMNS = (
 def build_contacts(rows: pd.DataFrame, ctx: Context) -> dict[str, pd.DataFrame]:
     own = ctx.config.project_id.casefold()
     records = _records(rows, tuple(c.field for c in CONTACT_COLUMNS))
-    for record in records:
+    for row, record in zip(rows.index, records, strict=True):
         project = record["external_project_id"]
-        # Our own contacts carry no project id: the table only points at *other* projects.
-        if project is not None and project.casefold() == own:
+        named_own = project is not None and project.casefold() == own
+        # The log mixes our contacts with other projects' and with ordinary operation (a job
+        # centre's own visits), so "ours" must be said, or implied by one of our consultants.
+        record["own_project"] = named_own or (
+            project is None and record["consultant_id"] is not None
+        )
+        if named_own:
             record["external_project_id"] = None
+        elif project is not None and record["consultant_id"] is not None:
+            ctx.problem(
+                row,
+                "Konsulent-ID",
+                "the project's consultants log contacts for this project, not for another",
+                record["consultant_id"],
+            )
     return {"company_contacts": frame(records, list(rows.index))}
 
 

@@ -141,7 +141,8 @@ START_COLUMNS = (
         p.boolean,
         required=False,
         blank_ok=True,
-        doc="Ja/Nej: the 02 requirement in Danish and maths is met (or exempt).",
+        doc="Ja/Nej: the 02 requirement in Danish and maths is met by grades or equivalent "
+        "exams (FVU, AVU G); exemptions (EUV1, training agreement) do not count here.",
         example="Ja",
     ),
     Col(

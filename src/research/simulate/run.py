@@ -1,0 +1,288 @@
+"""Run the simulator: build the world, cut it at the data date, validate, write, summarise.
+
+Why: the simulated programme goes into the store through the same checks as a real import
+(``check_rows`` and ``check_references`` on every row, one transaction), so the demo database
+is a database the rest of the workbench must accept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from research.config import ProgrammeConfig
+from research.errors import ResearchError, StoreError
+from research.simulate.asof import World, as_of
+from research.simulate.companies import draw_companies, grow_to_fit
+from research.simulate.comparison import build_company_panel, build_comparison_individuals
+from research.simulate.competence import build_competence_plans
+from research.simulate.contacts import build_contacts
+from research.simulate.enrolments import build_programme
+from research.simulate.networks import build_networks
+from research.simulate.observations import build_observations
+from research.simulate.organisation import build_organisation
+from research.simulate.people import build_people
+from research.simulate.streams import stream
+from research.simulate.timeline import Scale
+from research.simulate.truth import COUNTED_PURPOSES, POPULATIONS
+from research.store import WriteStats, connect, record_import, row_counts, transaction, write_tables
+from research.store.tables import TABLES, WRITE_ORDER
+from research.store.validate import Failure, check_references, check_rows
+
+CHUNK_ROWS = 500_000
+
+
+class SimulationInvalid(ResearchError):
+    """The simulated rows failed the store's validation: a bug in the simulator."""
+
+
+@dataclass(frozen=True)
+class SimulationSummary:
+    """What was written, as of the data date (counting conventions in docs/simulation.md)."""
+
+    seed: int
+    scale: float
+    until: date
+    rows: dict[str, int] = field(default_factory=dict)
+    participants_total: int = 0
+    participants_employed: int = 0
+    participants_unemployed: int = 0
+    rkvs: int = 0
+    euv_started: int = 0
+    euv_completed: int = 0
+    euv_in_progress: int = 0
+    au_started: int = 0
+    au_completed: int = 0
+    au_in_progress: int = 0
+    side_effect_people: int = 0
+    side_effect_unskilled: int = 0
+    side_effect_skilled: int = 0
+    consultants_in_shared_concept: int = 0
+    companies_contacted: int = 0
+    networks: int = 0
+
+    def as_dict(self) -> dict:
+        out = asdict(self)
+        out["until"] = self.until.isoformat()
+        return out
+
+
+def build_world(
+    config: ProgrammeConfig, *, seed: int, scale: float, break_parallel_trends: bool = False
+) -> World:
+    """The whole programme over its full horizon (exits may lie after the project end)."""
+    period = config.period
+    sc = Scale.of(scale)
+    org = build_organisation(config, sc, stream(seed, "organisation"))
+    n_universe = sc.org(POPULATIONS.company_universe)
+    n_panel = sc.org(POPULATIONS.panel_comparison_companies)
+    universe = draw_companies(stream(seed, "companies"), np.arange(n_universe))
+    networks = build_networks(period, sc, universe, org, stream(seed, "networks"))
+    people = build_people(period, sc, universe, networks, stream(seed, "people"))
+    programme = build_programme(period, people, universe, networks, org, stream(seed, "programme"))
+    contacts = build_contacts(period, sc, universe, org, networks, people, stream(seed, "contacts"))
+
+    participants = programme.participants
+    per_company = participants["cvr"].value_counts()
+    universe = grow_to_fit(universe, per_company)
+    involved = pd.concat(
+        [
+            networks.memberships[["cvr", "joined_on"]].rename(columns={"joined_on": "day"}),
+            participants.loc[participants["cvr"].notna(), ["cvr", "first_entry_on"]].rename(
+                columns={"first_entry_on": "day"}
+            ),
+        ]
+    )
+    involved["day"] = pd.to_datetime(involved["day"])
+    first_involved = involved.groupby("cvr", sort=True)["day"].min()
+    plans = build_competence_plans(period, universe, first_involved, stream(seed, "competence"))
+
+    counted = participants[participants["kind"].isin(("euv", "au")) & participants["cvr"].notna()]
+    first = counted.groupby("cvr", sort=True)["first_entry_on"].min().rename("first_date")
+    treated = universe.merge(first, left_on="cvr", right_index=True)
+    panel = build_company_panel(
+        period,
+        treated,
+        np.arange(n_universe, n_universe + n_panel),
+        stream(seed, "panel"),
+        break_parallel_trends=break_parallel_trends,
+    )
+    return World(
+        partners=org.partners,
+        external_projects=org.external_projects,
+        consultants=org.consultants,
+        companies=universe,
+        networks=networks,
+        contacts=contacts,
+        competence_plans=plans,
+        participants=participants,
+        enrolments=programme.enrolments,
+        rkv_results=programme.rkv_results,
+        education_plans=programme.education_plans,
+        plan_made=programme.plan_made,
+        cmo_observations=build_observations(
+            period, networks.networks, stream(seed, "observations")
+        ),
+        company_panel=panel,
+        comparison_individuals=build_comparison_individuals(people.comparison),
+    )
+
+
+def build_frames(
+    config: ProgrammeConfig,
+    *,
+    seed: int = 2025,
+    scale: float = 1.0,
+    until: date | None = None,
+    break_parallel_trends: bool = False,
+) -> dict[str, pd.DataFrame]:
+    """The tables as the store would hold them on ``until`` (default: the project end).
+
+    ``until`` may lie after the project end, to follow up enrolments still in progress then
+    (tests use this to see every outcome); nobody starts after the end.
+    """
+    world = build_world(config, seed=seed, scale=scale, break_parallel_trends=break_parallel_trends)
+    return as_of(world, until or config.period.end)
+
+
+def validate_frames(con, frames: dict[str, pd.DataFrame]) -> list[Failure]:
+    """Every schema and reference failure, checked in chunks for very large tables."""
+    failures: list[Failure] = []
+    for table, frame in frames.items():
+        for begin in range(0, max(len(frame), 1), CHUNK_ROWS):
+            chunk = frame.iloc[begin : begin + CHUNK_ROWS]
+            failures += check_rows(table, chunk)
+            failures += check_references(con, table, chunk, frames)
+        if len(frame) > CHUNK_ROWS and frame.duplicated(list(TABLES[table].key)).any():
+            failures.append(Failure(table, None, TABLES[table].key[-1], None, "duplicate key"))
+    return failures
+
+
+def summarise(
+    frames: dict[str, pd.DataFrame],
+    config: ProgrammeConfig,
+    *,
+    seed: int,
+    scale: float,
+    until: date,
+) -> SimulationSummary:
+    """Headline counts with the conventions of docs/simulation.md."""
+    e = frames["enrolments"]
+    p = frames["participants"]
+    end = pd.Timestamp(config.period.end)
+    counted_ids = set(e.loc[e["purpose"].isin(COUNTED_PURPOSES), "participant_id"])
+    counted = p[p["participant_id"].isin(counted_ids)]
+    side = p[~p["participant_id"].isin(counted_ids)]
+    status = counted["employment_status"]
+
+    def lift(kind: str, purpose: str) -> tuple[int, int, int]:
+        x = e[(e["programme_kind"] == kind) & (e["purpose"] == purpose)]
+        exit_on = pd.to_datetime(x["exit_on"])
+        done = (x["exit_reason"] == "completed") & (exit_on <= end)
+        return len(x), int(done.sum()), int(x["exit_on"].isna().sum())
+
+    euv = lift("euv", "skilled_lift")
+    au = lift("au", "academy_lift")
+    consultants = frames["consultants"]
+    return SimulationSummary(
+        seed=seed,
+        scale=scale,
+        until=until,
+        rows={t: len(f) for t, f in frames.items()},
+        participants_total=len(counted),
+        participants_employed=int(status.isin(("employed", "self_employed")).sum()),
+        participants_unemployed=int(status.isin(("unemployed", "long_term_unemployed")).sum()),
+        rkvs=len(frames["rkv_results"]),
+        euv_started=euv[0],
+        euv_completed=euv[1],
+        euv_in_progress=euv[2],
+        au_started=au[0],
+        au_completed=au[1],
+        au_in_progress=au[2],
+        side_effect_people=len(side),
+        side_effect_unskilled=int(
+            side["highest_education"].isin(("H10", "H15", "H20", "H29")).sum()
+        ),
+        side_effect_skilled=int(side["highest_education"].isin(("H30", "H35")).sum()),
+        consultants_in_shared_concept=int(consultants["in_shared_concept"].astype(bool).sum()),
+        companies_contacted=int(frames["company_contacts"]["cvr"].nunique()),
+        networks=len(frames["networks"]),
+    )
+
+
+def _has_data(path: Path) -> bool:
+    if not path.exists():
+        return False
+    with connect(path, read_only=True) as con:
+        return any(row_counts(con).values())
+
+
+def simulate(
+    db_path: Path | str,
+    config: ProgrammeConfig,
+    *,
+    seed: int = 2025,
+    scale: float = 1.0,
+    until: date | None = None,
+    break_parallel_trends: bool = False,
+    replace: bool = False,
+) -> SimulationSummary:
+    """Write a complete simulated programme into the store at ``db_path``.
+
+    Refuses a database that already holds data unless ``replace`` is true; the new database is
+    built beside it and moved into place only when it is complete.
+    """
+    path = Path(db_path)
+    if _has_data(path) and not replace:
+        raise StoreError(
+            f"database {path} already holds data; simulate into a new file or pass replace"
+        )
+    until = until or config.period.end
+    frames = build_frames(
+        config, seed=seed, scale=scale, until=until, break_parallel_trends=break_parallel_trends
+    )
+    tmp = path.with_name(path.name + ".simulating")
+    for stale in (tmp, Path(str(tmp) + ".wal")):
+        stale.unlink(missing_ok=True)
+    try:
+        with connect(tmp) as con:
+            con.execute("SET enable_progress_bar = false")
+            failures = validate_frames(con, frames)
+            if failures:
+                shown = "; ".join(
+                    f"{f.table}[{f.index}].{f.column}={f.value!r}: {f.reason}" for f in failures[:8]
+                )
+                raise SimulationInvalid(
+                    f"the simulated data failed validation ({len(failures)} problems): {shown}"
+                )
+            with transaction(con):
+                stats = WriteStats()
+                for table in WRITE_ORDER:
+                    frame = frames[table]
+                    for begin in range(0, len(frame), CHUNK_ROWS):
+                        written = write_tables(con, {table: frame.iloc[begin : begin + CHUNK_ROWS]})
+                        stats = stats + written[table]
+                record_import(
+                    con,
+                    kind="simulate",
+                    file_name=f"simulate seed={seed} scale={scale:g} until={until.isoformat()}",
+                    file_sha256=hashlib.sha256(
+                        f"{seed}|{scale!r}|{until.isoformat()}|{break_parallel_trends}".encode()
+                    ).hexdigest(),
+                    rows_read=sum(len(f) for f in frames.values()),
+                    stats=stats,
+                    rows_rejected=0,
+                )
+            con.execute("CHECKPOINT")
+        os.replace(tmp, path)
+        Path(str(path) + ".wal").unlink(missing_ok=True)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    return summarise(frames, config, seed=seed, scale=scale, until=until)
