@@ -24,6 +24,7 @@ def tables():
                 "institution": "EUS1",
                 "institution_type": "education",
                 "kind": "one_to_one_visit",
+                "own_project": ext is None,
                 "external_project_id": ext,
             }
             for i, (x, ext) in enumerate([("A", None), ("B", None), ("C", None), ("D", "EXT")])

@@ -16,9 +16,11 @@ CONFIDENCE = 0.95
 def quarter_of(dates: pd.Series) -> pd.Series:
     """'2026Q3' for each date (missing stays missing); the date decides the quarter."""
     stamps = pd.to_datetime(dates)
-    labels = stamps.dt.year.astype("Int64").astype("string") + "Q" + stamps.dt.quarter.astype(
-        "Int64"
-    ).astype("string")
+    labels = (
+        stamps.dt.year.astype("Int64").astype("string")
+        + "Q"
+        + stamps.dt.quarter.astype("Int64").astype("string")
+    )
     return labels.where(stamps.notna())
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from research.metrics.common import Tables, wilson_interval
+from research.metrics.coordination import own_contacts
 from research.metrics.population import participant_facts
 
 LIFTS = ("skilled_lift", "academy_lift")
@@ -32,7 +33,7 @@ def _by(frame: pd.DataFrame, date_column: str, stamp: pd.Timestamp, key: str) ->
 
 def _contacted(t: Tables, stamp: pd.Timestamp) -> set:
     c = t["company_contacts"]
-    return _by(c[c["external_project_id"].isna()], "contact_date", stamp, "cvr")
+    return _by(own_contacts(c), "contact_date", stamp, "cvr")
 
 
 def _attended(kind: str):
@@ -108,8 +109,8 @@ COMPANY_STEPS: tuple[Step, ...] = (
 def _unemployed_entrants(route: str | None):
     def reached(t: Tables, stamp: pd.Timestamp) -> set:
         facts = participant_facts(t["participants"], t["enrolments"], stamp)
-        unemployed = facts["employment_status"].astype(str).isin(
-            ["unemployed", "long_term_unemployed"]
+        unemployed = (
+            facts["employment_status"].astype(str).isin(["unemployed", "long_term_unemployed"])
         )
         if route is not None:
             unemployed &= facts["recruitment_route"].astype(str) == route

@@ -16,6 +16,7 @@ import pandas as pd
 from research.config import ProgrammeConfig
 from research.domain.period import Quarter, quarters_between
 from research.metrics.common import Tables
+from research.metrics.coordination import own_contacts
 from research.metrics.forecast import Forecast, forecast_total
 from research.metrics.population import participant_facts, side_effect_people
 
@@ -57,8 +58,7 @@ def _side_effects(t: Tables, group: str) -> pd.Series:
 
 
 def _own_contacts(t: Tables) -> pd.Series:
-    c = t["company_contacts"]
-    own = c[c["external_project_id"].isna()]
+    own = own_contacts(t["company_contacts"])
     return own.groupby("cvr", observed=True)["contact_date"].min()
 
 
