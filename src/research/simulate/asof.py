@@ -43,6 +43,10 @@ class World:
     comparison_individuals: pd.DataFrame
 
 
+REVISE_AFTER_DAYS = 60  # well inside research check's 90-day grace for a missing stop form
+REVISED_HORIZON_DAYS = 90
+
+
 def _on_or_before(values: pd.Series | np.ndarray, until: np.datetime64) -> np.ndarray:
     days = pd.to_datetime(pd.Series(np.asarray(values))).to_numpy().astype("datetime64[D]")
     return ~np.isnat(days) & (days <= until)
@@ -88,6 +92,11 @@ def as_of(world: World, until: date) -> dict[str, pd.DataFrame]:
         e[column] = e[column].where(exited, None)
     follow_up = add_months(e["exit_on"].to_numpy().astype("datetime64[D]"), 6)
     e["status_6_months"] = e["status_6_months"].where(exited & (follow_up <= u), None)
+    # A learner still going long after the planned end has had the plan revised: the college
+    # moves the expected end on rather than leave a stop form overdue.
+    expected = e["expected_end"].to_numpy().astype("datetime64[D]")
+    overdue = ~exited & (expected + np.timedelta64(REVISE_AFTER_DAYS, "D") < u)
+    e.loc[overdue, "expected_end"] = u + np.timedelta64(REVISED_HORIZON_DAYS, "D")
     out["enrolments"] = e
     out["rkv_results"] = world.rkv_results[_on_or_before(world.rkv_results["ended_on"], u)]
     out["education_plans"] = world.education_plans[world.plan_made <= u]

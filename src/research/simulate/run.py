@@ -64,7 +64,8 @@ class SimulationSummary:
     side_effect_unskilled: int = 0
     side_effect_skilled: int = 0
     consultants_in_shared_concept: int = 0
-    companies_contacted: int = 0
+    companies_contacted: int = 0  # by anyone in the contact log
+    companies_contacted_by_project: int = 0
     networks: int = 0
 
     def as_dict(self) -> dict:
@@ -212,6 +213,11 @@ def summarise(
         side_effect_skilled=int(side["highest_education"].isin(("H30", "H35")).sum()),
         consultants_in_shared_concept=int(consultants["in_shared_concept"].astype(bool).sum()),
         companies_contacted=int(frames["company_contacts"]["cvr"].nunique()),
+        companies_contacted_by_project=int(
+            frames["company_contacts"]
+            .loc[frames["company_contacts"]["own_project"], "cvr"]
+            .nunique()
+        ),
         networks=len(frames["networks"]),
     )
 
