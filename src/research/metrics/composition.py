@@ -1,0 +1,331 @@
+"""Who the programme recruited: composition, recruitment per job centre, and side effects.
+
+Why: the funder and the partners ask whether recruitment reaches the people the application
+promised (unskilled employees and low-educated unemployed across the 26 job centres), and the
+side effects must be shown apart from the targets, never added to them.
+
+Unit: the counted participant of ``population.participant_facts`` (once-only ESF rule: a person
+counts once, described as at the first counted start; side-effect-only people are not
+participants). Every figure carries the count ``n`` it rests on; disclosure control is applied
+later, to whole tables.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from research.domain.codes import EmploymentStatus, Gender, RecruitmentRoute
+from research.domain.education import EducationGroup
+from research.domain.geography import low_educated_pool_on
+from research.domain.industry import TEN_GROUPS
+from research.domain.period import Quarter, quarters_between
+from research.metrics.population import (
+    counted_enrolments,
+    participant_facts,
+    side_effect_people,
+)
+
+__all__ = [
+    "AGE_BANDS",
+    "DIMENSIONS",
+    "composition",
+    "recruitment_by_job_centre",
+    "side_effects",
+]
+
+AsOf = pd.Timestamp | date | str | None
+
+AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("<25", 0, 24),
+    ("25-29", 25, 29),
+    ("30-39", 30, 39),
+    ("40-49", 40, 49),
+    ("50-59", 50, 59),
+    ("60+", 60, None),
+)
+"""Age at the first counted start: label, lowest and highest age in the band (None: open)."""
+
+UNEMPLOYED = ("unemployed", "long_term_unemployed")
+
+_ISCED_BANDS: dict[str, tuple[str, str]] = {
+    "isced_1_2": ("ISCED 1-2 (grundskole)", "ISCED 1-2 (primary/lower secondary)"),
+    "isced_3_4": ("ISCED 3-4 (ungdomsuddannelse)", "ISCED 3-4 (upper/post-secondary)"),
+    "isced_5_8": ("ISCED 5-8 (videregående)", "ISCED 5-8 (tertiary)"),
+    "unknown": ("Uoplyst", "Not stated"),
+}
+_SKILL_LEVELS: dict[str, tuple[str, str]] = {
+    "unskilled": ("Ufaglært", "Unskilled"),
+    "skilled": ("Faglært", "Skilled"),
+    "higher": ("Videregående uddannelse", "Higher education"),
+    "unknown": ("Uoplyst", "Not stated"),
+}
+_NONE = "none"
+_UNKNOWN = "unknown"
+
+DIMENSIONS: tuple[str, ...] = (
+    "age_band",
+    "gender",
+    "education",
+    "education_band",
+    "skill_level",
+    "employment_status",
+    "partner",
+    "network",
+    "industry",
+    "recruitment_route",
+)
+"""The dimensions of :func:`composition`, in output order."""
+
+
+def _stamp(as_of: AsOf) -> pd.Timestamp | None:
+    return None if as_of is None else pd.Timestamp(as_of).normalize()
+
+
+def _age_band(age: pd.Series) -> pd.Series:
+    out = pd.Series(pd.NA, index=age.index, dtype="string")
+    for label, low, high in AGE_BANDS:
+        inside = (age >= low) if high is None else age.between(low, high)
+        out[inside.fillna(False).astype(bool)] = label
+    return out
+
+
+def _skill_level(group: EducationGroup) -> str:
+    if group.is_unskilled:
+        return "unskilled"
+    if group.is_skilled:
+        return "skilled"
+    return _UNKNOWN if group.isced is None else "higher"
+
+
+def _first_enrolments(enrolments: pd.DataFrame, stamp: pd.Timestamp | None) -> pd.DataFrame:
+    """Each participant's first counted enrolment (earliest start, then enrolment id)."""
+    counted = counted_enrolments(enrolments)
+    if stamp is not None:
+        counted = counted[counted["started_on"] <= stamp]
+    first = counted.sort_values(["participant_id", "started_on", "enrolment_id"]).drop_duplicates(
+        "participant_id"
+    )
+    return first.set_index("participant_id")[["partner_id", "network_id"]]
+
+
+def _tally(
+    dimension: str,
+    values: pd.Series,
+    categories: list[tuple[str, str, str]],
+    total: int,
+) -> list[dict[str, object]]:
+    """Rows for every listed category (zero included), then any value met but not listed."""
+    counts = values.astype("string").fillna(_UNKNOWN).value_counts()
+    listed = [c for c, _, _ in categories]
+    extra = [
+        (c, "Uoplyst", "Unknown") if c == _UNKNOWN else (c, c, c)
+        for c in sorted(set(counts.index) - set(listed))
+    ]
+    return [
+        {
+            "dimension": dimension,
+            "category": code,
+            "label_da": da,
+            "label_en": en,
+            "n": int(counts.get(code, 0)),
+            "n_total": total,
+        }
+        for code, da, en in [*categories, *extra]
+    ]
+
+
+def composition(
+    participants: pd.DataFrame,
+    enrolments: pd.DataFrame,
+    partners: pd.DataFrame,
+    networks: pd.DataFrame,
+    companies: pd.DataFrame,
+    as_of: AsOf = None,
+) -> pd.DataFrame:
+    """Counted participants by one dimension at a time, as shares of all counted participants.
+
+    Unit: counted participants who had entered by ``as_of`` (None: all), once each, described
+    at the first counted start. Dimensions (:data:`DIMENSIONS`): ``age_band`` (age at entry,
+    :data:`AGE_BANDS`), ``gender``, ``education`` (DST H-group), ``education_band`` (ESF
+    2014-20 ISCED band; H90 "unknown"), ``skill_level`` (unskilled H10/H15/H20/H29, skilled
+    H30/H35, higher H40-H80, unknown H90), ``employment_status`` at entry, ``partner`` and
+    ``network`` of the first counted enrolment (earliest start; "none" without a network),
+    ``industry`` (DST 10-group of the employer's DB07 code; "none" without an employer,
+    "unknown" when the employer is not in ``companies``) and ``recruitment_route``. Every
+    category of the vocabulary (and every partner, and network established by ``as_of``) is
+    listed, with zeros. ``share`` = ``n`` / ``n_total`` (NaN when there are no participants).
+    """
+    stamp = _stamp(as_of)
+    facts = participant_facts(participants, enrolments, stamp).set_index("participant_id")
+    total = len(facts)
+    first = _first_enrolments(enrolments, stamp).reindex(facts.index)
+    groups = facts["highest_education"].astype(str)
+    lookup = {g: EducationGroup(g) for g in groups.unique()}
+    industry_by_cvr = companies.set_index("cvr")["industry_group"]
+    employer = facts["cvr"].astype("string")
+    industry = employer.map(industry_by_cvr).astype("Int64").astype("string")
+    industry = industry.where(employer.notna(), _NONE).fillna(_UNKNOWN)
+
+    if stamp is not None:
+        networks = networks[networks["established_on"] <= stamp]
+    coded = {
+        "gender": Gender,
+        "employment_status": EmploymentStatus,
+        "recruitment_route": RecruitmentRoute,
+    }
+    categories: dict[str, list[tuple[str, str, str]]] = {
+        "age_band": [(label, label, label) for label, _, _ in AGE_BANDS],
+        "education": [(g.value, g.da, g.en) for g in EducationGroup],  # type: ignore[attr-defined]
+        "education_band": [(k, da, en) for k, (da, en) in _ISCED_BANDS.items()],
+        "skill_level": [(k, da, en) for k, (da, en) in _SKILL_LEVELS.items()],
+        "partner": [
+            (str(p), str(name), str(name))
+            for p, name in zip(partners["partner_id"], partners["name"], strict=True)
+        ],
+        "network": [
+            *(
+                (str(n), str(name), str(name))
+                for n, name in zip(networks["network_id"], networks["name"], strict=True)
+            ),
+            (_NONE, "Intet netværk", "No network"),
+        ],
+        "industry": [
+            *((str(k), name, name) for k, name in TEN_GROUPS.items()),
+            (_NONE, "Ingen arbejdsgiver", "No employer"),
+        ],
+    } | {
+        dim: [(m.value, m.da, m.en) for m in codes]  # type: ignore[attr-defined]
+        for dim, codes in coded.items()
+    }
+    values: dict[str, pd.Series] = {
+        "age_band": _age_band(facts["age_at_entry"]),
+        "gender": facts["gender"],
+        "education": groups,
+        "education_band": groups.map(lambda g: lookup[g].esf2014_band or _UNKNOWN),
+        "skill_level": groups.map(lambda g: _skill_level(lookup[g])),
+        "employment_status": facts["employment_status"],
+        "partner": first["partner_id"],
+        "network": first["network_id"].astype("string").fillna(_NONE),
+        "industry": industry,
+        "recruitment_route": facts["recruitment_route"],
+    }
+    rows = [row for dim in DIMENSIONS for row in _tally(dim, values[dim], categories[dim], total)]
+    out = pd.DataFrame(
+        rows, columns=["dimension", "category", "label_da", "label_en", "n", "n_total"]
+    )
+    out["n"] = out["n"].astype("Int64")
+    out["n_total"] = out["n_total"].astype("Int64")
+    out["share"] = (out["n"] / out["n_total"]).astype("Float64") if total else np.nan
+    return out
+
+
+def recruitment_by_job_centre(
+    participants: pd.DataFrame, enrolments: pd.DataFrame, as_of: AsOf = None
+) -> pd.DataFrame:
+    """Unemployed participants per job centre, against the centre's pool of low-educated.
+
+    Unit: counted participants (entered by ``as_of``; None: all) who were unemployed or
+    long-term unemployed at the first counted start, by the job centre recorded on the start
+    form (``participants.job_centre``). Every job centre of the layout on ``as_of`` (None:
+    today; 26 before 2022, 27 from 2022) is listed, zeros included, in kommune-code order; a
+    recorded centre outside that layout gets its own row with no pool. ``pool`` is the
+    ILLUSTRATIVE allocation of ≈13,600 low-educated unemployed in ``domain.geography`` (no
+    official per-centre figure). ``per_1000`` = n / pool × 1000; ``share`` = n / n_total;
+    ``expected_share`` = the centre's share of the pool, and ``expected_n`` = n_total ×
+    expected_share: what proportional recruitment would have given.
+    """
+    stamp = _stamp(as_of)
+    on = (stamp if stamp is not None else pd.Timestamp.today()).date()
+    facts = participant_facts(participants, enrolments, stamp)
+    unemployed = facts[facts["employment_status"].astype(str).isin(UNEMPLOYED)]
+    counts = unemployed["job_centre"].astype(str).value_counts()
+    pool = low_educated_pool_on(on)
+    centres = [*pool, *sorted(set(counts.index) - set(pool))]
+    n_total = int(counts.sum())
+    pool_total = sum(pool.values())
+    out = pd.DataFrame(
+        {
+            "job_centre": centres,
+            "in_layout": [c in pool for c in centres],
+            "n": [int(counts.get(c, 0)) for c in centres],
+            "n_total": n_total,
+            "pool": pd.array([pool.get(c) for c in centres], dtype="Int64"),
+        }
+    )
+    out["n"] = out["n"].astype("Int64")
+    out["n_total"] = out["n_total"].astype("Int64")
+    out["per_1000"] = (out["n"] / out["pool"] * 1000).astype("Float64")
+    out["share"] = (out["n"] / n_total if n_total else pd.Series(pd.NA, index=out.index)).astype(
+        "Float64"
+    )
+    out["expected_share"] = (out["pool"] / pool_total).astype("Float64")
+    out["expected_n"] = out["expected_share"] * n_total
+    out["as_of"] = pd.Timestamp(on)
+    return out
+
+
+_SIDE_LABELS: dict[str, tuple[str, str]] = {
+    "unskilled": (
+        "Sideeffekt: ufaglærte med AMU-kurser eller enkeltfag (tæller ikke med i måltal)",
+        "Side effect: unskilled with AMU courses or single subjects (not counted in targets)",
+    ),
+    "skilled": (
+        "Sideeffekt: faglærte med specialiserede kompetencer (tæller ikke med i måltal)",
+        "Side effect: skilled with specialised competences (not counted in targets)",
+    ),
+    "total": (
+        "Sideeffekter i alt (tæller ikke med i måltal)",
+        "Side effects in total (not counted in targets)",
+    ),
+}
+
+
+def side_effects(
+    participants: pd.DataFrame, enrolments: pd.DataFrame, as_of: AsOf = None
+) -> pd.DataFrame:
+    """People with side-effect courses, per quarter and cumulative; NOT counted in targets.
+
+    Unit: persons with at least one enrolment of purpose ``side_effect`` started by ``as_of``
+    (None: all), once each, in the quarter of their first side-effect start, split as
+    ``population.side_effect_people`` does (unskilled = H10/H15/H20/H29, skilled = the rest)
+    plus ``total``. They are reported apart from the targets whether or not they are also
+    counted participants. Quarters run from the first side-effect start to the quarter of
+    ``as_of`` (None: of the last first start). ``new`` is the quarter's increase and ``n`` the
+    cumulative count at the quarter's end.
+    """
+    stamp = _stamp(as_of)
+    people = side_effect_people(participants, enrolments, stamp)
+    columns = ["quarter", "quarter_end", "group", "label_da", "label_en", "new", "n"]
+    if people.empty:
+        return pd.DataFrame(columns=[*columns, "counts_towards_targets"])
+    first = Quarter.containing(people["first_on"].min().date())
+    last = Quarter.containing((stamp if stamp is not None else people["first_on"].max()).date())
+    quarters = quarters_between(first, max(first, last))
+    ends = pd.to_datetime([q.end for q in quarters]).to_numpy()
+    rows = []
+    for group in ("unskilled", "skilled", "total"):
+        own = people if group == "total" else people[people["group"] == group]
+        dates = np.sort(own["first_on"].to_numpy())
+        cumulative = np.searchsorted(dates, ends, side="right")
+        new = np.diff(cumulative, prepend=0)
+        da, en = _SIDE_LABELS[group]
+        rows.extend(
+            {
+                "quarter": str(q),
+                "quarter_end": pd.Timestamp(end),
+                "group": group,
+                "label_da": da,
+                "label_en": en,
+                "new": int(added),
+                "n": int(count),
+            }
+            for q, end, added, count in zip(quarters, ends, new, cumulative, strict=True)
+        )
+    out = pd.DataFrame(rows, columns=columns)
+    out["new"] = out["new"].astype("Int64")
+    out["n"] = out["n"].astype("Int64")
+    out["counts_towards_targets"] = False
+    return out
