@@ -1,0 +1,86 @@
+"""The report's recurring words in Danish and English, kept in one place so they never drift.
+
+Danish is the default: the project manager and the funder read the reports in Danish. Entries
+with ``{placeholders}`` are templates for ``str.format``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["da", "en"]
+LANGS: tuple[str, ...] = ("da", "en")
+
+LABELS: dict[str, dict[str, str]] = {
+    # Column headers and table words
+    "indicator": {"da": "Indikator", "en": "Indicator"},
+    "target": {"da": "Måltal", "en": "Target"},
+    "achieved": {"da": "Opnået", "en": "Achieved"},
+    "new_in_quarter": {"da": "Nye i kvartalet", "en": "New this quarter"},
+    "previous": {"da": "Forrige kvartal", "en": "Previous quarter"},
+    "change": {"da": "Ændring", "en": "Change"},
+    "expected": {"da": "Forventet nu", "en": "Expected by now"},
+    "planned": {"da": "Planlagt forløb", "en": "Planned trajectory"},
+    "cumulative": {"da": "kumuleret", "en": "cumulative"},
+    "forecast": {"da": "Prognose", "en": "Forecast"},
+    "forecast_interval": {"da": "Prognose (95 %-interval)", "en": "Forecast (95% interval)"},
+    "p_reach_target": {
+        "da": "Sandsynlighed for at nå måltal",
+        "en": "Probability of reaching the target",
+    },
+    "share_of_target": {"da": "Andel af mål", "en": "Share of target"},
+    "share_of_expected": {"da": "Andel af forventet", "en": "Share of expected"},
+    "status": {"da": "Status", "en": "Status"},
+    "quarter": {"da": "Kvartal", "en": "Quarter"},
+    "source": {"da": "Kilde", "en": "Source"},
+    "data_date": {"da": "Dataopgørelse", "en": "Data date"},
+    "data_as_of": {"da": "data pr.", "en": "data as of"},
+    "project_end": {"da": "Projektets afslutning", "en": "End of the project"},
+    "count": {"da": "Antal", "en": "Count"},
+    "share": {"da": "Andel", "en": "Share"},
+    "step": {"da": "Trin", "en": "Step"},
+    "conversion": {"da": "Videre fra forrige trin", "en": "Conversion from previous step"},
+    "of_previous_step": {"da": "af forrige trin", "en": "of previous step"},
+    "subject_area": {"da": "Fagområde", "en": "Subject area"},
+    "current_level": {"da": "Nuværende niveau (gns.)", "en": "Current level (mean)"},
+    "required_level": {"da": "Krævet niveau (gns.)", "en": "Required level (mean)"},
+    "no_data": {"da": "Ingen data", "en": "No data"},
+    "not_counted": {"da": "Tælles ikke med i måltal", "en": "Not counted towards targets"},
+    # Traffic lights (status words; never shown by colour alone)
+    "light_green": {"da": "Grøn", "en": "Green"},
+    "light_yellow": {"da": "Gul", "en": "Yellow"},
+    "light_red": {"da": "Rød", "en": "Red"},
+    # Disclosure control
+    "suppressed_note": {
+        "da": (
+            "Af hensyn til fortroligheden vises antal under {min_cell} personer som "
+            "«<{min_cell}», og enkelte andre celler er skjult, så de ikke kan regnes ud."
+        ),
+        "en": (
+            "To protect confidentiality, counts below {min_cell} persons are shown as "
+            "“<{min_cell}”, and some other cells are hidden so that they cannot be worked out."
+        ),
+    },
+    "suppressed_in_figure": {
+        "da": "Værdier vist som tekst (fx <5) er skjult af hensyn til fortroligheden.",
+        "en": "Values shown as text (e.g. <5) are suppressed to protect confidentiality.",
+    },
+}
+
+
+def check_lang(lang: str) -> Lang:
+    """Refuse an unknown language early, naming the allowed ones, rather than mix languages."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}; got {lang!r}")
+    return lang  # type: ignore[return-value]
+
+
+def label(key: str, lang: str = "da") -> str:
+    """The word for ``key`` in ``lang``; a missing key raises KeyError naming it."""
+    check_lang(lang)
+    try:
+        return LABELS[key][lang]
+    except KeyError:
+        raise KeyError(
+            f"no report label {key!r}; add it to research.report.labels.LABELS"
+        ) from None
