@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -18,6 +19,7 @@ from research.metrics.disclosure import (
     DisclosureRule,
     audit,
     protection_failures,
+    suppress_chain,
     suppress_counts,
     suppress_rates,
     suppress_series,
@@ -426,3 +428,45 @@ def test_no_rate_is_published_from_few_persons(pairs, rule):
         assert not rule.is_sensitive(k)
         assert not rule.is_sensitive(n - k)
     assert out["rate"].isna()[out["suppressed"]].all()
+
+
+def test_chain_hides_small_increments_and_keeps_the_latest_figure():
+    # min_cell 5; cumulative 0, 3, 10, 12, 30. From the end: 30 published; 12 is 18 below:
+    # published; 10 is only 2 below 12: hidden; 3 is small itself: hidden; 0 (nobody yet) is
+    # 12 below 12: published. Readers learn 0 → 12 → 30, steps of 12 and 18.
+    rule = DisclosureRule(min_cell=5)
+    cumulative = pd.Series([0, 3, 10, 12, 30], index=list("abcde"))
+    hidden = suppress_chain(cumulative, rule)
+    assert hidden.tolist() == [False, True, True, False, False]
+
+
+def test_chain_for_a_funnel_keeps_the_first_step():
+    # a funnel 100 → 97 → 40 → 38 → 2: from the first step: 100; 97 (3 lost): hidden;
+    # 40 (60 lost): published; 38 (2 lost): hidden; 2: small itself, hidden
+    rule = DisclosureRule(min_cell=5)
+    funnel = pd.Series([100, 97, 40, 38, 2])
+    assert suppress_chain(funnel, rule, keep="first").tolist() == [False, True, False, True, True]
+
+
+def test_chain_refuses_counts_that_go_up_and_down():
+    with pytest.raises(ValueError, match="only grow or only shrink"):
+        suppress_chain(pd.Series([1, 5, 3]), DisclosureRule())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    steps=st.lists(st.integers(min_value=0, max_value=12), min_size=1, max_size=10),
+    rule=rules,
+    keep=st.sampled_from(["first", "last"]),
+)
+def test_random_chains_reveal_no_small_group(steps, rule, keep):
+    # whatever is published: no published point and no difference between published points
+    # (what a reader can subtract) is a sensitive count
+    chain = pd.Series(np.cumsum(steps))
+    if keep == "first":
+        chain = chain[::-1].reset_index(drop=True)
+    hidden = suppress_chain(chain, rule, keep=keep)
+    published = chain[~hidden].to_numpy()
+    assert not any(rule.is_sensitive(int(v)) for v in published)
+    for a, b in itertools.pairwise(published):
+        assert not rule.is_sensitive(abs(int(a) - int(b)))

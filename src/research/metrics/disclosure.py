@@ -467,6 +467,38 @@ def suppress_rates(
     return out if total else out.loc[numerators.index]
 
 
+def suppress_chain(values: pd.Series, rule: DisclosureRule, *, keep: str = "last") -> pd.Series:
+    """Hidden flags for a monotone chain of nested counts: a cumulative series or a funnel.
+
+    Consecutive published points of such a chain reveal the persons between them (the new
+    entrants of a quarter, the people lost at a funnel step), and the smallest point reveals its
+    own size. So a point is published only when it is not sensitive itself and its distance to
+    the previously published point is not sensitive either (0 or ≥ ``min_cell``). The chain is
+    walked from the ``keep`` end ("last": the latest cumulative figure, the headline of a
+    progress report; "first": a funnel's first step) so that end is published whenever it can
+    be. A hidden point then lies between published neighbours that are 0 or ≥ ``min_cell``
+    apart, so no published difference describes fewer than ``min_cell`` persons.
+    """
+    if keep not in ("first", "last"):
+        raise ValueError("keep must be 'first' or 'last'")
+    counts = _as_counts(values, "chain")
+    diffs = np.diff(counts)
+    if len(counts) > 1 and not ((diffs >= 0).all() or (diffs <= 0).all()):
+        raise ValueError("chain: the counts must only grow or only shrink")
+    order = range(len(counts) - 1, -1, -1) if keep == "last" else range(len(counts))
+    hidden = np.ones(len(counts), dtype=bool)
+    last_published: int | None = None
+    for i in order:
+        value = int(counts[i])
+        if rule.is_sensitive(value):
+            continue
+        if last_published is not None and rule.is_sensitive(abs(last_published - value)):
+            continue
+        hidden[i] = False
+        last_published = value
+    return pd.Series(hidden, index=values.index, name=values.name)
+
+
 def suppress_tidy(
     frame: pd.DataFrame,
     rule: DisclosureRule,

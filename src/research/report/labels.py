@@ -53,17 +53,17 @@ LABELS: dict[str, dict[str, str]] = {
     # Disclosure control
     "suppressed_note": {
         "da": (
-            "Af hensyn til fortroligheden vises antal under {min_cell} personer som "
-            "«<{min_cell}», og enkelte andre celler er skjult, så de ikke kan regnes ud."
+            "Af hensyn til fortroligheden vises antal under {min_cell} personer som «..», "
+            "og enkelte andre celler er skjult på samme måde, så de ikke kan regnes ud."
         ),
         "en": (
-            "To protect confidentiality, counts below {min_cell} persons are shown as "
-            "“<{min_cell}”, and some other cells are hidden so that they cannot be worked out."
+            "To protect confidentiality, counts below {min_cell} persons are shown as “..”, "
+            "and some other cells are hidden the same way so that they cannot be worked out."
         ),
     },
     "suppressed_in_figure": {
-        "da": "Værdier vist som tekst (fx <5) er skjult af hensyn til fortroligheden.",
-        "en": "Values shown as text (e.g. <5) are suppressed to protect confidentiality.",
+        "da": "Værdier vist som «..» er skjult af hensyn til fortroligheden.",
+        "en": "Values shown as “..” are withheld to protect confidentiality.",
     },
 }
 

@@ -1,0 +1,125 @@
+"""A table as it leaves the library: protected numbers, one formatter, and the same numbers as CSV.
+
+Why: a report must not be able to show a table that skipped disclosure control or the Danish
+formatter. A ``PublishedTable`` is built only from already-protected data (``hidden`` marks what
+disclosure control withheld), renders itself in notebooks (``_repr_html_``), and writes the very
+numbers it shows to ``tables/<name>.csv`` so the indicators exist as data, not only as pictures.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from research.metrics.disclosure import MARKER, DisclosureRule
+from research.report.formatting import ColumnFormat, format_table, to_html
+from research.report.labels import check_lang
+
+TABLE_INDEX = "index.json"
+
+
+@dataclass(frozen=True, eq=False)
+class PublishedTable:
+    """One report table.
+
+    ``data`` holds the published values (protected already); ``hidden`` is a boolean frame of
+    the same shape (or None) marking cells withheld by disclosure control, shown as ``..`` and
+    written as ``..`` in the CSV. ``person_counts`` names the columns that count persons, so a
+    test (and a reader) can check that none of them shows a group below the threshold.
+    """
+
+    name: str
+    caption: str
+    data: pd.DataFrame
+    columns: dict[str, ColumnFormat]
+    lang: str = "da"
+    hidden: pd.DataFrame | None = None
+    person_counts: tuple[str, ...] = ()
+    note: str | None = None
+    rule: DisclosureRule | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        check_lang(self.lang)
+        missing = [c for c in (*self.columns, *self.person_counts) if c not in self.data.columns]
+        if missing:
+            raise KeyError(f"table {self.name}: columns not in the data: {', '.join(missing)}")
+        if self.hidden is not None and (
+            list(self.hidden.columns) != list(self.data.columns)
+            or len(self.hidden) != len(self.data)
+        ):
+            raise ValueError(f"table {self.name}: the hidden mask must match the data's shape")
+
+    def _mask(self) -> pd.DataFrame:
+        if self.hidden is None:
+            return pd.DataFrame(False, index=self.data.index, columns=self.data.columns)
+        return self.hidden.set_axis(self.data.index).astype(bool)
+
+    def formatted(self) -> pd.DataFrame:
+        """Display strings: the Danish (or English) formatter, with ``..`` where withheld."""
+        shown = format_table(self.data.reset_index(drop=True), self.columns, self.lang)
+        mask = self._mask().reset_index(drop=True)
+        for name, fmt in self.columns.items():
+            header = fmt.header(name, self.lang)
+            shown.loc[mask[name].to_numpy(), header] = MARKER
+        return shown
+
+    def footnote(self) -> str | None:
+        parts = [p for p in (self.note,) if p]
+        if self.hidden is not None and bool(self._mask().to_numpy().any()) and self.rule:
+            parts.append(self.rule.note(MARKER) if self.lang == "da" else _note_en(self.rule))
+        return " ".join(parts) or None
+
+    def html(self) -> str:
+        return to_html(self.formatted(), self.caption, self.lang, note=self.footnote())
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+    def as_data(self) -> pd.DataFrame:
+        """The numbers as data: the shown columns under their own names, ``..`` where withheld."""
+        frame = self.data[list(self.columns)].astype(object).copy()
+        mask = self._mask()[list(self.columns)]
+        return frame.mask(mask.to_numpy(), MARKER)
+
+    def write_csv(self, folder: Path) -> Path:
+        """``folder/<name>.csv`` (UTF-8, comma, decimal point) and its entry in ``index.json``."""
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{self.name}.csv"
+        self.as_data().to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        _record(folder, self)
+        return path
+
+
+def _note_en(rule: DisclosureRule) -> str:
+    return (
+        f"{MARKER}: withheld (fewer than {rule.min_cell} persons, or hidden so that other "
+        "figures cannot be worked out)"
+    )
+
+
+def _record(folder: Path, table: PublishedTable) -> None:
+    """Keep ``index.json``: each table's caption and person-count columns, for checks."""
+    index_path = folder / TABLE_INDEX
+    index: dict[str, Any] = {}
+    if index_path.exists():
+        index = json.loads(index_path.read_text(encoding="utf-8"))
+    index[table.name] = {
+        "caption": table.caption,
+        "file": f"{table.name}.csv",
+        "person_counts": list(table.person_counts),
+        "min_cell": table.rule.min_cell if table.rule else None,
+    }
+    index_path.write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
+def hidden_frame(data: pd.DataFrame, flags: dict[str, Iterable[bool]]) -> pd.DataFrame:
+    """A mask for ``data`` with the given columns' flags and False elsewhere."""
+    mask = pd.DataFrame(False, index=data.index, columns=data.columns)
+    for column, values in flags.items():
+        mask[column] = list(values)
+    return mask

@@ -1,0 +1,1 @@
+"""The report's sections: one builder per numbered part, each from a ``ReportContext``."""

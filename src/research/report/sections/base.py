@@ -1,0 +1,81 @@
+"""What a report section is: a heading, a few sentences and its tables and figures, in order.
+
+Why: a notebook cell is then ``show(ctx, progress_summary(ctx))`` — the section builders are
+plain functions the tests call directly, and ``show`` is the one place that displays and writes
+the tables as CSV, so a table shown is always a table written.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from matplotlib.figure import Figure
+
+from research.report.figures import figure_html
+from research.report.publish import PublishedTable
+
+if TYPE_CHECKING:
+    from research.report.context import ReportContext
+
+
+@dataclass(frozen=True)
+class Text:
+    """A paragraph (or a short list when ``items`` is given) of plain text."""
+
+    text: str
+    items: tuple[str, ...] = ()
+    kind: str = "p"  # "p" or "caveat" (drawn as a box)
+
+    def html(self) -> str:
+        body = f"<p>{html.escape(self.text)}</p>" if self.text else ""
+        if self.items:
+            body += "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in self.items) + "</ul>"
+        if self.kind == "caveat":
+            return f'<aside class="caveat" role="note">{body}</aside>'
+        return body
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+
+Item = PublishedTable | Figure | Text
+
+
+@dataclass(frozen=True)
+class Section:
+    """One numbered part of the report."""
+
+    title: str
+    items: list[Item] = field(default_factory=list)
+    data: list[PublishedTable] = field(default_factory=list)  # written as CSV, not shown
+
+    def tables(self) -> list[PublishedTable]:
+        """Every table of the section: shown ones first, then the data-only ones."""
+        return [i for i in self.items if isinstance(i, PublishedTable)] + list(self.data)
+
+
+def item_html(item: Item) -> str:
+    if isinstance(item, Figure):
+        return f'<figure class="research-figure">{figure_html(item)}</figure>'
+    return item.html()
+
+
+def section_html(section: Section) -> str:
+    parts = [f"<h2>{html.escape(section.title)}</h2>"]
+    parts += [item_html(i) for i in section.items]
+    return "\n".join(parts)
+
+
+def show(ctx: ReportContext, section: Section) -> None:
+    """Display the section in the notebook and write its tables to ``ctx.tables_dir``."""
+    from IPython.display import HTML, display
+
+    if ctx.tables_dir is not None:
+        for table in section.tables():
+            table.write_csv(ctx.tables_dir)
+    display(HTML(section_html(section)))
+    for item in section.items:
+        if isinstance(item, Figure):
+            item.clear()  # free the memory; the image is already in the output

@@ -1,0 +1,296 @@
+"""Sections 1 and 2: where the programme stands against every target, and how it got there.
+
+Person counts go through chain suppression (``disclosure.suppress_chain``): a cumulative series
+reveals each quarter's new persons by subtraction, so a quarter is published only when the
+persons since the last published quarter are 0 or at least ``min_cell``. The headline (this
+quarter's cumulative figure) is kept whenever it can be.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from research.domain.period import Quarter
+from research.metrics.disclosure import suppress_chain
+from research.metrics.progress import INDICATORS, progress_series, progress_table
+from research.report.context import ReportContext
+from research.report.figures import cumulative_progress_chart
+from research.report.formatting import ColumnFormat, format_number
+from research.report.publish import PublishedTable
+from research.report.sections.base import Section, Text
+
+PERSON_INDICATORS: frozenset[str] = frozenset(
+    {
+        "participants",
+        "participants_employed",
+        "participants_unemployed",
+        "rkv",
+        "skilled_started",
+        "skilled_completed",
+        "academy_started",
+        "academy_completed",
+        "side_effect_unskilled",
+        "side_effect_skilled",
+    }
+)
+"""Indicators that count programme participants (or their assessments): these are protected.
+Companies, networks, workshops and the consultant corps are not persons in the data."""
+
+
+def _title(ctx: ReportContext, da: str, en: str) -> str:
+    return da if ctx.lang == "da" else en
+
+
+def protected_series(ctx: ReportContext) -> pd.DataFrame:
+    """``progress_series`` through the report's quarter with ``hidden`` flags per row.
+
+    ``cumulative_hidden``: the cumulative figure is withheld (chain rule, person indicators
+    only); ``new_hidden``: the quarter's new count is withheld, which it is whenever either
+    end of the difference is.
+    """
+    series = progress_series(ctx.tables, ctx.config, ctx.quarter)
+    series["cumulative_hidden"] = False
+    series["new_hidden"] = False
+    for key, rows in series.groupby("indicator", sort=False).groups.items():
+        if key not in PERSON_INDICATORS:
+            continue
+        part = series.loc[rows, "cumulative"]
+        hidden = suppress_chain(part, ctx.rule, keep="last").to_numpy()
+        before = np.concatenate([[False], hidden[:-1]])  # the start (0 persons) is public
+        series.loc[rows, "cumulative_hidden"] = hidden
+        series.loc[rows, "new_hidden"] = hidden | before
+    return series
+
+
+def _with_previous_light(ctx: ReportContext, table: pd.DataFrame) -> pd.DataFrame:
+    first = Quarter.containing(ctx.config.period.start)
+    if ctx.quarter == first:
+        table["light_previous"] = None
+        return table
+    previous = progress_table(ctx.tables, ctx.config, ctx.quarter.previous())
+    table["light_previous"] = previous["light"].to_numpy()
+    return table
+
+
+def progress_summary_table(ctx: ReportContext, series: pd.DataFrame) -> PublishedTable:
+    """The traffic-light table against every target (programme) or the partner's contribution."""
+    table = progress_table(ctx.tables, ctx.config, ctx.quarter)
+    table = _with_previous_light(ctx, table)
+    table["label"] = table["label_da"] if ctx.lang == "da" else table["label_en"]
+    now = series[series["quarter"] == str(ctx.quarter)].set_index("indicator")
+    achieved_hidden = now.loc[table["indicator"], "cumulative_hidden"].to_numpy(dtype=bool)
+    new_hidden = now.loc[table["indicator"], "new_hidden"].to_numpy(dtype=bool)
+    derived_hidden = achieved_hidden  # shares and lights bound the hidden figure
+    lights_hidden = achieved_hidden | now.loc[table["indicator"], "new_hidden"].to_numpy(bool)
+    mask = pd.DataFrame(False, index=table.index, columns=table.columns)
+    mask["achieved"] = achieved_hidden
+    mask["new_in_quarter"] = new_hidden
+    mask["previous"] = new_hidden
+    for column in ("share_of_target", "share_of_expected", "light", "p_reach_target"):
+        mask[column] = derived_hidden
+    mask["light_previous"] = lights_hidden
+    for column in ("forecast", "forecast_low", "forecast_high"):
+        mask[column] = derived_hidden
+    name_column = ColumnFormat("text", label_da="Indikator", label_en="Indicator")
+    if ctx.partner:
+        programme = progress_table(ctx.programme_tables, ctx.config, ctx.quarter)
+        table["share_of_programme"] = table["achieved"] / programme["achieved"].replace(0, np.nan)
+        mask["share_of_programme"] = achieved_hidden
+        columns = {
+            "label": name_column,
+            "achieved": ColumnFormat.labelled("achieved", "number"),
+            "new_in_quarter": ColumnFormat.labelled("new_in_quarter", "number"),
+            "share_of_programme": ColumnFormat(
+                "percent", label_da="Andel af hele projektet", label_en="Share of the programme"
+            ),
+        }
+        caption = _title(
+            ctx,
+            f"{ctx.partner_name}: bidrag til projektets indikatorer, {ctx.quarter.label('da')}",
+            f"{ctx.partner_name}: contribution to the programme's indicators, "
+            f"{ctx.quarter.label('en')}",
+        )
+    else:
+        columns = {
+            "label": name_column,
+            "target": ColumnFormat.labelled("target", "number"),
+            "achieved": ColumnFormat.labelled("achieved", "number"),
+            "new_in_quarter": ColumnFormat.labelled("new_in_quarter", "number"),
+            "expected": ColumnFormat.labelled("expected", "number"),
+            "share_of_target": ColumnFormat.labelled("share_of_target", "percent", decimals=0),
+            "light": ColumnFormat.labelled("status", "light"),
+            "light_previous": ColumnFormat(
+                "light", label_da="Status forrige kvartal", label_en="Status last quarter"
+            ),
+            "forecast": ColumnFormat(
+                "number", label_da="Prognose ved slut", label_en="Forecast at the end"
+            ),
+            "forecast_low": ColumnFormat("number", label_da="nedre 95 %", label_en="lower 95%"),
+            "forecast_high": ColumnFormat("number", label_da="øvre 95 %", label_en="upper 95%"),
+            "p_reach_target": ColumnFormat.labelled("p_reach_target", "percent", decimals=0),
+        }
+        caption = _title(
+            ctx,
+            f"Status mod måltal ved udgangen af {ctx.quarter.label('da')}",
+            f"Progress against targets at the end of {ctx.quarter.label('en')}",
+        )
+    return PublishedTable(
+        name="progress" if not ctx.partner else "partner_progress",
+        caption=caption,
+        data=table,
+        columns=columns,
+        lang=ctx.lang,
+        hidden=mask,
+        person_counts=("achieved", "new_in_quarter"),
+        note=_title(
+            ctx,
+            "Bivirkninger (AMU uden for formelle løft) står nederst og tælles ikke med i måltal.",
+            "Side effects (AMU outside formal lifts) are listed last and never counted "
+            "towards the targets.",
+        ),
+        rule=ctx.rule,
+    )
+
+
+def series_table(ctx: ReportContext, series: pd.DataFrame) -> PublishedTable:
+    """Every indicator per quarter: new, cumulative and planned — the charts as data."""
+    labels = {i.key: (i.label_da if ctx.lang == "da" else i.label_en) for i in INDICATORS}
+    data = series.assign(label=series["indicator"].map(labels))
+    mask = pd.DataFrame(False, index=data.index, columns=data.columns)
+    mask["cumulative"] = data["cumulative_hidden"].to_numpy(bool)
+    mask["new"] = data["new_hidden"].to_numpy(bool)
+    return PublishedTable(
+        name="progress_series",
+        caption=_title(
+            ctx,
+            "Udvikling pr. kvartal for hver indikator",
+            "Each indicator quarter by quarter",
+        ),
+        data=data,
+        columns={
+            "indicator": ColumnFormat("text", label_da="Nøgle", label_en="Key"),
+            "label": ColumnFormat("text", label_da="Indikator", label_en="Indicator"),
+            "quarter": ColumnFormat.labelled("quarter"),
+            "new": ColumnFormat.labelled("new_in_quarter", "number"),
+            "cumulative": ColumnFormat.labelled("achieved", "number"),
+            "planned": ColumnFormat.labelled("planned", "number"),
+        },
+        lang=ctx.lang,
+        hidden=mask,
+        person_counts=("new", "cumulative"),
+        rule=ctx.rule,
+    )
+
+
+def _chart_title(ctx: ReportContext, name: str, achieved, target, expected, hidden: bool) -> str:
+    lang = ctx.lang
+    if hidden:
+        return _title(
+            ctx,
+            f"{name}: for få til at vise endnu",
+            f"{name}: too few to show yet",
+        )
+    got, goal = format_number(achieved, lang), format_number(target, lang)
+    plan = format_number(expected, lang)
+    if achieved >= expected:
+        return _title(
+            ctx,
+            f"{name}: {got} af {goal} – foran planen ({plan})",
+            f"{name}: {got} of {goal} – ahead of plan ({plan})",
+        )
+    return _title(
+        ctx,
+        f"{name}: {got} af {goal} – bagud i forhold til planen ({plan})",
+        f"{name}: {got} of {goal} – behind plan ({plan})",
+    )
+
+
+def progress_charts(ctx: ReportContext, series: pd.DataFrame) -> list[Figure]:
+    """One cumulative chart per target that counts, with the plan and the forecast range."""
+    table = progress_table(ctx.tables, ctx.config, ctx.quarter).set_index("indicator")
+    shown = series.copy()
+    shown["cumulative"] = (
+        shown["cumulative"].astype(object).where(~shown["cumulative_hidden"].astype(bool), None)
+    )
+    figures = []
+    for key, target in ctx.config.targets.items():
+        if not target.counts_towards_targets or key not in table.index:
+            continue
+        row = table.loc[key]
+        name = row["label_da"] if ctx.lang == "da" else row["label_en"]
+        now = shown[(shown["indicator"] == key) & (shown["quarter"] == str(ctx.quarter))]
+        hidden = bool(now["cumulative_hidden"].iloc[0])
+        figures.append(
+            cumulative_progress_chart(
+                shown,
+                key,
+                name,
+                target.value,
+                None if hidden else _nan_to_none(row["forecast_low"]),
+                None if hidden else _nan_to_none(row["forecast_high"]),
+                ctx.lang,
+                title=_chart_title(
+                    ctx, name, row["achieved"], target.value, row["expected"], hidden
+                ),
+                data_date=ctx.as_of.date(),
+                forecast=None if hidden else _nan_to_none(row["forecast"]),
+                project_end=ctx.config.period.end,
+            )
+        )
+    return figures
+
+
+def _nan_to_none(value) -> float | None:
+    return None if pd.isna(value) else float(value)
+
+
+def _headline(ctx: ReportContext, table: pd.DataFrame) -> Text:
+    counted = table[table["counts_towards_targets"] & table["light"].notna()]
+    lights = counted["light"].value_counts()
+    green, yellow, red = (int(lights.get(k, 0)) for k in ("green", "yellow", "red"))
+    date_text = ctx.as_of.strftime("%d-%m-%Y")
+    if ctx.lang == "da":
+        text = (
+            f"Ved udgangen af {ctx.quarter.label('da')} (data pr. {date_text}) er {green} af "
+            f"{len(counted)} måltal grønne, {yellow} gule og {red} røde. Grøn: mindst "
+            f"{ctx.config.thresholds.green:.0%} af det forventede; gul: mindst "
+            f"{ctx.config.thresholds.yellow:.0%}."
+        ).replace("%", " %")
+    else:
+        text = (
+            f"At the end of {ctx.quarter.label('en')} (data as of {date_text}), {green} of "
+            f"{len(counted)} targets are green, {yellow} yellow and {red} red. Green: at least "
+            f"{ctx.config.thresholds.green:.0%} of expected; yellow: at least "
+            f"{ctx.config.thresholds.yellow:.0%}."
+        )
+    return Text(text)
+
+
+def progress_summary(ctx: ReportContext) -> Section:
+    """Section 1: the one-screen summary."""
+    series = protected_series(ctx)
+    table = progress_summary_table(ctx, series)
+    items: list = [] if ctx.partner else [_headline(ctx, table.data)]
+    items.append(table)
+    return Section(_title(ctx, "1. Status mod måltal", "1. Progress against targets"), items)
+
+
+def progress_over_time(ctx: ReportContext) -> Section:
+    """Section 2: cumulative charts with plan and forecast, and the series as data."""
+    series = protected_series(ctx)
+    intro = Text(
+        _title(
+            ctx,
+            "Opnået (fuld linje) mod det planlagte forløb (stiplet) og måltallet (prikket); den "
+            "lodrette streg ved projektets afslutning er prognosens 95 %-interval.",
+            "Achieved (solid) against the planned trajectory (dashed) and the target (dotted); "
+            "the vertical bar at the end of the project is the forecast's 95% interval.",
+        )
+    )
+    items: list = [intro]
+    if not ctx.partner:
+        items += progress_charts(ctx, series)
+    title = _title(ctx, "2. Udvikling over tid", "2. Progress over time")
+    return Section(title, items, data=[series_table(ctx, series)])
