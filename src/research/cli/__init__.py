@@ -6,6 +6,7 @@ import typer
 
 from research.cli.check import check
 from research.cli.imports import import_
+from research.cli.report import report
 from research.cli.simulate import simulate
 
 app = typer.Typer(
@@ -17,4 +18,5 @@ app = typer.Typer(
 )
 app.command("import")(import_)
 app.command("check")(check)
+app.command("report")(report)
 app.command("simulate")(simulate)

@@ -31,6 +31,10 @@ class PublishedTable:
     the same shape (or None) marking cells withheld by disclosure control, shown as ``..`` and
     written as ``..`` in the CSV. ``person_counts`` names the columns that count persons, so a
     test (and a reader) can check that none of them shows a group below the threshold.
+    ``person_rows`` names a boolean column marking the rows those columns count persons in, for
+    tables that mix persons with companies or workshops (None: every row).
+    ``keys`` are stable identifying columns (e.g. an indicator's key) written to the CSV before
+    the shown columns but not shown, so the data can be joined and compared across quarters.
     """
 
     name: str
@@ -40,12 +44,15 @@ class PublishedTable:
     lang: str = "da"
     hidden: pd.DataFrame | None = None
     person_counts: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()
+    person_rows: str | None = None
     note: str | None = None
     rule: DisclosureRule | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         check_lang(self.lang)
-        missing = [c for c in (*self.columns, *self.person_counts) if c not in self.data.columns]
+        wanted = (*self.columns, *self.person_counts, *self.keys, *self._flag())
+        missing = [c for c in wanted if c not in self.data.columns]
         if missing:
             raise KeyError(f"table {self.name}: columns not in the data: {', '.join(missing)}")
         if self.hidden is not None and (
@@ -53,6 +60,9 @@ class PublishedTable:
             or len(self.hidden) != len(self.data)
         ):
             raise ValueError(f"table {self.name}: the hidden mask must match the data's shape")
+
+    def _flag(self) -> tuple[str, ...]:
+        return (self.person_rows,) if self.person_rows else ()
 
     def _mask(self) -> pd.DataFrame:
         if self.hidden is None:
@@ -81,9 +91,12 @@ class PublishedTable:
         return self.html()
 
     def as_data(self) -> pd.DataFrame:
-        """The numbers as data: the shown columns under their own names, ``..`` where withheld."""
-        frame = self.data[list(self.columns)].astype(object).copy()
-        mask = self._mask()[list(self.columns)]
+        """The numbers as data: keys, then the shown columns under their own names, ``..`` where
+        withheld."""
+        extra = [k for k in (*self.keys, *self._flag()) if k not in self.columns]
+        names = [*extra, *self.columns]
+        frame = self.data[names].astype(object).copy()
+        mask = self._mask()[names]
         return frame.mask(mask.to_numpy(), MARKER)
 
     def write_csv(self, folder: Path) -> Path:
@@ -112,6 +125,7 @@ def _record(folder: Path, table: PublishedTable) -> None:
         "caption": table.caption,
         "file": f"{table.name}.csv",
         "person_counts": list(table.person_counts),
+        "person_rows": table.person_rows,
         "min_cell": table.rule.min_cell if table.rule else None,
     }
     index_path.write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n", "utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -32,7 +33,10 @@ def connect(path: Path | str | None, *, read_only: bool = False) -> Connection:
         con = duckdb.connect(str(path), read_only=read_only)
     except (duckdb.Error, OSError) as exc:
         raise StoreError(f"cannot open database {path}: {_first_line(exc)}") from exc
-    con.execute("SET enable_progress_bar = false")  # no bars on the user's terminal
+    # No bars on the user's terminal; inside Jupyter without ipywidgets DuckDB refuses the
+    # setting (and shows no bar anyway).
+    with contextlib.suppress(duckdb.Error):
+        con.execute("SET enable_progress_bar = false")
     version = schema_version(con)
     if version > LATEST_VERSION:
         con.close()

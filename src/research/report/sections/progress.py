@@ -79,6 +79,7 @@ def progress_summary_table(ctx: ReportContext, series: pd.DataFrame) -> Publishe
     table = progress_table(ctx.tables, ctx.config, ctx.quarter)
     table = _with_previous_light(ctx, table)
     table["label"] = table["label_da"] if ctx.lang == "da" else table["label_en"]
+    table["counts_persons"] = table["indicator"].isin(PERSON_INDICATORS)
     now = series[series["quarter"] == str(ctx.quarter)].set_index("indicator")
     achieved_hidden = now.loc[table["indicator"], "cumulative_hidden"].to_numpy(dtype=bool)
     new_hidden = now.loc[table["indicator"], "new_hidden"].to_numpy(dtype=bool)
@@ -144,6 +145,8 @@ def progress_summary_table(ctx: ReportContext, series: pd.DataFrame) -> Publishe
         lang=ctx.lang,
         hidden=mask,
         person_counts=("achieved", "new_in_quarter"),
+        keys=("indicator",),
+        person_rows="counts_persons",
         note=_title(
             ctx,
             "Bivirkninger (AMU uden for formelle løft) står nederst og tælles ikke med i måltal.",
@@ -157,7 +160,10 @@ def progress_summary_table(ctx: ReportContext, series: pd.DataFrame) -> Publishe
 def series_table(ctx: ReportContext, series: pd.DataFrame) -> PublishedTable:
     """Every indicator per quarter: new, cumulative and planned — the charts as data."""
     labels = {i.key: (i.label_da if ctx.lang == "da" else i.label_en) for i in INDICATORS}
-    data = series.assign(label=series["indicator"].map(labels))
+    data = series.assign(
+        label=series["indicator"].map(labels),
+        counts_persons=series["indicator"].isin(PERSON_INDICATORS),
+    )
     mask = pd.DataFrame(False, index=data.index, columns=data.columns)
     mask["cumulative"] = data["cumulative_hidden"].to_numpy(bool)
     mask["new"] = data["new_hidden"].to_numpy(bool)
@@ -180,6 +186,7 @@ def series_table(ctx: ReportContext, series: pd.DataFrame) -> PublishedTable:
         lang=ctx.lang,
         hidden=mask,
         person_counts=("new", "cumulative"),
+        person_rows="counts_persons",
         rule=ctx.rule,
     )
 

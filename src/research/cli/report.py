@@ -1,0 +1,126 @@
+"""`research report`: the quarterly progress report, the main job of the workbench."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from research.cli.common import ConfigOption, DbOption, fail, friendly_errors
+
+if TYPE_CHECKING:
+    from research.report.runner import ReportResult
+
+
+@friendly_errors
+def report(
+    quarter: Annotated[
+        str | None,
+        typer.Option(help="Quarter like 2026Q3 (default: the last complete quarter in the data)."),
+    ] = None,
+    db: DbOption = None,
+    lang: Annotated[str, typer.Option(help="Report language: da or en.")] = "da",
+    partner: Annotated[
+        str | None, typer.Option(help="One partner's own report (a partner id, e.g. EUS1).")
+    ] = None,
+    all_partners: Annotated[
+        bool, typer.Option("--all-partners", help="One report per partner, in parallel.")
+    ] = False,
+    out: Annotated[Path, typer.Option(help="Folder the reports go into.")] = Path("reports"),
+    min_cell: Annotated[
+        int | None,
+        typer.Option(help="Disclosure threshold (default: the project's, 5; never below 3)."),
+    ] = None,
+    config: ConfigOption = None,
+    quarto: Annotated[
+        bool, typer.Option("--quarto", help="Also render with Quarto (HTML, A4 PDF, slides).")
+    ] = False,
+    verify: Annotated[
+        Path | None,
+        typer.Option(
+            help="Re-run a published report folder from its manifest and compare its tables.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Run the report notebooks with papermill into reports/<quarter>/ and render them to HTML.
+
+    Example: research report --quarter 2026Q3 --lang en
+    """
+    if verify is not None:
+        _verify(verify)
+        return
+    if partner and all_partners:
+        raise fail("give either --partner or --all-partners, not both", 2)
+    from research.report.context import load_context
+
+    if all_partners:
+        from research.report.batch import run_partner_reports
+
+        ctx = load_context(db, quarter, lang, min_cell=min_cell, config=config)
+        outcomes = run_partner_reports(
+            [p.partner_id for p in ctx.config.partners],
+            quarter=str(ctx.quarter),
+            db=db,
+            lang=lang,
+            out=out,
+            min_cell=min_cell,
+            config=config,
+        )
+        failed = [o for o in outcomes if o.error]
+        for outcome in outcomes:
+            if outcome.error:
+                typer.secho(f"{outcome.partner}: FAILED: {outcome.error}", err=True, fg="red")
+            else:
+                typer.echo(f"{outcome.partner}: {outcome.html}")
+        typer.echo(f"{len(outcomes) - len(failed)} of {len(outcomes)} partner reports made.")
+        if failed:
+            raise typer.Exit(1)
+        return
+
+    from research.report.runner import run_report
+
+    result = run_report(
+        quarter, db, lang, partner=partner, out=out, min_cell=min_cell, config=config
+    )
+    _print(result)
+    if quarto:
+        _quarto(result.folder)
+
+
+def _print(result: ReportResult) -> None:
+    typer.echo(f"Report: {result.html}")
+    typer.echo(
+        f"  {len(result.tables)} indicator tables in {result.folder / 'tables'}, "
+        f"manifest {result.manifest.name}; {result.seconds:.1f} s"
+    )
+
+
+def _quarto(folder: Path) -> None:
+    from research.report import quarto
+
+    quarto.render(folder)
+    typer.echo(f"Quarto: rendered {folder}")
+
+
+def _verify(folder: Path) -> None:
+    from research.report.verify import verify_report
+
+    result = verify_report(folder)
+    if result.database_changed:
+        typer.secho(
+            "note: the database's content has changed since the report was made; "
+            "differences are expected",
+            err=True,
+            fg="yellow",
+        )
+    if result.identical:
+        typer.echo(f"Verified: {result.tables_compared} tables in {folder} are reproduced exactly.")
+        return
+    for difference in result.differences[:50]:
+        typer.echo(difference.describe())
+    more = len(result.differences) - 50
+    if more > 0:
+        typer.echo(f"... and {more} more differences")
+    raise fail(f"{len(result.differences)} differences against the published tables in {folder}")

@@ -1,0 +1,153 @@
+"""What a report was made from, so that a published quarter can be re-made and checked.
+
+Why: a quarterly figure that the funder has read must be reproducible months later. The
+manifest records the database's content (a hash over every table's rows, which unlike the file's
+bytes does not change when DuckDB reorganises its file), the code version, the parameters, the
+package versions and a hash of every output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from research.store.connection import connect
+from research.store.tables import TABLES
+
+MANIFEST = "manifest.json"
+PACKAGES = (
+    "research",
+    "duckdb",
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "pandera",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "ipykernel",
+)
+
+
+def database_hash(path: Path) -> str:
+    """SHA-256 over every table's rows in key order (CSV text): equal data, equal hash."""
+    digest = hashlib.sha256()
+    with connect(path, read_only=True) as con:
+        for name, spec in TABLES.items():
+            keys = ", ".join(f'"{k}"' for k in spec.key)
+            frame = con.execute(f'SELECT * FROM "{name}" ORDER BY {keys}').df()
+            digest.update(name.encode())
+            digest.update(frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    return digest.hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def code_version() -> dict[str, Any]:
+    """The git commit of the working tree the package runs from, or else the package version."""
+    version = metadata.version("research")
+    here = Path(__file__).resolve().parent
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=10
+        )
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return {"package_version": version, "git_commit": None, "git_dirty": None}
+    if commit.returncode != 0:
+        return {"package_version": version, "git_commit": None, "git_dirty": None}
+    return {
+        "package_version": version,
+        "git_commit": commit.stdout.strip(),
+        "git_dirty": bool(status.stdout.strip()),
+    }
+
+
+def package_versions() -> dict[str, str | None]:
+    versions: dict[str, str | None] = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def outputs(folder: Path) -> list[dict[str, Any]]:
+    """Every file under ``folder`` except the manifest, with its size and SHA-256."""
+    return [
+        {
+            "path": path.relative_to(folder).as_posix(),
+            "bytes": path.stat().st_size,
+            "sha256": file_hash(path),
+        }
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.name != MANIFEST
+    ]
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def write_manifest(
+    folder: Path,
+    *,
+    parameters: dict[str, Any],
+    database: Path,
+    database_content_hash: str,
+    started: str,
+    notebooks: list[str],
+) -> Path:
+    manifest = {
+        "manifest_version": 1,
+        "parameters": parameters,
+        "database": {
+            "path": str(database),
+            "content_sha256": database_content_hash,
+            "file_sha256": file_hash(database),
+        },
+        "code": code_version(),
+        "packages": package_versions(),
+        "notebooks": notebooks,
+        "started": started,
+        "finished": now(),
+        "outputs": outputs(folder),
+    }
+    path = folder / MANIFEST
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    from research.report.context import ReportError
+
+    path = folder / MANIFEST
+    if not path.is_file():
+        raise ReportError(
+            f"{folder} has no {MANIFEST}: is it a report folder made by `research report`?"
+        )
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ReportError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})") from None

@@ -1,0 +1,38 @@
+"""The report's head: what it is, for whom, which quarter and which data."""
+
+from __future__ import annotations
+
+import html
+
+from research.report.context import ReportContext
+from research.report.formatting import format_date
+
+
+def front_matter(ctx: ReportContext) -> str:
+    """The title block as HTML: project, quarter, scope and data date."""
+    lang = ctx.lang
+    scope = ctx.partner_name or ctx.partner
+    if lang == "da":
+        title = f"Kvartalsrapport {ctx.quarter.label('da')}"
+        lines = [
+            ctx.config.name,
+            f"Partner: {scope}" if scope else "Hele projektet",
+            f"Data opgjort pr. {format_date(ctx.as_of, 'da')} "
+            f"(seneste registrering {format_date(ctx.data_date, 'da')})",
+        ]
+    else:
+        title = f"Quarterly report {ctx.quarter.label('en')}"
+        lines = [
+            ctx.config.name,
+            f"Partner: {scope}" if scope else "The whole programme",
+            f"Figures as of {format_date(ctx.as_of, 'en')} "
+            f"(latest record {format_date(ctx.data_date, 'en')})",
+        ]
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    return f'<header class="report-front"><h1>{html.escape(title)}</h1>{body}</header>'
+
+
+def show_front(ctx: ReportContext) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(front_matter(ctx)))
