@@ -25,10 +25,11 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 	@touch $@
 
-## report: the main job — build the demo database if missing and check it
+## report: the main job — the quarterly report on the demo data (built by the simulator if missing)
 report: env
 	@test -f data/workbench.duckdb || $(RUN)/research simulate --db data/workbench.duckdb
 	$(RUN)/research check --db data/workbench.duckdb
+	$(RUN)/research report --db data/workbench.duckdb
 
 ## test: run the whole test suite (slow simulation checks included) and ruff
 test: env

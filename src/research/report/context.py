@@ -10,18 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from research.config import ProgrammeConfig, load_programme_config, resolve_db_path
 from research.domain.period import Quarter, last_complete_quarter
 from research.errors import ResearchError, StoreError
-from research.metrics.common import Tables
-from research.metrics.disclosure import DisclosureRule
 from research.report.labels import check_lang
-from research.report.partner import filter_to_partner
 from research.store.connection import connect
 from research.store.read import data_date, read_tables, row_counts
+
+if TYPE_CHECKING:
+    from research.metrics.disclosure import DisclosureRule
+
+Tables = dict[str, pd.DataFrame]  # as in research.metrics.common, without importing statsmodels
 
 
 class ReportError(ResearchError):
@@ -122,6 +125,8 @@ def load_context(
             "import the exports first (research import --kinds lists them)"
         )
     assert day is not None  # a database with enrolments has a data date
+    from research.metrics.disclosure import DisclosureRule
+
     chosen = parse_quarter(quarter, programme) if quarter else default_quarter(day, programme)
     rule = DisclosureRule(min_cell=int(min_cell if min_cell else programme.min_cell))
     partner_id = partner or None
@@ -132,6 +137,8 @@ def load_context(
             raise ReportError(
                 f"unknown partner {partner_id!r}; the partners are {', '.join(known)}"
             )
+        from research.report.partner import filter_to_partner
+
         scoped = filter_to_partner(tables, partner_id)
     return ReportContext(
         tables=scoped,
