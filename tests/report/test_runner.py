@@ -234,3 +234,21 @@ def test_suppressed_cells_are_markers_not_numbers(report):
     hidden = series["cumulative"] == ".."
     shown = pd.to_numeric(series.loc[~hidden, "cumulative"])
     assert np.isfinite(shown).all()
+
+
+def test_a_newcomer_gets_the_demo_database_and_a_report(tmp_path, monkeypatch):
+    # a fresh folder: no data/workbench.duckdb, no $RESEARCH_DB, no ./notebooks
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RESEARCH_DB", raising=False)
+    monkeypatch.delenv("RESEARCH_NOTEBOOKS", raising=False)
+    result = runner.invoke(app, ["report"])
+    assert result.exit_code == 0, result.output
+    assert "building the synthetic demo programme" in result.output
+    assert (tmp_path / "data" / "workbench.duckdb").is_file()
+    assert re.search(r"Report: reports/\d{4}Q[1-4]/progress\.html", result.output)
+
+
+def test_an_explicit_database_is_never_invented(tmp_path):
+    result = runner.invoke(app, ["report", "--db", str(tmp_path / "nope.duckdb")])
+    assert "does not exist" in _one_line_error(result)
+    assert not (tmp_path / "nope.duckdb").exists()

@@ -53,6 +53,7 @@ def report(
         return
     if partner and all_partners:
         raise fail("give either --partner or --all-partners, not both", 2)
+    _demo_database_if_missing(db, config)
     from research.report.context import load_context
 
     if all_partners:
@@ -87,6 +88,24 @@ def report(
     _print(result)
     if quarto:
         _quarto(result.folder)
+
+
+def _demo_database_if_missing(db: Path | None, config: Path | None) -> None:
+    """No --db, no $RESEARCH_DB and no data/workbench.duckdb: build the demo programme first,
+    so a newcomer's first report needs no other step. An explicit database is never invented."""
+    import os
+    from datetime import date
+
+    from research.config import DB_ENV, DEFAULT_DB, load_programme_config
+
+    if db is not None or os.environ.get(DB_ENV) or DEFAULT_DB.exists():
+        return
+    from research.simulate import default_until, simulate
+
+    programme = load_programme_config(config)
+    typer.echo(f"No database yet: building the synthetic demo programme in {DEFAULT_DB} ...")
+    DEFAULT_DB.parent.mkdir(parents=True, exist_ok=True)
+    simulate(DEFAULT_DB, programme, until=default_until(date.today(), programme))
 
 
 def _print(result: ReportResult) -> None:
