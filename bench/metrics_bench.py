@@ -50,7 +50,7 @@ families = {
     "funnels": lambda: (funnels.company_funnel(t, as_of), funnels.unemployed_funnel(t, as_of)),
     "esf (both sets + by quarter)": lambda: (
         esf.esf_indicators(t["participants"], t["enrolments"], "esf2014", as_of),
-        esf.esf_indicators(t["participants"], t["enrolments"], "esf2021", as_of),
+        esf.esf_indicators(t["participants"], t["enrolments"], "esfplus", as_of),
         esf.esf_by_quarter(t["participants"], t["enrolments"], "esf2014", as_of)),
     "coordination": lambda: (
         coordination.institutions_per_company(t["company_contacts"]),
