@@ -65,6 +65,47 @@ LABELS: dict[str, dict[str, str]] = {
         "da": "Værdier vist som «..» er skjult af hensyn til fortroligheden.",
         "en": "Values shown as “..” are withheld to protect confidentiality.",
     },
+    # Seminar deck (research.report.seminar; notebooks/seminar.ipynb) — append-only block
+    "seminar_title": {
+        "da": "Kompetenceløft: status ved udgangen af {quarter}",
+        "en": "Kompetenceløft: where the programme stands at the end of {quarter}",
+    },
+    "seminar_subtitle": {
+        "da": "Formidlingsseminar · data pr. {date}",
+        "en": "Dissemination seminar · data as of {date}",
+    },
+    "headline_title": {"da": "Projektet i tal", "en": "The programme in numbers"},
+    "of_target": {"da": "af måltal {target} ({share})", "en": "of target {target} ({share})"},
+    "progress_slide_title": {"da": "Deltagere over tid", "en": "Participants over time"},
+    "chart_of_target": {
+        "da": "{label}: {achieved} af {target}",
+        "en": "{label}: {achieved} of {target}",
+    },
+    "too_few_to_show": {"da": "for få til at vise endnu", "en": "too few to show yet"},
+    "funnel_slide_title": {
+        "da": "Virksomhederne: fra kontakt til løft",
+        "en": "Companies: from first contact to upskilling",
+    },
+    "funnel_finding": {
+        "da": "{contacted} virksomheder kontaktet, {started} med medarbejdere startet på et løft",
+        "en": "{contacted} companies contacted, {started} with employees who started a lift",
+    },
+    "stories_title": {"da": "Det virker", "en": "What works"},
+    "cmo_context": {"da": "Kontekst", "en": "Context"},
+    "cmo_mechanism": {"da": "Mekanisme", "en": "Mechanism"},
+    "cmo_outcome": {"da": "Udfald", "en": "Outcome"},
+    "story_recorded": {
+        "da": "Understøttet i aktionsforskningen; registreret {date}.",
+        "en": "Supported by the action research; recorded {date}.",
+    },
+    "stories_none": {
+        "da": "Aktionsforskningen har endnu ingen understøttede observationer.",
+        "en": "The action research has no supported observations yet.",
+    },
+    "stories_in_danish": {
+        "da": "Gengivet som forskerne har skrevet det.",
+        "en": "Quoted in Danish, as the researchers recorded it.",
+    },
 }
 
 
