@@ -16,12 +16,9 @@ CONFIDENCE = 0.95
 def quarter_of(dates: pd.Series) -> pd.Series:
     """'2026Q3' for each date (missing stays missing); the date decides the quarter."""
     stamps = pd.to_datetime(dates)
-    labels = (
-        stamps.dt.year.astype("Int64").astype("string")
-        + "Q"
-        + stamps.dt.quarter.astype("Int64").astype("string")
-    )
-    return labels.where(stamps.notna())
+    codes = stamps.dt.year * 4 + stamps.dt.quarter - 1
+    names = {code: f"{int(code) // 4}Q{int(code) % 4 + 1}" for code in pd.unique(codes.dropna())}
+    return codes.map(names).astype("string")
 
 
 def quarter_end(quarter: Quarter | str) -> pd.Timestamp:

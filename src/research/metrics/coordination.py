@@ -263,8 +263,10 @@ def external_overlap(
     quarters = _quarter_span(log["quarter"])
     if not quarters or external_projects.empty:
         return pd.DataFrame(columns=columns)
-    own = own_contacts(log)[["quarter", "cvr"]].drop_duplicates()
-    own_first = own.groupby("cvr", observed=True)["quarter"].min()
+    own_log = own_contacts(log)
+    own = own_log[["quarter", "cvr"]].drop_duplicates()
+    # first quarters from the first dates: a min over quarter labels (strings) is slow
+    own_first = quarter_of(own_log.groupby("cvr", observed=True)["contact_date"].min())
 
     def per_quarter(pairs: pd.DataFrame) -> np.ndarray:
         return pairs["quarter"].value_counts().reindex(quarters, fill_value=0).to_numpy()
@@ -274,9 +276,9 @@ def external_overlap(
 
     frames = []
     for project in external_projects.sort_values("project_id").itertuples(index=False):
-        theirs = log.loc[log["external_project_id"] == project.project_id, ["quarter", "cvr"]]
-        theirs = theirs.drop_duplicates()
-        their_first = theirs.groupby("cvr", observed=True)["quarter"].min()
+        their_log = log.loc[log["external_project_id"] == project.project_id]
+        theirs = their_log[["quarter", "cvr"]].drop_duplicates()
+        their_first = quarter_of(their_log.groupby("cvr", observed=True)["contact_date"].min())
         both = own.merge(theirs, on=["quarter", "cvr"])
         both_first = pd.concat([own_first, their_first], axis=1, join="inner").max(axis=1)
         for scope, mine, other, shared in (

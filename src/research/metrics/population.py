@@ -35,7 +35,7 @@ def participant_facts(
     ended = counted["exit_on"].notna() & (counted["exit_on"] <= stamp)
     counted["ended"] = ended
     counted["completed"] = ended & (counted["exit_reason"].astype(str) == "completed")
-    by_person = counted.groupby("participant_id", observed=True)
+    by_person = counted.groupby("participant_id", observed=True, sort=False)
     facts = pd.DataFrame(
         {
             "entry_on": by_person["started_on"].min(),

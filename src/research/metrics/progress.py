@@ -48,8 +48,8 @@ def _first_per_person(t: Tables, purpose: str, *, completed: bool) -> pd.Series:
     e = e[e["purpose"].astype(str) == purpose]
     if completed:
         e = e[e["exit_reason"].astype(str) == "completed"]
-        return e.groupby("participant_id", observed=True)["exit_on"].min()
-    return e.groupby("participant_id", observed=True)["started_on"].min()
+        return e.groupby("participant_id", observed=True, sort=False)["exit_on"].min()
+    return e.groupby("participant_id", observed=True, sort=False)["started_on"].min()
 
 
 def _side_effects(t: Tables, group: str) -> pd.Series:
