@@ -1,0 +1,1 @@
+"""Evidence: what works for whom, in which context, estimated from the store's tables."""

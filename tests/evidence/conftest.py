@@ -1,0 +1,120 @@
+"""Shared fixtures for the programme-specific evidence tests: simulated stores, read once.
+
+The fast tests read one scale-1 programme at the project end; the slow recovery tests read
+scale-10 programmes followed up far beyond the end (every outcome observed) and cut
+mid-project (outcomes censored at the data date). Also the translation of the planted
+effects in ``research.simulate.truth`` into the quantities the analyses report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from research.config import ProgrammeConfig, load_programme_config
+from research.metrics.common import Tables
+from research.simulate import SimulationSummary, simulate
+from research.simulate.truth import COMPLETION
+from research.store import connect, read_tables
+
+END = date(2027, 12, 31)
+MID_LATE = date(2027, 6, 30)  # mid-project but late enough for EUV1 medians (about 10 months)
+FAR = date(2033, 12, 31)  # every enrolment of the default period has ended by then
+RECOVERY_SEED = 11  # the seed of tests/simulate/test_effects.py, chosen before looking
+RECOVERY_SCALE = 10.0
+
+
+@dataclass(frozen=True)
+class Simulated:
+    tables: Tables
+    summary: SimulationSummary
+
+
+@pytest.fixture(scope="session")
+def evidence_config() -> ProgrammeConfig:
+    """The built-in default configuration, whatever project.toml lies around."""
+    default = resources.files("research").joinpath("default_project.toml")
+    return load_programme_config(Path(str(default)))
+
+
+def _simulated(tmp_path_factory, config, name: str, *, seed: int, scale: float, until: date):
+    path = tmp_path_factory.mktemp("evidence") / f"{name}.duckdb"
+    summary = simulate(path, config, seed=seed, scale=scale, until=until)
+    with connect(path, read_only=True) as con:
+        return Simulated(read_tables(con), summary)
+
+
+@pytest.fixture(scope="session")
+def small(tmp_path_factory, evidence_config) -> Simulated:
+    """Scale 1 at the project end (seed 2025): the demo programme, for the fast tests."""
+    return _simulated(tmp_path_factory, evidence_config, "small", seed=2025, scale=1.0, until=END)
+
+
+@pytest.fixture(scope="session")
+def far(tmp_path_factory, evidence_config) -> Simulated:
+    """Scale 10 followed up until every outcome is known (slow tests only)."""
+    return _simulated(
+        tmp_path_factory,
+        evidence_config,
+        "far",
+        seed=RECOVERY_SEED,
+        scale=RECOVERY_SCALE,
+        until=FAR,
+    )
+
+
+@pytest.fixture(scope="session")
+def mid(tmp_path_factory, evidence_config) -> Simulated:
+    """Scale 10 cut mid-project: many lifts still running, censored at the data date."""
+    return _simulated(
+        tmp_path_factory,
+        evidence_config,
+        "mid",
+        seed=RECOVERY_SEED,
+        scale=RECOVERY_SCALE,
+        until=MID_LATE,
+    )
+
+
+def true_completion_probability(rows: pd.DataFrame, **override) -> np.ndarray:
+    """P(EUV completed) from ``truth.COMPLETION`` for each lift-frame row, with columns
+    (recruitment_route, employment_status, prep, ...) overridden by a fixed value if given.
+
+    ``prep`` in the truth is "completed a preparatory course before the EUV start", which is
+    the frame's ``prep``; ``below_02`` is not meeting the 02 requirement at entry.
+    """
+
+    def column(name: str) -> pd.Series:
+        if name in override:
+            return pd.Series(override[name], index=rows.index)
+        return rows[name]
+
+    prep = column("prep").astype(bool).to_numpy()
+    below = column("below_02").astype(bool).to_numpy()
+    eta = (
+        COMPLETION.intercept
+        + column("recruitment_route").astype(object).map(dict(COMPLETION.route)).to_numpy(float)
+        + column("highest_education").astype(object).map(dict(COMPLETION.education)).to_numpy(float)
+        + column("employment_status")
+        .astype(object)
+        .map(dict(COMPLETION.employment))
+        .to_numpy(float)
+        + COMPLETION.below_02 * below
+        + COMPLETION.prep * prep
+        + COMPLETION.prep_x_below_02 * (prep & below)
+    )
+    return 1.0 / (1.0 + np.exp(-eta))
+
+
+def true_ame(rows: pd.DataFrame, treatment: str, level, reference) -> float:
+    """The planted average marginal effect on completion over ``rows``: everyone switched to
+    ``level`` and to ``reference`` of ``treatment``, by the truth's logit, averaged."""
+    treated = true_completion_probability(rows, **{treatment: level})
+    control = true_completion_probability(rows, **{treatment: reference})
+    return float(np.mean(treated - control))
