@@ -106,6 +106,18 @@ LABELS: dict[str, dict[str, str]] = {
         "da": "Gengivet som forskerne har skrevet det.",
         "en": "Quoted in Danish, as the researchers recorded it.",
     },
+    # Report sections 3-9 (research.report.sections: funnels … caveats) — append-only block
+    "lower_95": {"da": "nedre 95 %", "en": "lower 95%"},
+    "upper_95": {"da": "øvre 95 %", "en": "upper 95%"},
+    "share_of_first": {"da": "Andel af første trin", "en": "Share of the first step"},
+    "women": {"da": "Kvinder", "en": "Women"},
+    "men": {"da": "Mænd", "en": "Men"},
+    "total": {"da": "I alt", "en": "Total"},
+    "reference_population": {"da": "Referencegruppe", "en": "Reference population"},
+    "share_of_reference": {"da": "Andel af referencegruppen", "en": "Share of the reference"},
+    "network": {"da": "Netværk", "en": "Network"},
+    "mean_relevance": {"da": "Relevans (gns. 1-5)", "en": "Relevance (mean 1-5)"},
+    "share_high": {"da": "Andel 4-5", "en": "Share 4-5"},
 }
 
 
