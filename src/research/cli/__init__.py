@@ -6,6 +6,7 @@ import typer
 
 from research.cli.check import check
 from research.cli.imports import import_
+from research.cli.render import render
 from research.cli.report import report
 from research.cli.simulate import simulate
 
@@ -19,4 +20,5 @@ app = typer.Typer(
 app.command("import")(import_)
 app.command("check")(check)
 app.command("report")(report)
+app.command("render")(render)
 app.command("simulate")(simulate)
