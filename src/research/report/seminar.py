@@ -1,0 +1,409 @@
+"""The seminar deck: a few big numbers, two charts and the action researchers' success stories.
+
+Why a module: ``notebooks/seminar.ipynb`` stays a list of ``show_slide(...)`` calls, and the
+choices a public audience depends on are tested here: every person count goes through the same
+chain suppression as the quarterly report (``sections.progress.protected_series``), so the deck
+never shows a number the report withholds, and no count below ``ctx.rule.min_cell`` ever
+appears; the stories are the researchers' own text, with participant ids and CPR-like strings
+removed.
+
+Slides are made for Quarto revealjs and still read as a page in nbconvert: each slide is a
+markdown ``##`` heading (a cell with ``#| output: asis`` puts it into the document as a real
+heading, so it starts a slide) followed by HTML or markdown content.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from research.report.figures import cumulative_progress_chart, figure_html, funnel_chart
+from research.report.formatting import format_date, format_number, format_percent
+from research.report.labels import label as word
+
+if TYPE_CHECKING:
+    from research.report.context import ReportContext
+
+HEADLINE_KEYS: tuple[str, ...] = (
+    "participants",
+    "skilled_started",
+    "skilled_completed",
+    "academy_started",
+    "academy_completed",
+    "companies_in_networks",
+)
+"""Participants, EUV (lift to skilled) and AU (academy level) started and completed, and the
+companies in networks: the numbers a seminar audience asks for first."""
+CHART_KEY = "participants"
+STORY_LIMIT = 3
+WITHHELD = ".."
+_PARTICIPANT_ID = re.compile(r"\bP[0-9a-f]{32}\b")
+_CPR_LIKE = re.compile(r"(?<!\d)\d{6}[- ]?\d{4}(?!\d)")
+_REDACTED = "[…]"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~^$@])")
+
+
+# --- what a slide is ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Markdown:
+    """Markdown only: Quarto puts it into the document as it stands (headings start slides)."""
+
+    text: str
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:  # the text/plain fallback: readable, and no second copy
+        return self.text
+
+
+@dataclass(frozen=True)
+class Html:
+    """HTML for revealjs and nbconvert, with a markdown fallback for other Quarto formats."""
+
+    html: str
+    markdown: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown
+
+    def __repr__(self) -> str:  # the text/plain fallback: no second copy of an embedded image
+        return self.markdown
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One slide: a heading (level 1 is a section title slide) and what is shown under it."""
+
+    title: str
+    items: tuple[Any, ...] = ()
+    level: int = 2
+
+    def heading(self) -> Markdown:
+        return Markdown(f"{'#' * self.level} {escape_markdown(self.title)}")
+
+
+def escape_markdown(text: str) -> str:
+    """Text as literal markdown: a researcher's ``*`` or ``<`` must not become markup."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def figure_view(fig: Figure) -> Html:
+    """A finished figure as an embedded image with its alt text; the figure is then freed."""
+    img = figure_html(fig)
+    alt = getattr(fig, "alt_text", "") or ""
+    fig.clear()
+    return Html(f'<figure class="research-figure">{img}</figure>', escape_markdown(alt))
+
+
+def show_slide(slide: Slide) -> None:
+    """Display the heading and then each item, as separate outputs (the heading stays markdown)."""
+    from IPython.display import display
+
+    display(slide.heading())
+    for item in slide.items:
+        display(item)
+
+
+def show_slides(slides: Iterable[Slide]) -> None:
+    """Several slides from one cell (the stories)."""
+    for slide in slides:
+        show_slide(slide)
+
+
+# --- the big numbers ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One big number; ``value`` is None when disclosure control withholds it."""
+
+    key: str
+    label: str
+    value: int | None
+    target: float | None
+    counts_persons: bool
+
+    def shown(self, lang: str) -> str:
+        return WITHHELD if self.value is None else format_number(self.value, lang)
+
+    def against_target(self, lang: str) -> str:
+        """'af måltal 2.000 (62 %)', or '' without a target or when the value is withheld."""
+        if self.target is None or self.value is None or not self.target:
+            return ""
+        share = format_percent(self.value / self.target, lang, 0)
+        return word("of_target", lang).format(target=format_number(self.target, lang), share=share)
+
+
+def _indicator_labels(lang: str) -> dict[str, str]:
+    from research.metrics.progress import INDICATORS
+
+    return {i.key: (i.label_da if lang == "da" else i.label_en) for i in INDICATORS}
+
+
+def seminar_series(ctx: ReportContext) -> pd.DataFrame:
+    """The report's protected progress series (same suppression as sections 1 and 2)."""
+    from research.report.sections.progress import protected_series
+
+    return protected_series(ctx)
+
+
+def headline_numbers(ctx: ReportContext, series: pd.DataFrame | None = None) -> list[Headline]:
+    """The headline indicators at the end of the report's quarter, protected for disclosure.
+
+    A person count is withheld when the report's chain suppression hides it, and in any case
+    when it is a sensitive count under ``ctx.rule``. Targets are the programme's, so a partner's
+    deck shows its numbers without them.
+    """
+    from research.report.sections.progress import PERSON_INDICATORS
+
+    series = seminar_series(ctx) if series is None else series
+    now = series[series["quarter"] == str(ctx.quarter)].set_index("indicator")
+    labels = _indicator_labels(ctx.lang)
+    out = []
+    for key in HEADLINE_KEYS:
+        if key not in now.index:
+            continue
+        row = now.loc[key]
+        persons = key in PERSON_INDICATORS
+        value: int | None = int(row["cumulative"])
+        if persons and (bool(row["cumulative_hidden"]) or ctx.rule.is_sensitive(value)):
+            value = None
+        target = ctx.config.targets.get(key)
+        out.append(
+            Headline(
+                key=key,
+                label=labels.get(key, key),
+                value=value,
+                target=float(target.value) if target and not ctx.partner else None,
+                counts_persons=persons,
+            )
+        )
+    return out
+
+
+def headline_view(headlines: Sequence[Headline], ctx: ReportContext) -> Html:
+    """Big numbers in a grid (HTML) and as a list (markdown), with the suppression note."""
+    lang = ctx.lang
+    cells, lines = [], []
+    for h in headlines:
+        sub = h.against_target(lang)
+        cells.append(
+            '<div class="headline">'
+            f'<div style="font-size:2.2em;font-weight:700;line-height:1.1">'
+            f"{html.escape(h.shown(lang))}</div>"
+            f"<div>{html.escape(h.label)}</div>"
+            + (f'<div style="font-size:0.7em;color:#333">{html.escape(sub)}</div>' if sub else "")
+            + "</div>"
+        )
+        tail = f" – {escape_markdown(sub)}" if sub else ""
+        lines.append(f"- **{escape_markdown(h.shown(lang))}** {escape_markdown(h.label)}{tail}")
+    note = ""
+    if any(h.value is None for h in headlines):
+        note = word("suppressed_note", lang).format(min_cell=ctx.rule.min_cell)
+    grid = (
+        '<div class="headline-numbers" style="display:grid;'
+        'grid-template-columns:repeat(3,minmax(0,1fr));gap:0.8em 1.2em">'
+        + "".join(cells)
+        + "</div>"
+    )
+    if note:
+        grid += f'<p style="font-size:0.6em">{html.escape(note)}</p>'
+        lines.append(f"\n{escape_markdown(note)}")
+    return Html(grid, "\n".join(lines))
+
+
+# --- the charts ---------------------------------------------------------------------------------
+
+
+def progress_chart(ctx: ReportContext, series: pd.DataFrame, key: str = CHART_KEY) -> Figure:
+    """One indicator's cumulative progress against plan and target, sized for a slide.
+
+    Withheld quarters are not drawn (as in the report). A partner's deck shows no programme
+    plan or target, which would not be the partner's own.
+    """
+    rows = series[series["indicator"] == key].copy()
+    hidden_rows = rows["cumulative_hidden"].astype(bool)
+    rows["cumulative"] = rows["cumulative"].astype(object).where(~hidden_rows, None)
+    target_spec = ctx.config.targets.get(key)
+    target = float(target_spec.value) if target_spec and not ctx.partner else None
+    if ctx.partner:
+        rows["planned"] = np.nan
+    name = _indicator_labels(ctx.lang).get(key, key)
+    now = rows[rows["quarter"] == str(ctx.quarter)]
+    hidden = now.empty or bool(now["cumulative_hidden"].iloc[0])
+    if hidden:
+        title = f"{name}: {word('too_few_to_show', ctx.lang)}"
+    elif target is None:
+        title = f"{name}: {format_number(now['cumulative'].iloc[0], ctx.lang)}"
+    else:
+        title = word("chart_of_target", ctx.lang).format(
+            label=name,
+            achieved=format_number(now["cumulative"].iloc[0], ctx.lang),
+            target=format_number(target, ctx.lang),
+        )
+    return cumulative_progress_chart(
+        rows,
+        key,
+        name,
+        target,
+        None,
+        None,
+        ctx.lang,
+        title=title,
+        data_date=ctx.as_of.date(),
+        project_end=ctx.config.period.end,
+    )
+
+
+def company_funnel_chart(ctx: ReportContext) -> Figure:
+    """The company funnel from first contact to employees completing a lift.
+
+    Companies are not persons, so the counts are shown as counted (as in the report's progress
+    tables, where companies and networks are not protected).
+    """
+    from research.metrics.funnels import company_funnel
+
+    frame = company_funnel(ctx.tables, ctx.as_of)
+    counts = frame.set_index("key")["n"]
+    title = word("funnel_finding", ctx.lang).format(
+        contacted=format_number(counts.get("contacted", 0), ctx.lang),
+        started=format_number(counts.get("employees_started", 0), ctx.lang),
+    )
+    return funnel_chart(frame, ctx.lang, title=title, data_date=ctx.as_of.date())
+
+
+# --- the success stories ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Story:
+    """One supported context–mechanism–outcome observation, already cleaned for showing."""
+
+    context: str
+    resource: str
+    reasoning: str
+    outcome: str
+    recorded_on: date
+    network_id: str | None = field(default=None, compare=False)
+
+
+def redact(text: Any, known_ids: Iterable[str] = ()) -> str:
+    """The text without participant ids (known ones and the pseudonym pattern) or CPR-like
+    numbers: a story is written by a researcher and could quote one by mistake."""
+    out = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
+    for pid in known_ids:
+        if pid and pid in out:
+            out = out.replace(pid, _REDACTED)
+    out = _PARTICIPANT_ID.sub(_REDACTED, out)
+    return _CPR_LIKE.sub(_REDACTED, out)
+
+
+def _known_ids(ctx: ReportContext) -> set[str]:
+    tables = ctx.programme_tables or ctx.tables
+    people = tables.get("participants")
+    if people is None or "participant_id" not in people.columns:
+        return set()
+    return {str(p) for p in people["participant_id"].dropna()}
+
+
+def success_stories(ctx: ReportContext, limit: int = STORY_LIMIT) -> list[Story]:
+    """The latest observations with status "supported", recorded by the end of the quarter.
+
+    Only context, mechanism and outcome are shown: the researcher and the source (which may
+    name an interviewee) stay in the register.
+    """
+    register = ctx.tables.get("cmo_observations")
+    if register is None or register.empty:
+        return []
+    register = register.reset_index(drop=True)
+    recorded = pd.to_datetime(register["recorded_on"])
+    chosen = register[
+        (register["status"].astype(str) == "supported") & (recorded <= ctx.as_of)
+    ].assign(_recorded=recorded)
+    chosen = chosen.sort_values(["_recorded", "observation_id"], ascending=[False, True])
+    ids = _known_ids(ctx)
+    return [
+        Story(
+            context=redact(row["context"], ids),
+            resource=redact(row["mechanism_resource"], ids),
+            reasoning=redact(row["mechanism_reasoning"], ids),
+            outcome=redact(row["outcome"], ids),
+            recorded_on=row["_recorded"].date(),
+            network_id=None if pd.isna(row.get("network_id")) else str(row["network_id"]),
+        )
+        for _, row in chosen.head(limit).iterrows()
+    ]
+
+
+def story_view(story: Story, lang: str) -> Markdown:
+    """Context, mechanism (resource – reasoning) and outcome as a short list."""
+    e = escape_markdown
+    lines = [
+        f"- **{word('cmo_context', lang)}:** {e(story.context)}",
+        f"- **{word('cmo_mechanism', lang)}:** {e(story.resource)} – {e(story.reasoning)}",
+        f"- **{word('cmo_outcome', lang)}:** {e(story.outcome)}",
+        "",
+        e(word("story_recorded", lang).format(date=format_date(story.recorded_on, lang))),
+    ]
+    if lang != "da":
+        lines[-1] += " " + e(word("stories_in_danish", lang))
+    return Markdown("\n".join(lines))
+
+
+# --- the slides ---------------------------------------------------------------------------------
+
+
+def title_slide(ctx: ReportContext) -> Slide:
+    """The opening section slide: which quarter, and the data date."""
+    quarter = ctx.quarter.label(ctx.lang)
+    title = word("seminar_title", ctx.lang).format(quarter=quarter)
+    if ctx.partner:
+        title += f" – {ctx.partner_name or ctx.partner}"
+    subtitle = word("seminar_subtitle", ctx.lang).format(date=format_date(ctx.as_of, ctx.lang))
+    return Slide(title, (Markdown(escape_markdown(subtitle)),), level=1)
+
+
+def headline_slide(ctx: ReportContext, series: pd.DataFrame | None = None) -> Slide:
+    return Slide(
+        word("headline_title", ctx.lang), (headline_view(headline_numbers(ctx, series), ctx),)
+    )
+
+
+def progress_slide(ctx: ReportContext, series: pd.DataFrame | None = None) -> Slide:
+    series = seminar_series(ctx) if series is None else series
+    return Slide(
+        word("progress_slide_title", ctx.lang), (figure_view(progress_chart(ctx, series)),)
+    )
+
+
+def funnel_slide(ctx: ReportContext) -> Slide:
+    return Slide(word("funnel_slide_title", ctx.lang), (figure_view(company_funnel_chart(ctx)),))
+
+
+def story_slides(ctx: ReportContext, limit: int = STORY_LIMIT) -> list[Slide]:
+    """One slide per story, newest first; one slide saying so when there is none yet."""
+    stories = success_stories(ctx, limit)
+    heading = word("stories_title", ctx.lang)
+    if not stories:
+        return [Slide(heading, (Markdown(escape_markdown(word("stories_none", ctx.lang))),))]
+    if len(stories) == 1:
+        return [Slide(heading, (story_view(stories[0], ctx.lang),))]
+    n = len(stories)
+    return [
+        Slide(f"{heading} ({i}/{n})", (story_view(s, ctx.lang),))
+        for i, s in enumerate(stories, start=1)
+    ]
