@@ -202,16 +202,21 @@ def alt_text_of(fig: Figure) -> str | None:
     return getattr(fig, "alt_text", None)
 
 
-def figure_html(fig: Figure, alt_text: str | None = None) -> str:
-    """The figure as a self-contained ``<img>``: a base64 PNG with its alt text, shown at print
-    size on a wide screen and shrunk to fit on a phone."""
-    alt = alt_text if alt_text is not None else alt_text_of(fig)
-    if not alt or not alt.strip():
-        raise ValueError("figure_html needs alt text: pass alt_text or build the figure via finish")
+def figure_png(fig: Figure) -> str:
+    """The figure as base64 PNG text at the house resolution (for HTML and notebook outputs)."""
     buffer = io.BytesIO()
     # No "Software" stamp: the same figure gives the same bytes across matplotlib versions' runs.
     fig.savefig(buffer, format="png", dpi=DPI, facecolor="white", metadata={"Software": None})
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def figure_html(fig: Figure, alt_text: str | None = None, png: str | None = None) -> str:
+    """The figure as a self-contained ``<img>``: a base64 PNG with its alt text, shown at print
+    size on a wide screen and shrunk to fit on a phone. ``png`` reuses an encoded image."""
+    alt = alt_text if alt_text is not None else alt_text_of(fig)
+    if not alt or not alt.strip():
+        raise ValueError("figure_html needs alt text: pass alt_text or build the figure via finish")
+    data = png if png is not None else figure_png(fig)
     width = round(fig.get_figwidth() * CSS_PX_PER_INCH)
     return (
         f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt.strip(), quote=True)}" '

@@ -26,6 +26,7 @@ DEFAULT_KERNEL = "python3"
 MAIN_NOTEBOOK = "progress"
 EXTRA_NOTEBOOKS = ("seminar",)
 TABLES = "tables"
+STALE_AFTER_RERUN = ("quarto", "_quarto.yml")  # rendered by `research render` from old notebooks
 TEMPLATES = Path(__file__).parent / "templates" / "nbconvert"
 
 
@@ -177,9 +178,16 @@ def render_html(notebook: Path, target: Path, lang: str, title: str) -> Path:
 
 
 def _move_into_place(build: Path, folder: Path) -> None:
-    """Replace the report's files with the new ones; other files (partner folders) stay."""
+    """Replace the report's files with the new ones; other files (partner folders) stay, but
+    what was rendered from the old notebooks (a failed run's notebook, Quarto output) goes."""
     for stale in folder.glob("*.failed.ipynb"):
         stale.unlink()
+    for rendered in STALE_AFTER_RERUN:
+        path = folder / rendered
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
     for item in sorted(build.iterdir()):
         target = folder / item.name
         if target.is_dir():

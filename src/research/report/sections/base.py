@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
 
-from research.report.figures import figure_html
+from research.report.article import markdown_table
+from research.report.figures import figure_html, figure_png
 from research.report.publish import PublishedTable
 
 if TYPE_CHECKING:
@@ -38,6 +39,13 @@ class Text:
 
     def _repr_html_(self) -> str:
         return self.html()
+
+    def markdown(self) -> str:
+        body = self.text + ("\n\n" if self.text and self.items else "")
+        body += "\n".join(f"- {i}" for i in self.items)
+        if self.kind == "caveat":
+            return "\n".join(f"> {line}" if line else ">" for line in body.splitlines())
+        return body
 
 
 Item = PublishedTable | Figure | Text
@@ -68,14 +76,35 @@ def section_html(section: Section) -> str:
     return "\n".join(parts)
 
 
+def item_bundle(item: Item) -> dict[str, str]:
+    """One notebook output with several representations: nbconvert's HTML export takes
+    ``text/html``; Quarto's Typst PDF prefers ``text/markdown`` and ``image/png``."""
+    if isinstance(item, Figure):
+        png = figure_png(item)
+        html_img = figure_html(item, png=png)
+        return {
+            "text/html": f'<figure class="research-figure">{html_img}</figure>',
+            "image/png": png,
+        }
+    if isinstance(item, PublishedTable):
+        caption = item.caption + (f" {item.footnote()}" if item.footnote() else "")
+        return {
+            "text/html": item.html(),
+            "text/markdown": markdown_table(item.formatted(), caption),
+        }
+    return {"text/html": item.html(), "text/markdown": item.markdown()}
+
+
 def show(ctx: ReportContext, section: Section) -> None:
     """Display the section in the notebook and write its tables to ``ctx.tables_dir``."""
-    from IPython.display import HTML, display
+    from IPython.display import display
 
     if ctx.tables_dir is not None:
         for table in section.tables():
             table.write_csv(ctx.tables_dir)
-    display(HTML(section_html(section)))
+    title = html.escape(section.title)
+    display({"text/html": f"<h2>{title}</h2>", "text/markdown": f"## {section.title}"}, raw=True)
     for item in section.items:
+        display(item_bundle(item), raw=True)
         if isinstance(item, Figure):
             item.clear()  # free the memory; the image is already in the output
