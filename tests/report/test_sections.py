@@ -368,3 +368,42 @@ def test_partner_caveat_names_the_scope(built, contexts):
     section, _ = built("partner-en", "caveats")
     name = contexts["partner-en"].partner_name
     assert any(name in i.text for i in section.items if isinstance(i, Text))
+
+
+def test_measures_over_one_base_hide_the_same_bases():
+    from research.metrics.disclosure import DisclosureRule
+    from research.report.sections.quality import protect_timeliness
+
+    def rows(measure: str, numerators: list[int]) -> list[dict]:
+        return [
+            {
+                "measure": measure,
+                "form": "start",
+                "label_da": measure,
+                "label_en": measure,
+                "partner_id": partner,
+                "numerator": n,
+                "denominator": d,
+                "rate": n / d,
+            }
+            for partner, n, d in zip(("A", "B", "C"), numerators, (24, 10, 14), strict=True)
+        ]
+
+    # alone, "small" would hide the bases of B and C (1 of 10 is too few) while "none" shows them
+    frame = pd.DataFrame(rows("none", [0, 0, 0]) + rows("small", [19, 1, 4]))
+    out = protect_timeliness(frame, DisclosureRule(5))
+    flags = out.pivot(index="partner_id", columns="measure", values="denominator_hidden")
+    assert (flags["none"] == flags["small"]).all()
+    small = out[out["measure"] == "small"].set_index("partner_id")
+    assert small["detail_withheld"].all()
+    assert small.loc[["A", "B", "C"], "numerator_hidden"].all()
+    assert not small.at["I alt", "numerator_hidden"]  # 24 of 48: the total still shows
+
+
+@pytest.mark.parametrize("case", ["programme-da", "partner-en", "early-en"])
+def test_timeliness_bases_agree_across_measures(built, case):
+    section, _ = built(case, "quality")
+    data = table(section, "form_timeliness_partners").data
+    for _, rows in data.groupby(data.groupby("measure")["denominator"].transform(tuple)):
+        flags = rows.pivot(index="partner_id", columns="measure", values="denominator_hidden")
+        assert flags.nunique(axis=1).le(1).all()

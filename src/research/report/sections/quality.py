@@ -10,14 +10,16 @@ Disclosure: a finding's count of enrolments or participants is a person count; i
 as ".." when 1 … min_cell-1 (the row itself still says the problem exists). Counts are not
 added up, so each is protected on its own. Form timeliness (``metrics.timeliness``) is protected
 per measure with ``suppress_rates`` (partners × {counted, not counted}); counts there are of
-enrolments, each one person's form.
+enrolments, each one person's form. Measures that share a base (e.g. all enrolments) are
+linked tables and must hide the same partners' bases; see ``protect_timeliness``.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from research.metrics.disclosure import TOTAL_LABEL, suppress_rates
+from research.metrics.disclosure import TOTAL_LABEL, DisclosureRule, suppress_rates, suppress_series
 from research.metrics.timeliness import DAYS_AFTER_EXIT, form_timeliness
 from research.quality import DEFAULT_GRACE_DAYS, CheckReport, Finding, check_database, run_checks
 from research.quality.checks import rules
@@ -147,12 +149,32 @@ def findings_table(
     )
 
 
-def protect_timeliness(frame: pd.DataFrame, rule) -> pd.DataFrame:
-    """Per measure, partners plus an ``I alt`` row, protected with ``suppress_rates``."""
+def protect_timeliness(frame: pd.DataFrame, rule: DisclosureRule) -> pd.DataFrame:
+    """Per measure, partners plus an ``I alt`` row, protected with ``suppress_rates``.
+
+    Measures over the same base (the same denominator per partner, e.g. all enrolments) are
+    linked tables: one must not publish a partner's base that another hid to protect its own
+    cells. So each base is protected once as a one-way table of partners (``suppress_series``)
+    and every measure must hide exactly those bases. A measure whose own protection hides other
+    bases keeps its total row (as protected) and withholds its per-partner counts and rates.
+    """
+    bases: dict[tuple[int, ...], np.ndarray] = {}
     parts = []
     for key, rows in frame.groupby("measure", sort=False):
         rows = rows.set_index("partner_id")
         protected = suppress_rates(rows["numerator"], rows["denominator"], rule)
+        signature = tuple(int(d) for d in rows["denominator"])
+        if signature not in bases:
+            bases[signature] = suppress_series(rows["denominator"], rule).mask.to_numpy(bool)
+        base_hidden = bases[signature]
+        numerator_hidden = np.array(protected["numerator"].isna(), dtype=bool)
+        denominator_hidden = np.array(protected["denominator"].isna(), dtype=bool)
+        rate_hidden = np.array(protected["suppressed"], dtype=bool)
+        detail_withheld = not (denominator_hidden == base_hidden).all()
+        if detail_withheld:
+            numerator_hidden[:-1] = True
+            rate_hidden[:-1] = True
+            denominator_hidden = base_hidden.copy()
         first = rows.iloc[0]
         part = pd.DataFrame(
             {
@@ -164,9 +186,10 @@ def protect_timeliness(frame: pd.DataFrame, rule) -> pd.DataFrame:
                 "numerator": [*rows["numerator"], int(rows["numerator"].sum())],
                 "denominator": [*rows["denominator"], int(rows["denominator"].sum())],
                 "rate": [*rows["rate"], _rate(rows)],
-                "numerator_hidden": protected["numerator"].isna().to_numpy(bool),
-                "denominator_hidden": protected["denominator"].isna().to_numpy(bool),
-                "rate_hidden": protected["suppressed"].to_numpy(bool),
+                "numerator_hidden": numerator_hidden,
+                "denominator_hidden": denominator_hidden,
+                "rate_hidden": rate_hidden,
+                "detail_withheld": detail_withheld,
             }
         )
         parts.append(part)
