@@ -1,14 +1,13 @@
 """Form completeness and timeliness on a handful of enrolments whose counts can be checked by eye.
 
-As of 30-06-2026, 60 days after exit, grace 90 days. Partner EUS1: E1 ended and complete, E2
-long past its expected end with no exit, E7 ends after the as-of date (still open then).
+Problems per enrolment, as of 30-06-2026, 60 days after exit, grace 90 days. Partner EUS1: E1
+ended and complete, E2 long past its expected end with no exit, E7 ends after the as-of date
+(still open then).
 Partner EUS2: E3 ended too recently to judge, E4 ended with no status on leaving, E6 not yet
 due; E5 starts after the as-of date and is left out.
 """
 
 from __future__ import annotations
-
-import math
 
 import pandas as pd
 import pytest
@@ -73,9 +72,9 @@ def _tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     return participants, enrolments
 
 
-# measure: (EUS1 numerator, denominator), (EUS2 numerator, denominator)
+# measure: (EUS1 problems, eligible), (EUS2 problems, eligible); every base is 3 enrolments each
 EXPECTED = {
-    "stop_form_complete": ((1, 1), (0, 1)),  # E1 complete; E4 without status (E3 too recent)
+    "stop_form_incomplete": ((0, 1), (1, 1)),  # E1 complete; E4 without status (E3 too recent)
     "stop_form_overdue": ((1, 2), (0, 2)),  # due: E1 (ended), E2 (past end); E3, E4 ended
     "start_education_unknown": ((1, 3), (1, 3)),  # P2 is H90: E2 and E6
     "start_employer_missing": ((1, 3), (1, 2)),  # P2 employed, no CVR; P3 is unemployed
@@ -85,6 +84,7 @@ EXPECTED = {
     "start_foreign_background_unanswered": ((1, 3), (1, 3)),  # P2: E2 and E6
     "start_disability_unanswered": ((0, 3), (1, 3)),  # P3: E3
 }
+ENROLMENTS = {"EUS1": 3, "EUS2": 3}  # E1, E2, E7 and E3, E4, E6 (E5 starts later)
 
 
 @pytest.fixture(scope="module")
@@ -101,19 +101,16 @@ def test_one_row_per_measure_and_partner_in_order(result: pd.DataFrame):
 @pytest.mark.parametrize("measure", list(EXPECTED))
 def test_hand_computed_counts(result: pd.DataFrame, measure: str):
     rows = result[result["measure"] == measure].set_index("partner_id")
-    for partner, (numerator, denominator) in zip(("EUS1", "EUS2"), EXPECTED[measure], strict=True):
-        assert rows.at[partner, "numerator"] == numerator, (measure, partner)
-        assert rows.at[partner, "denominator"] == denominator, (measure, partner)
-        rate = rows.at[partner, "rate"]
-        if denominator:
-            assert rate == pytest.approx(numerator / denominator)
-        else:
-            assert math.isnan(rate)
+    for partner, (problems, eligible) in zip(("EUS1", "EUS2"), EXPECTED[measure], strict=True):
+        assert rows.at[partner, "numerator"] == problems, (measure, partner)
+        assert rows.at[partner, "eligible"] == eligible, (measure, partner)
+        assert rows.at[partner, "denominator"] == ENROLMENTS[partner], (measure, partner)
+        assert rows.at[partner, "rate"] == pytest.approx(problems / ENROLMENTS[partner])
 
 
 def test_labels_carry_the_day_limits(result: pd.DataFrame):
     labels = result.drop_duplicates("measure").set_index("measure")
-    assert "60" in labels.at["stop_form_complete", "label_en"]
+    assert "60" in labels.at["stop_form_incomplete", "label_en"]
     assert "90" in labels.at["stop_form_overdue", "label_da"]
 
 

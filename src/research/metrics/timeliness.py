@@ -1,4 +1,4 @@
-"""Completeness and timeliness of the start and stop forms, per partner.
+"""Completeness and timeliness of the start and stop forms, per partner: problems per form.
 
 Why: every ESF figure rests on the forms the partners send in; a stop form that never comes
 keeps a finished learner "active", and a start form without education or the 02 answer leaves a
@@ -9,27 +9,30 @@ on ``as_of`` (rows dated later are ignored): "was the form there, complete, this
 was due?" Re-running an old quarter uses forms that may have arrived after it ended.
 
 Unit: an enrolment (one start form; after the exit, one stop form) of any purpose, side-effect
-courses included, started by ``as_of``; grouped by the enrolment's partner. Each measure is a
-count (``numerator``) of a base (``denominator``):
+courses included, started by ``as_of``; grouped by the enrolment's partner. Each measure counts
+the enrolments with one problem (``numerator``) out of **all** the partner's enrolments
+(``denominator``, the same for every measure); ``eligible`` says how many could have the
+problem at all. The common base is deliberate: a base such as "employed participants' forms"
+or "exits" is itself a count of persons with a characteristic, and publishing it per partner
+beside the participants' composition would let small groups be worked out.
 
-* ``stop_form_complete``: of enrolments that ended at least ``days_after_exit`` days before
-  ``as_of`` (exit date + ``days_after_exit`` ≤ ``as_of``), those whose stop form is complete:
-  exit reason and status on leaving recorded. The status on leaving describes the four weeks
-  after the exit, so the default of 60 days gives a month to send it in.
-* ``stop_form_overdue``: of enrolments due a stop form by ``as_of`` (ended by then, or
-  expected end + ``grace_days`` before ``as_of``), those with no exit recorded by ``as_of`` —
-  the ``missing_stop_form`` rule of ``research check``, as a share.
-* ``start_education_unknown``: of all enrolments, those whose participant's highest completed
-  education is H90 (not stated).
-* ``start_employer_missing``: of enrolments of participants employed at entry, those with no
-  employer CVR number.
-* ``start_02_missing``: of EUV enrolments, those whose participant has no answer to the 02
-  requirement (Danish and maths).
-* ``start_track_missing``: of EUV enrolments, those with no EUV track.
-* ``start_expected_end_missing``: of all enrolments, those with no expected end date.
-* ``start_foreign_background_unanswered`` and ``start_disability_unanswered``: of all
-  enrolments, those whose participant did not answer these voluntary questions (ESF CO15/CO16
-  count only recorded answers).
+* ``stop_form_incomplete``: ended at least ``days_after_exit`` days before ``as_of`` (eligible)
+  and the stop form lacks the exit reason or the status on leaving. The status on leaving
+  describes the four weeks after the exit, so the default of 60 days gives a month to send it.
+* ``stop_form_overdue``: expected end + ``grace_days`` before ``as_of`` and no exit recorded by
+  ``as_of`` — the ``missing_stop_form`` rule of ``research check`` (eligible: ended by
+  ``as_of``, or past the expected end + grace).
+* ``start_education_unknown``: the participant's highest completed education is H90 (not
+  stated); eligible: every enrolment.
+* ``start_employer_missing``: the participant was employed at entry and has no employer CVR
+  number; eligible: enrolments of participants employed at entry.
+* ``start_02_missing``: an EUV enrolment whose participant has no answer to the 02 requirement
+  (Danish and maths); eligible: EUV enrolments.
+* ``start_track_missing``: an EUV enrolment with no EUV track; eligible: EUV enrolments.
+* ``start_expected_end_missing``: no expected end date; eligible: every enrolment.
+* ``start_foreign_background_unanswered`` and ``start_disability_unanswered``: the participant
+  did not answer these voluntary questions (ESF CO15/CO16 count only recorded answers);
+  eligible: every enrolment.
 
 Employment status, gender, birth date and recruitment route are mandatory at import, so they
 are never missing in the store and are not measured.
@@ -61,9 +64,9 @@ class Measure:
 
 MEASURES: tuple[Measure, ...] = (
     Measure(
-        "stop_form_complete",
-        "Ophørsskema komplet {days} dage efter ophør",
-        "Stop form complete {days} days after the exit",
+        "stop_form_incomplete",
+        "Ophørsskema ufuldstændigt {days} dage efter ophør",
+        "Stop form incomplete {days} days after the exit",
         "stop",
     ),
     Measure(
@@ -116,7 +119,16 @@ MEASURES: tuple[Measure, ...] = (
     ),
 )
 
-COLUMNS = ["measure", "form", "label_da", "label_en", "partner_id", "numerator", "denominator"]
+COLUMNS = [
+    "measure",
+    "form",
+    "label_da",
+    "label_en",
+    "partner_id",
+    "numerator",
+    "denominator",
+    "eligible",
+]
 
 
 def _flags(
@@ -126,7 +138,7 @@ def _flags(
     days_after_exit: int,
     grace_days: int,
 ) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarray, np.ndarray]]]:
-    """The enrolments started by ``stamp`` and, per measure, (in the base, counted) flags."""
+    """The enrolments started by ``stamp`` and, per measure, (eligible, with the problem)."""
     started = enrolments[enrolments["started_on"] <= stamp]
     people = participants.set_index("participant_id")
     e = started.join(
@@ -154,7 +166,7 @@ def _flags(
     employed = (e["employment_status"].astype(str) == EMPLOYED).to_numpy(bool)
     euv = (e["programme_kind"].astype(str) == EUV).to_numpy(bool)
     flags = {
-        "stop_form_complete": (settled, complete),
+        "stop_form_incomplete": (settled, ~complete),
         "stop_form_overdue": (exited | past_end, ~exited),
         "start_education_unknown": (
             everyone,
@@ -184,8 +196,10 @@ def form_timeliness(
     """Every measure of the module docstring per partner: ``numerator`` of ``denominator``.
 
     One row per measure (in :data:`MEASURES` order) and partner with an enrolment started by
-    ``as_of`` (partners sorted by id), zeros included; ``rate`` = numerator / denominator (NaN
-    for an empty base). Labels carry the day limits.
+    ``as_of`` (partners sorted by id), zeros included. ``numerator``: enrolments with the
+    problem; ``denominator``: all the partner's enrolments started by ``as_of``; ``eligible``:
+    those that could have the problem; ``rate`` = numerator / denominator (NaN for none).
+    Labels carry the day limits.
     """
     stamp = pd.Timestamp(as_of)
     e, flags = _flags(participants, enrolments, stamp, days_after_exit, grace_days)
@@ -193,9 +207,9 @@ def form_timeliness(
     partner = e["partner_id"].astype(str).to_numpy()
     rows = []
     for measure in MEASURES:
-        base, counted = flags[measure.key]
+        eligible, problem = flags[measure.key]
         for pid in partners:
-            mine = base & (partner == pid)
+            mine = partner == pid
             rows.append(
                 {
                     "measure": measure.key,
@@ -203,13 +217,14 @@ def form_timeliness(
                     "label_da": measure.label_da.format(days=days_after_exit, grace=grace_days),
                     "label_en": measure.label_en.format(days=days_after_exit, grace=grace_days),
                     "partner_id": pid,
-                    "numerator": int((mine & counted).sum()),
+                    "numerator": int((mine & eligible & problem).sum()),
                     "denominator": int(mine.sum()),
+                    "eligible": int((mine & eligible).sum()),
                 }
             )
     out = pd.DataFrame(rows, columns=COLUMNS)
-    out["numerator"] = out["numerator"].astype("int64")
-    out["denominator"] = out["denominator"].astype("int64")
+    for column in ("numerator", "denominator", "eligible"):
+        out[column] = out[column].astype("int64")
     den = out["denominator"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["rate"] = np.where(den > 0, out["numerator"] / np.where(den > 0, den, 1.0), np.nan)

@@ -128,12 +128,16 @@ def dates_and_models(ctx: ReportContext) -> Text:
             ),
             tr(
                 ctx,
-                f"Skemaernes rettidighed: databasen kender ikke modtagelsesdatoen, så et "
-                f"ophørsskema regnes som komplet, når det er registreret {DAYS_AFTER_EXIT} dage "
-                f"efter ophør, og som manglende {DEFAULT_GRACE_DAYS} dage efter forventet slut.",
-                f"Form timeliness: the database has no date of receipt, so a stop form counts "
-                f"as complete when it is recorded {DAYS_AFTER_EXIT} days after the exit, and as "
-                f"overdue {DEFAULT_GRACE_DAYS} days after the expected end.",
+                "Skemaernes rettidighed: databasen kender ikke modtagelsesdatoen, så den "
+                "aflæses som tilstanden ved kvartalets udgang: et ophørsskema er ufuldstændigt, "
+                f"hvis det mangler oplysninger {DAYS_AFTER_EXIT} dage efter ophør, og mangler "
+                f"helt {DEFAULT_GRACE_DAYS} dage efter forventet slut. Et gammelt kvartal, der "
+                "laves igen, bruger skemaer, der kan være kommet senere.",
+                "Form timeliness: the database has no date of receipt, so it is read as the "
+                "state at the end of the quarter: a stop form is incomplete when details are "
+                f"missing {DAYS_AFTER_EXIT} days after the exit, and overdue "
+                f"{DEFAULT_GRACE_DAYS} days after the expected end. A past quarter made again "
+                "uses forms that may have arrived later.",
             ),
         ),
         kind="caveat",

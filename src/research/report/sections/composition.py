@@ -353,7 +353,7 @@ def esf_table(ctx: ReportContext, indicator_set: str, name: str, title: str) -> 
 
 def composition_section(ctx: ReportContext) -> Section:
     """Section 4: participants' composition, job centres and the ESF indicators by gender."""
-    title = tr(ctx, "4. Deltagernes sammensætning", "4. Who the participants are")
+    title = tr(ctx, "4. Deltagernes sammensætning", "4. Composition of participants")
     if (
         ctx.tables["participants"].empty
         or not (ctx.tables["enrolments"]["started_on"] <= ctx.as_of).any()

@@ -398,16 +398,18 @@ def networks(ctx: ReportContext) -> Section:
             [no_data(ctx, "ingen netværk var aktive i kvartalet", "no network was active")],
         )
     ids = set(active["network_id"])
+    n = len(active)
     intro = Text(
         tr(
             ctx,
-            f"{len(active)} netværk var aktive i kvartalet (workshop, survey-besvarelse eller "
-            "ind- eller udmeldelse). Survey og kompetenceplaner er opgjort ved kvartalets "
-            "udgang; alle udsagn, temaernes reliabilitet og alle fagområder ligger som data.",
-            f"{len(active)} networks were active in the quarter (a workshop, survey response, or "
-            "member joining or leaving). Survey and competence plans are read at the end of the "
-            "quarter; every statement, the themes' reliability and every subject area are "
-            "included as data.",
+            f"{n} netværk var {'aktivt' if n == 1 else 'aktive'} i kvartalet (workshop, "
+            "survey-besvarelse eller ind- eller udmeldelse). Survey og kompetenceplaner er "
+            "opgjort ved kvartalets udgang; alle udsagn, temaernes reliabilitet og alle "
+            "fagområder ligger som data.",
+            f"{n} {'network was' if n == 1 else 'networks were'} active in the quarter (a "
+            "workshop, survey response, or member joining or leaving). Survey and competence "
+            "plans are read at the end of the quarter; every statement, the themes' reliability "
+            "and every subject area are included as data.",
         )
     )
     items: list = [intro, active_table(ctx, active)]

@@ -219,8 +219,10 @@ def _timeliness_table(
     if by_partner:
         columns["partner"] = ColumnFormat("text", label_da="Partner", label_en="Partner")
     columns |= {
-        "numerator": ColumnFormat.labelled("count", "number"),
-        "denominator": ColumnFormat("number", label_da="Grundlag", label_en="Base"),
+        "numerator": ColumnFormat(
+            "number", label_da="Forløb med problemet", label_en="Enrolments with the problem"
+        ),
+        "denominator": ColumnFormat("number", label_da="Forløb i alt", label_en="Enrolments"),
         "rate": ColumnFormat.labelled("share", "percent"),
     }
     return PublishedTable(
@@ -320,12 +322,15 @@ def quality(ctx: ReportContext) -> Section:
     intro = Text(
         tr(
             ctx,
-            f"Ophørsskemaer regnes som komplette, når ophørsårsag og status ved ophør er "
-            f"registreret senest {DAYS_AFTER_EXIT} dage efter ophør, og som manglende, når "
-            f"forventet slutdato plus {DEFAULT_GRACE_DAYS} dage er passeret uden ophør.",
-            f"A stop form counts as complete when the exit reason and the status on leaving "
-            f"are recorded {DAYS_AFTER_EXIT} days after the exit, and as overdue when the "
-            f"expected end plus {DEFAULT_GRACE_DAYS} days has passed with no exit.",
+            "Hvor mange forløb har et problem i start- eller ophørsskemaet? Et ophørsskema er "
+            f"ufuldstændigt, når ophørsårsag eller status ved ophør mangler {DAYS_AFTER_EXIT} "
+            f"dage efter ophør, og mangler helt, når forventet slutdato plus {DEFAULT_GRACE_DAYS} "
+            "dage er passeret uden ophør. Andelene er af alle partnerens forløb.",
+            "How many enrolments have a problem in their start or stop form? A stop form is "
+            "incomplete when the exit reason or the status on leaving is missing "
+            f"{DAYS_AFTER_EXIT} days after the exit, and overdue when the expected end plus "
+            f"{DEFAULT_GRACE_DAYS} days has passed with no exit. Shares are of all the "
+            "partner's enrolments.",
         )
     )
     if timeliness is None:
