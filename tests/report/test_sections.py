@@ -407,3 +407,14 @@ def test_timeliness_bases_agree_across_measures(built, case):
     for _, rows in data.groupby(data.groupby("measure")["denominator"].transform(tuple)):
         flags = rows.pivot(index="partner_id", columns="measure", values="denominator_hidden")
         assert flags.nunique(axis=1).le(1).all()
+
+
+@pytest.mark.parametrize("name", ["coordination", "networks"])
+def test_company_tables_explain_their_marker_without_the_person_note(built, contexts, name):
+    ctx = contexts["programme-da"]
+    section, _ = built("programme-da", name)
+    for t in section.tables():
+        note = t.footnote() or ""
+        assert ctx.rule.note() not in note, t.name
+        if t.hidden is not None and t.hidden.to_numpy().any():
+            assert "virksomheder" in note or "besvarelser" in note, t.name

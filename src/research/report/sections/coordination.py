@@ -31,6 +31,7 @@ from research.report.formatting import ColumnFormat, format_number, format_perce
 from research.report.publish import PublishedTable
 from research.report.sections.base import Section, Text
 from research.report.sections.helpers import (
+    CompanyTable,
     min_cell_note,
     no_data,
     shown_or_marker,
@@ -72,7 +73,7 @@ def institutions_table(ctx: ReportContext) -> PublishedTable:
         "ci_low",
         "ci_high",
     )
-    return PublishedTable(
+    return CompanyTable(
         name="institutions_per_company",
         caption=tr(
             ctx,
@@ -197,7 +198,7 @@ def fruitless_table(ctx: ReportContext) -> PublishedTable:
     )
     frame = _upto(frame, ctx)
     hidden = too_few(frame["n"], ctx.rule)
-    return PublishedTable(
+    return CompanyTable(
         name="fruitless_visits",
         caption=tr(
             ctx,
@@ -231,7 +232,7 @@ def fruitless_table(ctx: ReportContext) -> PublishedTable:
             "or an employee starts an enrolment. Visits whose window has not closed by the end "
             "of the quarter are only counted in the last column. ",
         )
-        + _companies_note(ctx),
+        + min_cell_note(ctx, "virksomheder", "companies", "besøg", "visits"),
         rule=ctx.rule,
     )
 
@@ -270,7 +271,7 @@ def overlap_table(ctx: ReportContext) -> tuple[PublishedTable, PublishedTable]:
     def table(data: pd.DataFrame, name: str, caption: str, cols: dict) -> PublishedTable:
         data = data.reset_index(drop=True)
         hidden = too_few(data["n"], ctx.rule)
-        return PublishedTable(
+        return CompanyTable(
             name=name,
             caption=caption,
             data=data,
@@ -334,7 +335,7 @@ def contact_mix_tables(ctx: ReportContext) -> tuple[PublishedTable, PublishedTab
     def table(data: pd.DataFrame, name: str, caption: str, cols: dict) -> PublishedTable:
         data = data.reset_index(drop=True)
         hidden = too_few(data["quarter_companies"], ctx.rule)
-        return PublishedTable(
+        return CompanyTable(
             name=name,
             caption=caption,
             data=data,
@@ -342,7 +343,13 @@ def contact_mix_tables(ctx: ReportContext) -> tuple[PublishedTable, PublishedTab
             lang=ctx.lang,
             hidden=_mask(data, hidden, ("share",)),
             keys=("dimension", "category"),
-            note=_companies_note(ctx),
+            note=min_cell_note(
+                ctx,
+                "virksomheder kontaktet i kvartalet",
+                "companies contacted in the quarter",
+                "kontakter og virksomheder",
+                "contacts and companies",
+            ),
             rule=ctx.rule,
         )
 

@@ -8,6 +8,7 @@ quarter (later rows exist when a past quarter is re-made), so those three habits
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ import pandas as pd
 from research.metrics.disclosure import MARKER, DisclosureRule
 from research.report.context import ReportContext
 from research.report.labels import label
+from research.report.publish import PublishedTable
 from research.report.sections.base import Text
 
 
@@ -65,15 +67,37 @@ def shown_or_marker(values: pd.Series, hidden: Iterable[bool]) -> pd.Series:
     return out
 
 
-def min_cell_note(ctx: ReportContext, unit_da: str, unit_en: str) -> str:
-    """The table note for counts of companies (or visits, contacts): why nothing is suppressed."""
+def min_cell_note(
+    ctx: ReportContext,
+    unit_da: str,
+    unit_en: str,
+    counted_da: str | None = None,
+    counted_en: str | None = None,
+) -> str:
+    """The note for tables of companies (visits, contacts): why nothing is suppressed.
+
+    ``unit`` is what the threshold counts; ``counted`` what the table counts (default: unit).
+    """
     n = ctx.rule.min_cell
     return tr(
         ctx,
-        f"Tallene tæller {unit_da}, ikke personer, og antal vises, som de er. Her står "
-        f"«{MARKER}» for gennemsnit og andele, der hviler på færre end {n} {unit_da}: så få "
-        "siger for lidt og kommer for tæt på den enkelte virksomhed.",
-        f"The figures count {unit_en}, not persons, and counts are shown as they are. Here "
-        f"“{MARKER}” marks means and percentages resting on fewer than {n} {unit_en}: so few "
-        "say too little and come too close to single companies.",
+        f"Tallene tæller {counted_da or unit_da}, ikke personer, og antal vises, som de er. Her "
+        f"står «{MARKER}» for gennemsnit og andele, der hviler på færre end {n} {unit_da}: så "
+        "få siger for lidt og kommer for tæt på den enkelte virksomhed.",
+        f"The figures count {counted_en or unit_en}, not persons, and counts are shown as they "
+        f"are. Here “{MARKER}” marks means and percentages resting on fewer than {n} {unit_en}: "
+        "so few say too little and come too close to single companies.",
     )
+
+
+@dataclass(frozen=True, eq=False)
+class CompanyTable(PublishedTable):
+    """A published table of companies, visits, contacts or survey answers — never persons.
+
+    Its ``..`` marks statistics resting on too few units (see ``min_cell_note``), so the
+    person-suppression footnote ``PublishedTable`` adds would misdescribe it; the table's own
+    note says what the marker means.
+    """
+
+    def footnote(self) -> str | None:
+        return self.note or None

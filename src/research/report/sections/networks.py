@@ -34,6 +34,7 @@ from research.report.formatting import ColumnFormat, format_number
 from research.report.publish import PublishedTable
 from research.report.sections.base import Section, Text
 from research.report.sections.helpers import (
+    CompanyTable,
     in_quarter,
     min_cell_note,
     no_data,
@@ -107,7 +108,7 @@ def _names(ctx: ReportContext, frame: pd.DataFrame) -> pd.Series:
 def active_table(ctx: ReportContext, active: pd.DataFrame) -> PublishedTable:
     partners = partner_names(ctx)
     data = active.assign(partner=active["partner_id"].map(partners).fillna(active["partner_id"]))
-    return PublishedTable(
+    return CompanyTable(
         name="networks_active",
         caption=tr(
             ctx,
@@ -158,7 +159,7 @@ def response_table(ctx: ReportContext, ids: set) -> PublishedTable:
     frame = frame[frame["network_id"].isin(ids) & frame["first_response_on"].notna()]
     frame = frame.reset_index(drop=True)
     hidden = pd.Series(too_few(frame["n"], ctx.rule), index=frame.index)
-    return PublishedTable(
+    return CompanyTable(
         name="survey_response",
         caption=tr(
             ctx, "Svarprocent i e-surveyen, aktive netværk", "E-survey response, active networks"
@@ -194,7 +195,7 @@ def statements_table(ctx: ReportContext, ids: set) -> PublishedTable:
     rated = withheld(frame, "n_rating", ctx.rule)
     answering = withheld(frame, "n", ctx.rule)
     flags = {c: rated for c in ("mean_relevance", "share_high", "ci_low", "ci_high")}
-    return PublishedTable(
+    return CompanyTable(
         name="survey_statements",
         caption=tr(
             ctx, "Udsagn i e-surveyen, aktive netværk", "E-survey statements, active networks"
@@ -229,7 +230,7 @@ def needs_table(ctx: ReportContext, ids: set) -> PublishedTable:
     top["position"] = top.groupby("network_id", observed=True).cumcount() + 1
     top.insert(0, "network_name", _names(ctx, top))
     top = top.reset_index(drop=True)
-    return PublishedTable(
+    return CompanyTable(
         name="survey_needs",
         caption=tr(
             ctx,
@@ -265,7 +266,7 @@ def reliability_table(ctx: ReportContext, ids: set) -> PublishedTable:
     frame = theme_reliability(answers, statements)
     frame.insert(0, "network_name", _names(ctx, frame))
     hidden = withheld(frame, "n", ctx.rule)
-    return PublishedTable(
+    return CompanyTable(
         name="survey_reliability",
         caption=tr(
             ctx,
@@ -310,7 +311,7 @@ def gaps_table(ctx: ReportContext, gaps: pd.DataFrame, ids: set) -> PublishedTab
         "ci_low",
         "ci_high",
     )
-    return PublishedTable(
+    return CompanyTable(
         name="competence_gaps",
         caption=tr(
             ctx,
@@ -395,7 +396,13 @@ def networks(ctx: ReportContext) -> Section:
     if active.empty:
         return Section(
             title,
-            [no_data(ctx, "ingen netværk var aktive i kvartalet", "no network was active")],
+            [
+                no_data(
+                    ctx,
+                    "ingen netværk var aktive i kvartalet",
+                    "no network was active in the quarter",
+                )
+            ],
         )
     ids = set(active["network_id"])
     n = len(active)

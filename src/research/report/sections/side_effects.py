@@ -143,7 +143,9 @@ def side_effects_section(ctx: ReportContext) -> Section:
     t = ctx.tables
     frame = side_effects(t["participants"], t["enrolments"], ctx.as_of)
     if frame.empty:
-        return Section(title, [intro, no_data(ctx, "ingen sideeffekter endnu", "none yet")])
+        return Section(
+            title, [intro, no_data(ctx, "ingen sideeffekter endnu", "no side effects yet")]
+        )
     protected = protect_side_effects(frame, ctx.rule)
     now = protected[protected["quarter"] == str(ctx.quarter)]
     quarter = ctx.quarter.label(ctx.lang)
