@@ -137,23 +137,38 @@ def institution_charts(ctx: ReportContext, table: PublishedTable) -> list[Figure
         format_number(v, ctx.lang, 2)
         for v in (first["mean_institutions"], last["mean_institutions"])
     )
-    da, en = _trend(first["mean_institutions"], last["mean_institutions"])
-    mean_title = tr(
-        ctx,
-        f"Institutioner pr. kontaktet virksomhed er {da} fra {m0} ({q0}) til {m1} ({q1})",
-        f"Institutions per contacted company went {en} from {m0} ({q0}) to {m1} ({q1})",
-    )
+    if len(shown) == 1:
+        mean_title = tr(
+            ctx,
+            f"Institutioner pr. kontaktet virksomhed i {q1}: {m1}",
+            f"Institutions per contacted company in {q1}: {m1}",
+        )
+    else:
+        da, en = _trend(first["mean_institutions"], last["mean_institutions"])
+        mean_title = tr(
+            ctx,
+            f"Institutioner pr. kontaktet virksomhed er {da} fra {m0} ({q0}) til {m1} ({q1})",
+            f"Institutions per contacted company went {en} from {m0} ({q0}) to {m1} ({q1})",
+        )
     s0, s1 = (
         format_percent(v, ctx.lang)
         for v in (first["share_at_threshold"], last["share_at_threshold"])
     )
-    da, en = _trend(first["share_at_threshold"], last["share_at_threshold"])
-    share_title = tr(
-        ctx,
-        f"Andelen kontaktet af {THRESHOLD}+ institutioner er {da} fra {s0} ({q0}) til {s1} ({q1})",
-        f"The share contacted by {THRESHOLD}+ institutions went {en} from {s0} ({q0}) to {s1} "
-        f"({q1})",
-    )
+    if len(shown) == 1:
+        share_title = tr(
+            ctx,
+            f"Andelen kontaktet af {THRESHOLD}+ institutioner i {q1}: {s1}",
+            f"The share contacted by {THRESHOLD}+ institutions in {q1}: {s1}",
+        )
+    else:
+        da, en = _trend(first["share_at_threshold"], last["share_at_threshold"])
+        share_title = tr(
+            ctx,
+            f"Andelen kontaktet af {THRESHOLD}+ institutioner er {da} fra {s0} ({q0}) til {s1} "
+            f"({q1})",
+            f"The share contacted by {THRESHOLD}+ institutions went {en} from {s0} ({q0}) to "
+            f"{s1} ({q1})",
+        )
     frame = data.assign(
         mean=shown_or_marker(data["mean_institutions"], hidden),
         share=shown_or_marker(data["share_at_threshold"], hidden),
