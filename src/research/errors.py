@@ -71,3 +71,7 @@ class ValidationFailed(ResearchError):
         if limit is not None and len(self.problems) > limit:
             lines.append(f"  … and {len(self.problems) - limit} more")
         return "\n".join(lines)
+
+
+class EstimationError(ResearchError):
+    """Raised when data cannot support the estimate asked for (columns, values, too few rows)."""
