@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from research.cli.check import check
+from research.cli.estimate import estimate
 from research.cli.imports import import_
 from research.cli.render import render
 from research.cli.report import report
@@ -19,6 +20,7 @@ app = typer.Typer(
 )
 app.command("import")(import_)
 app.command("check")(check)
+app.command("estimate")(estimate)
 app.command("report")(report)
 app.command("render")(render)
 app.command("simulate")(simulate)

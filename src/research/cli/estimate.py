@@ -1,0 +1,104 @@
+"""`research estimate`: one treatment effect from an analysis file, with its uncertainty."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from research.cli.common import friendly_errors
+
+if TYPE_CHECKING:
+    from research.evidence.estimate import Estimate
+
+METHOD_HELP = (
+    "diff (difference in means), ols (regression adjustment), logit (average marginal effect, "
+    "binary outcome), ra (g-computation), ipw (inverse-probability weighting), fe (two-way "
+    "fixed effects; needs --unit and --time), did (2x2 difference in differences; needs --time)."
+)
+
+
+@friendly_errors
+def estimate(
+    data: Annotated[
+        Path, typer.Option("--data", help="CSV (; with decimal comma, or ,) or Parquet file.")
+    ],
+    outcome: Annotated[str, typer.Option(help="Outcome column.")],
+    treatment: Annotated[
+        str, typer.Option(help="Treatment column (0/1; for did the treated group).")
+    ],
+    covariates: Annotated[
+        str | None, typer.Option(help="Covariate columns, comma-separated: age,sex,partner.")
+    ] = None,
+    unit: Annotated[str | None, typer.Option(help="Unit column (fe, did).")] = None,
+    time: Annotated[
+        str | None, typer.Option(help="Period column (fe; for did exactly two periods).")
+    ] = None,
+    cluster: Annotated[
+        str | None, typer.Option(help="Cluster column for cluster-robust standard errors.")
+    ] = None,
+    method: Annotated[str, typer.Option(help=METHOD_HELP)] = "ols",
+    estimand: Annotated[str, typer.Option(help="ate or att (ra and ipw only).")] = "ate",
+    trim: Annotated[
+        float | None,
+        typer.Option(help="ipw only: drop rows with a propensity outside [trim, 1-trim]."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print estimate, SE, interval, n and options as JSON.")
+    ] = False,
+) -> None:
+    """Estimate a treatment effect with its standard error and 95 % interval.
+
+    Example: research estimate --data lift.csv --outcome done --treatment network --method ipw
+    """
+    from research.evidence.datafile import read_analysis_data
+    from research.evidence.estimators import run_estimator
+
+    frame = read_analysis_data(data)
+    names = [c.strip() for c in covariates.split(",") if c.strip()] if covariates else []
+    result = run_estimator(
+        method.strip().lower(),
+        frame,
+        outcome=outcome,
+        treatment=treatment,
+        covariates=names,
+        cluster=cluster,
+        unit=unit,
+        time=time,
+        estimand=estimand.strip().lower(),
+        trim=trim,
+    )
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(render(result))
+
+
+def _number(value: float) -> str:
+    return "–" if value != value else f"{value:.4g}"
+
+
+def render(result: Estimate) -> str:
+    """A small table a person can read: what, how much, how sure, on how many rows."""
+    options = result.options
+    clusters = f" in {result.n_clusters} clusters" if result.n_clusters else ""
+    rows = [
+        ("method", f"{result.method} ({options.get('estimand', '')})"),
+        ("estimate", _number(result.estimate)),
+        ("std. error", f"{_number(result.std_error)}  [{options.get('se_type', '')}]"),
+        (
+            "95 % interval",
+            f"{_number(result.ci_low)} to {_number(result.ci_high)}  "
+            f"[{options.get('inference', '')}]",
+        ),
+        ("p-value", _number(result.p_value)),
+        ("rows", f"{result.n}{clusters}"),
+    ]
+    if options.get("covariates"):
+        rows.append(("covariates", ", ".join(options["covariates"])))
+    width = max(len(label) for label, _ in rows)
+    lines = [f"{label:<{width}}  {value}" for label, value in rows]
+    lines += [f"warning: {w}" for w in result.warnings]
+    return "\n".join(lines)
