@@ -1,0 +1,313 @@
+"""The data-generating processes of the coverage study, each with a planted effect.
+
+Why apart from the runner: these are the assumptions a reader must judge (how treatment is
+assigned, how outcomes are made, what the true effect is), so they are kept together and short.
+Designs mimic the programme's data: people in clusters such as company networks, companies
+observed over quarters, selection into treatment on observed characteristics.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.special import expit
+
+from research.evidence import estimators as E
+from research.evidence.estimate import Estimate
+
+
+@dataclass(frozen=True)
+class Target:
+    """One estimator applied to one DGP: the row of the table it becomes."""
+
+    name: str
+    truth: float
+    main: bool = True  # held to 92-98 % coverage by the slow test
+    kind: str = "interval"  # or "test": a pre-trend test whose rejection rate is reported
+
+
+@dataclass(frozen=True)
+class Dgp:
+    """A data-generating process with a planted effect and the estimators run on it."""
+
+    key: str
+    description: str
+    draw: Callable[[np.random.Generator], pd.DataFrame]
+    analyse: Callable[[pd.DataFrame], dict[str, Estimate]]
+    targets: tuple[Target, ...]
+
+
+# --- the data-generating processes -----------------------------------------------------------
+
+
+def _draw_diff(rng: np.random.Generator) -> pd.DataFrame:
+    n = 400
+    treated = rng.random(n) < 0.3
+    y = np.where(treated, rng.normal(11.0, 4.0, n), rng.normal(10.0, 2.0, n))
+    return pd.DataFrame({"y": y, "t": treated.astype(int)})
+
+
+def _draw_ols(rng: np.random.Generator) -> pd.DataFrame:
+    clusters, size = 50, 10
+    c = np.repeat(np.arange(clusters), size)
+    n = clusters * size
+    x = rng.normal(0, 1, n) + 0.5 * rng.normal(0, 1, clusters)[c]
+    t = rng.random(n) < expit(0.8 * x + rng.normal(0, 1, clusters)[c])
+    noise = rng.normal(0, 1, clusters)[c] + rng.normal(0, 1, n) * (1 + 0.5 * np.abs(x))
+    return pd.DataFrame({"y": 2 + 0.5 * t + 1.5 * x + noise, "t": t.astype(int), "x": x, "c": c})
+
+
+LOGIT = {"intercept": -0.5, "effect": 0.6, "slope": 0.8, "cluster_sd": 0.5}
+
+
+def _draw_logit(rng: np.random.Generator) -> pd.DataFrame:
+    clusters, size = 50, 20
+    c = np.repeat(np.arange(clusters), size)
+    n = clusters * size
+    t = rng.permutation(np.arange(clusters) % 2)[c]
+    x = rng.normal(0, 1, n)
+    index = LOGIT["intercept"] + LOGIT["effect"] * t + LOGIT["slope"] * x
+    y = rng.random(n) < expit(index + rng.normal(0, LOGIT["cluster_sd"], clusters)[c])
+    return pd.DataFrame({"y": y.astype(int), "t": t, "x": x, "c": c})
+
+
+def logit_truth() -> float:
+    """The population AME of the logit DGP: E[F(a + b + s·x + u) - F(a + s·x + u)], x ~ N(0,1),
+    u ~ N(0, 0.5²), by Gauss-Hermite quadrature on s·x + u ~ N(0, s² + 0.25)."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(101)
+    z = nodes * math.hypot(LOGIT["slope"], LOGIT["cluster_sd"])
+    base = LOGIT["intercept"] + z
+    gap = expit(base + LOGIT["effect"]) - expit(base)
+    return float(weights @ gap / weights.sum())
+
+
+def _draw_ra(rng: np.random.Generator) -> pd.DataFrame:
+    n = 600
+    x1 = rng.normal(1, 1, n)
+    x2 = (rng.random(n) < 0.4).astype(float)
+    t = rng.random(n) < expit(-0.5 + 0.7 * (x1 - 1) + 0.5 * x2)
+    y = 1 + x1 + 0.5 * x2 + t * (1 + 0.8 * x1) + rng.normal(0, 1, n)
+    return pd.DataFrame({"y": y, "t": t.astype(int), "x1": x1, "x2": x2})
+
+
+IPW = {"intercept": -0.3, "x1": 0.6, "x2": 0.4}  # the main design: fair overlap
+IPW_STRONG = {"intercept": -0.3, "x1": 0.8, "x2": 0.6}  # stronger selection, poorer overlap
+
+
+def _draw_ipw(rng: np.random.Generator, selection: dict[str, float] = IPW) -> pd.DataFrame:
+    n = 1000
+    x1, x2 = rng.normal(0, 1, n), rng.normal(0, 1, n)
+    t = rng.random(n) < expit(selection["intercept"] + selection["x1"] * x1 + selection["x2"] * x2)
+    y = 1 + (1 + 0.5 * x1) * t + 1.5 * x1 + 1.0 * x2 + rng.normal(0, 1, n)
+    return pd.DataFrame({"y": y, "t": t.astype(int), "x1": x1, "x2": x2})
+
+
+def _draw_ipw_strong(rng: np.random.Generator) -> pd.DataFrame:
+    return _draw_ipw(rng, IPW_STRONG)
+
+
+def ipw_att_truth(selection: dict[str, float] = IPW) -> float:
+    """ATT of the IPW design: 1 + 0.5·E[x1 | t = 1] = 1 + 0.5·E[x1·e(x)] / E[e(x)], by 2-D
+    Gauss-Hermite quadrature over x1, x2 ~ N(0, 1)."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(81)
+    x1, x2 = np.meshgrid(nodes, nodes, indexing="ij")
+    w = np.outer(weights, weights)
+    e = expit(selection["intercept"] + selection["x1"] * x1 + selection["x2"] * x2)
+    return float(1 + 0.5 * (w * x1 * e).sum() / (w * e).sum())
+
+
+def _panel(rng: np.random.Generator, units: int, periods: int, cohorts: Sequence[int], share):
+    """Units with fixed effects, a common trend, AR(1) errors and staggered adoption.
+
+    A unit's chance of ever being treated rises with its fixed effect (selection on levels,
+    which unit fixed effects remove); adopters start in one of ``cohorts``.
+    """
+    alpha = rng.normal(0, 1, units)
+    treated = rng.random(units) < share(alpha)
+    first = np.where(treated, rng.choice(cohorts, units), np.nan)
+    errors = np.empty((units, periods))
+    errors[:, 0] = rng.normal(0, 1 / math.sqrt(1 - 0.25), units)
+    for p in range(1, periods):
+        errors[:, p] = 0.5 * errors[:, p - 1] + rng.normal(0, 1, units)
+    unit = np.repeat(np.arange(units), periods)
+    time = np.tile(np.arange(periods), units)
+    return pd.DataFrame(
+        {"unit": unit, "time": time, "first": first[unit], "alpha": alpha[unit]}
+    ), errors.ravel()
+
+
+def _draw_fe(rng: np.random.Generator) -> pd.DataFrame:
+    frame, errors = _panel(rng, 50, 8, [3, 4, 5, 6], lambda a: expit(0.2 + a))
+    d = (frame["time"] >= frame["first"]).astype(int)
+    y = frame["alpha"] + 0.3 * frame["time"] + 1.0 * d + errors
+    return frame.assign(y=y, d=d)
+
+
+EVENT_PATH = {0: 0.5, 1: 0.8}  # effect by period since first treatment; 1.0 from period 2
+
+
+def _draw_event(rng: np.random.Generator) -> pd.DataFrame:
+    frame, errors = _panel(rng, 60, 10, [4, 5, 6, 7], lambda a: np.full_like(a, 2 / 3))
+    since = frame["time"] - frame["first"]
+    effect = np.where(since >= 0, since.map(EVENT_PATH).fillna(1.0), 0.0)
+    y = frame["alpha"] + 0.2 * frame["time"] + effect + errors
+    return frame.assign(y=y)
+
+
+def _draw_did(rng: np.random.Generator) -> pd.DataFrame:
+    clusters, size = 50, 8
+    treated_cluster = rng.permutation(np.arange(clusters) % 2)
+    c = np.repeat(np.arange(clusters), size)
+    units = clusters * size
+    g = treated_cluster[c]
+    alpha = rng.normal(0, 1, units) + 0.5 * g
+    shocks = rng.normal(0, 0.5, (clusters, 2))
+    rows = []
+    for post in (0, 1):
+        y = alpha + 0.4 * post + 0.7 * g * post + shocks[c, post] + rng.normal(0, 1, units)
+        rows.append(pd.DataFrame({"y": y, "g": g, "post": post, "unit": np.arange(units), "c": c}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def _event_targets(df: pd.DataFrame) -> dict[str, Estimate]:
+    out = {}
+    for small_sample in ("dummies", "nested"):
+        study = E.event_study(
+            df, "y", "unit", "time", "first", leads=3, lags=3, small_sample=small_sample
+        )
+        out[f"event study, pre-trend F test ({small_sample})"] = Estimate(
+            "event_study",
+            {},
+            study.pretrend_statistic,
+            math.nan,
+            math.nan,
+            math.nan,
+            study.pretrend_p_value,
+            study.n,
+            study.n_clusters,
+        )
+        if small_sample == "dummies":
+            for period in (0, 2):
+                row = study.coefficients.set_index("relative_period").loc[period]
+                out[f"event study, period {period}"] = Estimate(
+                    "event_study",
+                    {},
+                    row["estimate"],
+                    row["std_error"],
+                    row["ci_low"],
+                    row["ci_high"],
+                    row["p_value"],
+                    study.n,
+                    study.n_clusters,
+                )
+    return out
+
+
+def designs() -> tuple[Dgp, ...]:
+    """Every DGP of the study, in table order."""
+    ipw_cov = ["x1", "x2"]
+    return (
+        Dgp(
+            "diff",
+            "400 people, 30 % treated at random; outcome sd 4 among treated and 2 among "
+            "untreated (so Welch's SE matters); effect 1.",
+            _draw_diff,
+            lambda d: {"diff, Welch SE": E.diff(d, "y", "t")},
+            (Target("diff, Welch SE", 1.0),),
+        ),
+        Dgp(
+            "ols",
+            "500 people in 50 clusters; treatment more likely with covariate x and a cluster "
+            "shock; outcome linear in x with a cluster effect and heteroskedastic noise; "
+            "effect 0.5.",
+            _draw_ols,
+            lambda d: {"ols, cluster-robust SE": E.ols(d, "y", "t", ["x"], cluster="c")},
+            (Target("ols, cluster-robust SE", 0.5),),
+        ),
+        Dgp(
+            "logit",
+            "1,000 people in 50 clusters, treatment randomised by cluster; binary outcome from "
+            "a logit in treatment and x plus a cluster effect (sd 0.5); truth is the population "
+            "average marginal effect (quadrature).",
+            _draw_logit,
+            lambda d: {"logit AME, cluster-robust SE": E.logit(d, "y", "t", ["x"], cluster="c")},
+            (Target("logit AME, cluster-robust SE", logit_truth()),),
+        ),
+        Dgp(
+            "ra",
+            "600 people; treatment depends on x1 and x2; the effect varies with x1 "
+            "(1 + 0.8·x1, x1 ~ N(1, 1)), so the ATE is 1.8.",
+            _draw_ra,
+            lambda d: {"ra ATE, M-estimation SE": E.ra(d, "y", "t", ["x1", "x2"])},
+            (Target("ra ATE, M-estimation SE", 1.8),),
+        ),
+        Dgp(
+            "ipw",
+            "1,000 people; x1 and x2 (N(0, 1)) raise both the chance of treatment (logit "
+            "coefficients 0.6 and 0.4) and the outcome (confounding); effect 1 + 0.5·x1, so "
+            "ATE 1 and ATT larger (quadrature).",
+            _draw_ipw,
+            lambda d: {
+                "ipw ATE, M-estimation SE": E.ipw(d, "y", "t", ipw_cov),
+                "ipw ATE, weighted-regression SE": E.ipw(d, "y", "t", ipw_cov, se="wls"),
+                "ipw ATT, M-estimation SE": E.ipw(d, "y", "t", ipw_cov, estimand="att"),
+                "naive diff (ignores confounding)": E.diff(d, "y", "t"),
+            },
+            (
+                Target("ipw ATE, M-estimation SE", 1.0),
+                Target("ipw ATE, weighted-regression SE", 1.0, main=False),
+                Target("ipw ATT, M-estimation SE", ipw_att_truth()),
+                Target("naive diff (ignores confounding)", 1.0, main=False),
+            ),
+        ),
+        Dgp(
+            "ipw_strong",
+            "as ipw, but with stronger selection (logit coefficients 0.8 and 0.6 instead of 0.6 "
+            "and 0.4), so overlap is poorer and the weights more variable.",
+            _draw_ipw_strong,
+            lambda d: {"ipw ATE, M-estimation SE, poorer overlap": E.ipw(d, "y", "t", ipw_cov)},
+            (Target("ipw ATE, M-estimation SE, poorer overlap", 1.0, main=False),),
+        ),
+        Dgp(
+            "fe",
+            "50 units x 8 periods; units with larger fixed effects adopt more often, in "
+            "periods 3-6 (staggered); common trend; AR(1) errors (0.5); constant effect 1.",
+            _draw_fe,
+            lambda d: {
+                "fe, clustered by unit (dummies)": E.fe(d, "y", "d", "unit", "time"),
+                "fe, clustered by unit (nested)": E.fe(
+                    d, "y", "d", "unit", "time", small_sample="nested"
+                ),
+            },
+            (
+                Target("fe, clustered by unit (dummies)", 1.0),
+                Target("fe, clustered by unit (nested)", 1.0),
+            ),
+        ),
+        Dgp(
+            "did",
+            "400 units in 50 clusters, half the clusters treated, 2 periods; unit effects, a "
+            "common period effect and cluster-period shocks (sd 0.5); effect 0.7.",
+            _draw_did,
+            lambda d: {"did 2x2, clustered": E.did(d, "y", "g", "post", unit="unit", cluster="c")},
+            (Target("did 2x2, clustered", 0.7),),
+        ),
+        Dgp(
+            "event_study",
+            "60 units x 10 periods, two thirds adopting in periods 4-7; effect 0.5, 0.8, then 1 "
+            "from period 2 after adoption, none before (parallel trends hold); leads and lags "
+            "binned at 3.",
+            _draw_event,
+            _event_targets,
+            (
+                Target("event study, period 0", EVENT_PATH[0]),
+                Target("event study, period 2", 1.0),
+                Target("event study, pre-trend F test (dummies)", 0.0, main=False, kind="test"),
+                Target("event study, pre-trend F test (nested)", 0.0, main=False, kind="test"),
+            ),
+        ),
+    )
