@@ -1,9 +1,14 @@
-"""Shared fixtures for the programme-specific evidence tests: simulated stores, read once.
+"""Shared fixtures for the programme-specific evidence tests: simulated programmes, built once.
 
 The fast tests read one scale-1 programme at the project end; the slow recovery tests read
 scale-10 programmes followed up far beyond the end (every outcome observed) and cut
 mid-project (outcomes censored at the data date). Also the translation of the planted
 effects in ``research.simulate.truth`` into the quantities the analyses report.
+
+The tables are the simulator's frames typed exactly as ``read_tables`` types a store
+(``TABLES[name].conform`` in key order; identical frames, checked when this was written),
+without writing and validating a database: that round trip is tested in tests/simulate and
+costs seconds the fast tests do not have.
 """
 
 from __future__ import annotations
@@ -19,9 +24,10 @@ import pytest
 
 from research.config import ProgrammeConfig, load_programme_config
 from research.metrics.common import Tables
-from research.simulate import SimulationSummary, simulate
+from research.simulate import SimulationSummary, build_frames
+from research.simulate.run import summarise
 from research.simulate.truth import COMPLETION
-from research.store import connect, read_tables
+from research.store.tables import TABLES
 
 END = date(2027, 12, 31)
 MID_LATE = date(2027, 6, 30)  # mid-project but late enough for EUV1 medians (about 10 months)
@@ -43,43 +49,33 @@ def evidence_config() -> ProgrammeConfig:
     return load_programme_config(Path(str(default)))
 
 
-def _simulated(tmp_path_factory, config, name: str, *, seed: int, scale: float, until: date):
-    path = tmp_path_factory.mktemp("evidence") / f"{name}.duckdb"
-    summary = simulate(path, config, seed=seed, scale=scale, until=until)
-    with connect(path, read_only=True) as con:
-        return Simulated(read_tables(con), summary)
+def _simulated(config: ProgrammeConfig, *, seed: int, scale: float, until: date) -> Simulated:
+    frames = build_frames(config, seed=seed, scale=scale, until=until)
+    tables = {}
+    for name, frame in frames.items():
+        spec = TABLES[name]
+        ordered = frame.sort_values(list(spec.key), kind="stable").reset_index(drop=True)
+        tables[name] = spec.conform(ordered).reset_index(drop=True)
+    summary = summarise(frames, config, seed=seed, scale=scale, until=until)
+    return Simulated(tables, summary)
 
 
 @pytest.fixture(scope="session")
-def small(tmp_path_factory, evidence_config) -> Simulated:
+def small(evidence_config) -> Simulated:
     """Scale 1 at the project end (seed 2025): the demo programme, for the fast tests."""
-    return _simulated(tmp_path_factory, evidence_config, "small", seed=2025, scale=1.0, until=END)
+    return _simulated(evidence_config, seed=2025, scale=1.0, until=END)
 
 
 @pytest.fixture(scope="session")
-def far(tmp_path_factory, evidence_config) -> Simulated:
+def far(evidence_config) -> Simulated:
     """Scale 10 followed up until every outcome is known (slow tests only)."""
-    return _simulated(
-        tmp_path_factory,
-        evidence_config,
-        "far",
-        seed=RECOVERY_SEED,
-        scale=RECOVERY_SCALE,
-        until=FAR,
-    )
+    return _simulated(evidence_config, seed=RECOVERY_SEED, scale=RECOVERY_SCALE, until=FAR)
 
 
 @pytest.fixture(scope="session")
-def mid(tmp_path_factory, evidence_config) -> Simulated:
+def mid(evidence_config) -> Simulated:
     """Scale 10 cut mid-project: many lifts still running, censored at the data date."""
-    return _simulated(
-        tmp_path_factory,
-        evidence_config,
-        "mid",
-        seed=RECOVERY_SEED,
-        scale=RECOVERY_SCALE,
-        until=MID_LATE,
-    )
+    return _simulated(evidence_config, seed=RECOVERY_SEED, scale=RECOVERY_SCALE, until=MID_LATE)
 
 
 def true_completion_probability(rows: pd.DataFrame, **override) -> np.ndarray:
