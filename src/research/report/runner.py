@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -218,24 +219,31 @@ def run_report(
     names = [MAIN_NOTEBOOK] + [n for n in EXTRA_NOTEBOOKS if (source_dir / f"{n}.ipynb").is_file()]
     build = Path(tempfile.mkdtemp(prefix=".building-", dir=folder))
     try:
-        for name in names:
-            target = build / f"{name}.ipynb"
-            tables_dir = str(build / TABLES) if name == MAIN_NOTEBOOK else ""
-            try:
-                execute(
-                    source_dir / f"{name}.ipynb",
-                    target,
-                    {**parameters, "tables_dir": tables_dir},
-                    chosen_kernel,
-                    cwd=Path.cwd(),
-                )
-            except ReportError as exc:
-                kept = folder / f"{name}.failed.ipynb"
-                if target.exists():
-                    os.replace(target, kept)
-                    raise ReportError(f"{exc}; the partly run notebook is {kept}") from None
-                raise
-            _prepare_for_quarto(target)
+        jobs = [
+            (
+                source_dir / f"{name}.ipynb",
+                build / f"{name}.ipynb",
+                {**parameters, "tables_dir": str(build / TABLES) if name == MAIN_NOTEBOOK else ""},
+            )
+            for name in names
+        ]
+        # The notebooks are independent and each runs in its own kernel process, so they run
+        # side by side: the report takes as long as the longest notebook, not the sum.
+        with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+            futures = [
+                pool.submit(execute, source, target, params, chosen_kernel, Path.cwd())
+                for source, target, params in jobs
+            ]
+            errors = [f.exception() for f in futures]
+        for (_, target, _), error in zip(jobs, errors, strict=True):
+            if error is None:
+                _prepare_for_quarto(target)
+                continue
+            kept = folder / target.name.replace(".ipynb", ".failed.ipynb")
+            if target.exists():
+                os.replace(target, kept)
+                raise ReportError(f"{error}; the partly run notebook is {kept}") from None
+            raise error
         render_html(
             build / f"{MAIN_NOTEBOOK}.ipynb", build / f"{MAIN_NOTEBOOK}.html", lang, _title(ctx)
         )
