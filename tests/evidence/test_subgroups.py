@@ -194,12 +194,13 @@ def test_every_subgroup_estimate_recovers_the_planted_ame(far) -> None:
     * the primary planted effect (the preparatory course by 02 requirement): the 95 %
       interval covers the truth.
 
-    Why not 95 % coverage everywhere: the route contrasts share the network reference cell, so
-    their errors are correlated and miss together. At seed 11 (fixed before looking) five of
-    the 18 rows miss their 95 % interval (|z| 2.26-2.43: the employed and unemployed network
+    Why not 95 % coverage everywhere: the route contrasts share the network reference cell,
+    and dropout mirrors completion, so errors are correlated and miss together. At seed 11
+    (fixed before looking) six of the 18 rows miss their 95 % interval — four distinct
+    contrasts, two of them also as their dropout mirror — with |z| 2.26-2.43 (the network
     cells happen to complete well). A study over 18 seeds (11 and 1-18 without 11, scale 10)
     gave 95 % intervals covering 257 of 270 distinct subgroup truths (95.2 %), z-scores with
-    mean about 0 and SD about 1; the least covered contrast was job centre vs network for the
+    mean 0.09 and SD 0.99; the least covered contrast was job centre vs network for the
     unemployed (15 of 18).
     """
     frame = lift_frame(far.tables)
