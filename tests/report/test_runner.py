@@ -25,14 +25,15 @@ from research.report.runner import run_report
 from research.report.verify import compare_tables, verify_report
 from research.store.connection import connect
 from research.store.read import read_tables
+from tests.report.executed import copy_report, executed_report
 
 CPR_LIKE = re.compile(r"(?<!\d)[0-3]\d[01]\d\d\d-?\d{4}(?!\d)")
 
 
 @pytest.fixture(scope="module")
 def report(small_db: Path, tmp_path_factory: pytest.TempPathFactory):
-    out = tmp_path_factory.mktemp("reports")
-    return run_report("2026Q3", small_db, "da", out=out)
+    """The Danish 2026Q3 report, made once per session and shared with the Quarto tests."""
+    return executed_report(small_db, tmp_path_factory.mktemp("reports"))
 
 
 def test_the_report_lands_where_promised(report):
@@ -143,14 +144,14 @@ def test_a_failing_notebook_is_kept_and_the_old_report_untouched(
     nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('the third cell broke')"))
     nbformat.write(nb, broken_dir / "progress.ipynb")
     monkeypatch.setenv("RESEARCH_NOTEBOOKS", str(broken_dir))
-    out = report.folder.parent
-    before = (report.folder / "tables" / "progress.csv").read_bytes()
+    folder = copy_report(report, tmp_path / "out")  # the shared report stays as it is
+    before = (folder / "tables" / "progress.csv").read_bytes()
     with pytest.raises(ReportError, match="RuntimeError: the third cell broke") as caught:
-        run_report("2026Q3", small_db, "da", out=out)
+        run_report("2026Q3", small_db, "da", out=tmp_path / "out")
     assert "progress.failed.ipynb" in str(caught.value)
-    failed = nbformat.read(report.folder / "progress.failed.ipynb", as_version=4)
+    failed = nbformat.read(folder / "progress.failed.ipynb", as_version=4)
     assert any(o.get("ename") == "RuntimeError" for c in failed.cells for o in c.get("outputs", []))
-    assert (report.folder / "tables" / "progress.csv").read_bytes() == before
+    assert (folder / "tables" / "progress.csv").read_bytes() == before
 
 
 def test_english_report_for_a_partner(small_db, tmp_path):
