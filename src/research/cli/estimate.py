@@ -51,7 +51,7 @@ def estimate(
 ) -> None:
     """Estimate a treatment effect with its standard error and 95 % interval.
 
-    Example: research estimate --data lift.csv --outcome done --treatment network --method ipw
+    Example: research estimate --data lift.csv --outcome done --treatment network --covariates age
     """
     from research.evidence.datafile import read_analysis_data
     from research.evidence.estimators import run_estimator
