@@ -8,7 +8,7 @@ from research.cli.check import check
 from research.cli.estimate import estimate
 from research.cli.imports import import_
 from research.cli.render import render
-from research.cli.report import report
+from research.cli.report import evidence, report
 from research.cli.simulate import simulate
 
 app = typer.Typer(
@@ -22,5 +22,6 @@ app.command("import")(import_)
 app.command("check")(check)
 app.command("estimate")(estimate)
 app.command("report")(report)
+app.command("evidence")(evidence)
 app.command("render")(render)
 app.command("simulate")(simulate)

@@ -36,6 +36,10 @@ def report(
     quarto: Annotated[
         bool, typer.Option("--quarto", help="Also render with Quarto (HTML, A4 PDF, slides).")
     ] = False,
+    evidence: Annotated[
+        bool,
+        typer.Option("--evidence", help="Also make the article's evidence (reports/<q>/article/)."),
+    ] = False,
     verify: Annotated[
         Path | None,
         typer.Option(
@@ -86,6 +90,13 @@ def report(
         quarter, db, lang, partner=partner, out=out, min_cell=min_cell, config=config
     )
     _print(result)
+    if evidence:
+        from research.report.runner import run_evidence
+
+        article = run_evidence(
+            str(result.parameters["quarter"]), db, "en", out=out, min_cell=min_cell, config=config
+        )
+        _print(article)
     if quarto:
         _quarto(result.folder)
 
@@ -110,8 +121,9 @@ def _demo_database_if_missing(db: Path | None, config: Path | None) -> None:
 
 def _print(result: ReportResult) -> None:
     typer.echo(f"Report: {result.html}")
+    where = result.tables[0].parent if result.tables else result.folder
     typer.echo(
-        f"  {len(result.tables)} indicator tables in {result.folder / 'tables'}, "
+        f"  {len(result.tables)} tables as CSV in {where}, "
         f"manifest {result.manifest.name}; {result.seconds:.1f} s"
     )
 
@@ -143,3 +155,29 @@ def _verify(folder: Path) -> None:
     if more > 0:
         typer.echo(f"... and {more} more differences")
     raise fail(f"{len(result.differences)} differences against the published tables in {folder}")
+
+
+@friendly_errors
+def evidence(
+    quarter: Annotated[
+        str | None,
+        typer.Option(help="Quarter like 2026Q3 (default: the last complete quarter in the data)."),
+    ] = None,
+    db: DbOption = None,
+    lang: Annotated[str, typer.Option(help="Language: en (the article) or da.")] = "en",
+    out: Annotated[Path, typer.Option(help="Folder the reports go into.")] = Path("reports"),
+    min_cell: Annotated[
+        int | None,
+        typer.Option(help="Disclosure threshold (default: the project's, 5; never below 3)."),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """The article's evidence: what works for whom, with tables (Markdown, LaTeX, CSV) and
+    figures (PDF, SVG, PNG) in reports/<quarter>/article/.
+
+    Example: research evidence --quarter 2027Q4
+    """
+    _demo_database_if_missing(db, config)
+    from research.report.runner import run_evidence
+
+    _print(run_evidence(quarter, db, lang, out=out, min_cell=min_cell, config=config))

@@ -63,7 +63,7 @@ def forest_plot(
     """
     _require(frame, (label, estimate, low, high), "forest plot")
     rows = frame.reset_index(drop=True)
-    height = max(2.4, 0.32 * len(rows) + 1.4)
+    height = max(2.6, 0.4 * len(rows) + 1.6)
     fig, ax = new_figure(width, height=height)
     y = np.arange(len(rows))[::-1]
     values = pd.to_numeric(rows[estimate], errors="coerce").to_numpy(dtype=float) * scale

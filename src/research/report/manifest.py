@@ -93,8 +93,11 @@ def package_versions() -> dict[str, str | None]:
     return versions
 
 
-def outputs(folder: Path) -> list[dict[str, Any]]:
-    """Every file under ``folder`` except the manifest, with its size and SHA-256."""
+def outputs(folder: Path, written: list[str] | None = None) -> list[dict[str, Any]]:
+    """Every file this run wrote under ``folder`` (the top-level names in ``written``; None:
+    all) except the manifest, with its size and SHA-256. Partner reports and the article in
+    sub-folders have manifests of their own."""
+    top = set(written) if written is not None else None
     return [
         {
             "path": path.relative_to(folder).as_posix(),
@@ -102,7 +105,9 @@ def outputs(folder: Path) -> list[dict[str, Any]]:
             "sha256": file_hash(path),
         }
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and path.name != MANIFEST
+        if path.is_file()
+        and path.name != MANIFEST
+        and (top is None or path.relative_to(folder).parts[0] in top)
     ]
 
 
@@ -118,6 +123,7 @@ def write_manifest(
     database_content_hash: str,
     started: str,
     notebooks: list[str],
+    written: list[str] | None = None,
 ) -> Path:
     manifest = {
         "manifest_version": 1,
@@ -132,7 +138,7 @@ def write_manifest(
         "notebooks": notebooks,
         "started": started,
         "finished": now(),
-        "outputs": outputs(folder),
+        "outputs": outputs(folder, written),
     }
     path = folder / MANIFEST
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -90,11 +90,15 @@ class PublishedTable:
     def _repr_html_(self) -> str:
         return self.html()
 
+    def written_columns(self) -> list[str]:
+        """The CSV's columns: keys and the row flag first, then the shown columns."""
+        extra = [k for k in (*self.keys, *self._flag()) if k not in self.columns]
+        return [*extra, *self.columns]
+
     def as_data(self) -> pd.DataFrame:
         """The numbers as data: keys, then the shown columns under their own names, ``..`` where
         withheld."""
-        extra = [k for k in (*self.keys, *self._flag()) if k not in self.columns]
-        names = [*extra, *self.columns]
+        names = self.written_columns()
         frame = self.data[names].astype(object).copy()
         mask = self._mask()[names]
         return frame.mask(mask.to_numpy(), MARKER)
@@ -124,7 +128,8 @@ def _record(folder: Path, table: PublishedTable) -> None:
     index[table.name] = {
         "caption": table.caption,
         "file": f"{table.name}.csv",
-        "person_counts": list(table.person_counts),
+        # only what is written can be checked: counts used for hiding but not shown stay out
+        "person_counts": [c for c in table.person_counts if c in table.written_columns()],
         "person_rows": table.person_rows,
         "min_cell": table.rule.min_cell if table.rule else None,
     }

@@ -25,6 +25,8 @@ KERNEL_ENV = "RESEARCH_KERNEL"
 NOTEBOOKS_ENV = "RESEARCH_NOTEBOOKS"
 DEFAULT_KERNEL = "python3"
 MAIN_NOTEBOOK = "progress"
+EVIDENCE_NOTEBOOK = "evidence"
+ARTICLE = "article"  # the evidence's sub-folder of a quarter's report folder
 EXTRA_NOTEBOOKS = ("seminar",)
 TABLES = "tables"
 STALE_AFTER_RERUN = ("quarto", "_quarto.yml")  # rendered by `research render` from old notebooks
@@ -208,22 +210,82 @@ def run_report(
     kernel: str | None = None,
 ) -> ReportResult:
     """Make one quarterly report (the whole programme, or one partner's) and return its paths."""
-    start = time.perf_counter()
-    started = now()
+    start, started = time.perf_counter(), now()
     ctx = load_context(db, quarter, lang, min_cell=min_cell, partner=partner, config=config)
-    folder = report_folder(Path(out), ctx)
+    source_dir = notebooks_dir()
+    extra = [n for n in EXTRA_NOTEBOOKS if (source_dir / f"{n}.ipynb").is_file()]
+    return _run_notebooks(
+        ctx,
+        report_folder(Path(out), ctx),
+        [MAIN_NOTEBOOK, *extra],
+        tables_subdir=TABLES,
+        title=_title(ctx),
+        config=config,
+        out=out,
+        kernel=kernel,
+        timing=(start, started),
+    )
+
+
+def run_evidence(
+    quarter: str | None = None,
+    db: Path | str | None = None,
+    lang: str = "en",
+    *,
+    out: Path | str = "reports",
+    min_cell: int | None = None,
+    config: Path | str | None = None,
+    kernel: str | None = None,
+) -> ReportResult:
+    """The article's evidence for a quarter: ``reports/<quarter>/article/`` with the executed
+    notebook, its HTML, every table as Markdown, LaTeX and CSV and every figure as PDF, SVG
+    and PNG (``figures/``). English by default; always the whole programme."""
+    start, started = time.perf_counter(), now()
+    ctx = load_context(db, quarter, lang, min_cell=min_cell, config=config)
+    title = (
+        f"Evidence for the article, {ctx.quarter.label('en')}"
+        if lang == "en"
+        else f"Evidens til artiklen, {ctx.quarter.label('da')}"
+    )
+    return _run_notebooks(
+        ctx,
+        Path(out) / str(ctx.quarter) / ARTICLE,
+        [EVIDENCE_NOTEBOOK],
+        tables_subdir="",
+        title=title,
+        config=config,
+        out=out,
+        kernel=kernel,
+        timing=(start, started),
+    )
+
+
+def _run_notebooks(
+    ctx: ReportContext,
+    folder: Path,
+    names: list[str],
+    *,
+    tables_subdir: str,
+    title: str,
+    config: Path | str | None,
+    out: Path | str,
+    kernel: str | None,
+    timing: tuple[float, str],
+) -> ReportResult:
+    """Execute ``names`` (the first is the main notebook, rendered to HTML and given the tables
+    folder) into a build folder, then move the results into ``folder`` and write the manifest."""
     _check_writable(folder)
     chosen_kernel = kernel_name(kernel)
     source_dir = notebooks_dir()
     parameters = parameters_for(ctx, config)
-    names = [MAIN_NOTEBOOK] + [n for n in EXTRA_NOTEBOOKS if (source_dir / f"{n}.ipynb").is_file()]
+    main = names[0]
     build = Path(tempfile.mkdtemp(prefix=".building-", dir=folder))
     try:
         jobs = [
             (
                 source_dir / f"{name}.ipynb",
                 build / f"{name}.ipynb",
-                {**parameters, "tables_dir": str(build / TABLES) if name == MAIN_NOTEBOOK else ""},
+                {**parameters, "tables_dir": str(build / tables_subdir) if name == main else ""},
             )
             for name in names
         ]
@@ -244,9 +306,8 @@ def run_report(
                 os.replace(target, kept)
                 raise ReportError(f"{error}; the partly run notebook is {kept}") from None
             raise error
-        render_html(
-            build / f"{MAIN_NOTEBOOK}.ipynb", build / f"{MAIN_NOTEBOOK}.html", lang, _title(ctx)
-        )
+        render_html(build / f"{main}.ipynb", build / f"{main}.html", ctx.lang, title)
+        written = sorted(item.name for item in build.iterdir())
         _move_into_place(build, folder)
     finally:
         shutil.rmtree(build, ignore_errors=True)
@@ -255,17 +316,17 @@ def run_report(
         parameters={**parameters, "out": str(out)},
         database=Path(ctx.db_path),
         database_content_hash=database_hash(Path(ctx.db_path)),
-        started=started,
+        started=timing[1],
         notebooks=[f"{n}.ipynb" for n in names],
+        written=written,
     )
-    tables = tuple(sorted((folder / TABLES).glob("*.csv")))
     return ReportResult(
         folder=folder,
-        html=folder / f"{MAIN_NOTEBOOK}.html",
+        html=folder / f"{main}.html",
         notebooks=tuple(folder / f"{n}.ipynb" for n in names),
         manifest=manifest,
-        tables=tables,
-        seconds=time.perf_counter() - start,
+        tables=tuple(sorted((folder / tables_subdir).glob("*.csv"))),
+        seconds=time.perf_counter() - timing[0],
         parameters=parameters,
     )
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from research.report.context import ReportError
 from research.report.manifest import database_hash, read_manifest
-from research.report.runner import TABLES, run_report
+from research.report.runner import EVIDENCE_NOTEBOOK, TABLES, run_evidence, run_report
 
 
 @dataclass(frozen=True)
@@ -88,16 +88,20 @@ def verify_report(folder: Path | str, kernel: str | None = None) -> Verification
     if not db.exists():
         raise ReportError(f"the database the report was made from, {db}, no longer exists")
     changed = database_hash(db) != manifest["database"]["content_sha256"]
+    evidence = f"{EVIDENCE_NOTEBOOK}.ipynb" in manifest.get("notebooks", [])
+    options = {
+        "out": None,
+        "min_cell": int(params["min_cell"]) if params.get("min_cell") else None,
+        "config": params.get("config") or None,
+        "kernel": kernel,
+    }
     with tempfile.TemporaryDirectory(prefix="research-verify-") as scratch:
-        result = run_report(
-            params.get("quarter") or None,
-            db,
-            params.get("lang", "da"),
-            partner=params.get("partner") or None,
-            out=scratch,
-            min_cell=int(params["min_cell"]) if params.get("min_cell") else None,
-            config=params.get("config") or None,
-            kernel=kernel,
-        )
-        count, differences = compare_tables(folder / TABLES, result.folder / TABLES)
+        options["out"] = scratch
+        quarter, lang = params.get("quarter") or None, params.get("lang", "da")
+        if evidence:  # the article's tables lie in its folder itself
+            result = run_evidence(quarter, db, lang, **options)
+            count, differences = compare_tables(folder, result.folder)
+        else:
+            result = run_report(quarter, db, lang, partner=params.get("partner") or None, **options)
+            count, differences = compare_tables(folder / TABLES, result.folder / TABLES)
     return Verification(folder, count, tuple(differences), changed)

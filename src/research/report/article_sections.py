@@ -1,0 +1,480 @@
+"""The article's evidence, section by section: what works for whom, in which context.
+
+Why here: the estimators live in ``research.evidence``; this module turns their tidy results
+into the article's tables and figures (English by default), each table through the same
+``PublishedTable`` (disclosure control and one formatter) as the quarterly report, and writes
+every table as Markdown, LaTeX and CSV and every figure as PDF, SVG and PNG (``show_article``).
+Analyses run on the whole programme: a partner's data alone is too thin for them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from research.report.article import write_figure, write_table
+from research.report.context import ReportContext
+from research.report.evidence_figures import forest_plot, survival_plot
+from research.report.formatting import ColumnFormat
+from research.report.publish import PublishedTable
+from research.report.sections.base import Section, Text, show
+
+# The analyses and the words the article uses for them (English; Danish for the Danish variant).
+ANALYSIS_TITLES = {
+    "completion_prep_interaction": (
+        "Preparatory course and completion, by the 02 requirement",
+        "Forberedende forløb og gennemførelse, efter 02-kravet",
+    ),
+    "completion_by_route": (
+        "Recruitment route and completion, employed and unemployed",
+        "Rekrutteringsvej og gennemførelse, beskæftigede og ledige",
+    ),
+    "dropout_by_route": (
+        "Recruitment route and dropout, employed and unemployed",
+        "Rekrutteringsvej og frafald, beskæftigede og ledige",
+    ),
+    "completion_route_by_industry": (
+        "One-to-one visits vs networks and completion, by industry",
+        "Enkeltbesøg mod netværk og gennemførelse, efter branche",
+    ),
+    "completion_long_term_by_age": (
+        "Long-term unemployment and completion, by age band",
+        "Langtidsledighed og gennemførelse, efter aldersgruppe",
+    ),
+}
+
+
+def _t(ctx: ReportContext, en: str, da: str) -> str:
+    return da if ctx.lang == "da" else en
+
+
+def _hidden_counts(data: pd.DataFrame, counts: list[str], rule_min: int) -> pd.DataFrame:
+    """Hide person counts that are missing (too small upstream) or below the threshold."""
+    mask = pd.DataFrame(False, index=data.index, columns=data.columns)
+    for column in counts:
+        values = pd.to_numeric(data[column], errors="coerce")
+        mask[column] = values.isna() | ((values > 0) & (values < rule_min))
+    return mask
+
+
+# --- 1. Completion and dropout by subgroup -------------------------------------------------------
+
+
+def subgroup_results(ctx: ReportContext) -> pd.DataFrame:
+    """Every subgroup analysis on the lift frame at the report's quarter end."""
+    from research.evidence.frames import lift_frame
+    from research.evidence.subgroups import run_subgroup_analyses
+
+    frame = lift_frame(ctx.tables, ctx.as_of)
+    return run_subgroup_analyses(frame, min_cell=ctx.rule.min_cell)
+
+
+def subgroup_section(ctx: ReportContext, results: pd.DataFrame | None = None) -> Section:
+    """Average marginal effects per subgroup, a forest plot per analysis, BH-adjusted p."""
+    results = subgroup_results(ctx) if results is None else results
+    title = _t(ctx, "1. Completion and dropout: for whom", "1. Gennemførelse og frafald: for hvem")
+    intro = Text(
+        _t(
+            ctx,
+            "Logistic models with company-clustered standard errors; the effect is the average "
+            "marginal effect (percentage points) of the named level against the reference within "
+            "each subgroup. p-values are adjusted with Benjamini–Hochberg within each analysis. "
+            "Lifts still running at the data date are left out (see section 2 for them). "
+            "Subgroups too small to estimate are named, not dropped.",
+            "Logistiske modeller med standardfejl klynget på virksomhed; effekten er den "
+            "gennemsnitlige marginale effekt (procentpoint) inden for hver undergruppe. "
+            "p-værdier er justeret med Benjamini–Hochberg inden for hver analyse.",
+        )
+    )
+    items: list = [intro]
+    if results.empty:
+        return Section(title, [intro, Text(_t(ctx, "No data.", "Ingen data."))])
+    data = results.copy()
+    data["effect_pp"] = data["estimate"] * 100
+    data["ci_low_pp"] = data["ci_low"] * 100
+    data["ci_high_pp"] = data["ci_high"] * 100
+    counts = ["n_level", "n_reference", "events_level", "events_reference"]
+    mask = _hidden_counts(data, counts, ctx.rule.min_cell)
+    for column in ("rate_level", "rate_reference"):
+        mask[column] = mask["n_level"] | mask["n_reference"]
+    table = PublishedTable(
+        name="subgroup_effects",
+        caption=_t(
+            ctx,
+            "Average marginal effects on completion and dropout, by subgroup",
+            "Gennemsnitlige marginale effekter på gennemførelse og frafald, efter undergruppe",
+        ),
+        data=data,
+        columns={
+            "label": ColumnFormat("text", label_en="Subgroup and contrast", label_da="Kontrast"),
+            "n_level": ColumnFormat("number", label_en="n (level)", label_da="n (niveau)"),
+            "n_reference": ColumnFormat("number", label_en="n (ref.)", label_da="n (ref.)"),
+            "rate_level": ColumnFormat("percent", label_en="Rate (level)", label_da="Andel"),
+            "rate_reference": ColumnFormat(
+                "percent", label_en="Rate (ref.)", label_da="Andel ref."
+            ),
+            "effect_pp": ColumnFormat("number", 1, label_en="AME (pp)", label_da="AME (pp)"),
+            "ci_low_pp": ColumnFormat(
+                "number", 1, label_en="95% CI low", label_da="95 %-KI, nedre"
+            ),
+            "ci_high_pp": ColumnFormat(
+                "number", 1, label_en="95% CI high", label_da="95 %-KI, øvre"
+            ),
+            "p_adjusted": ColumnFormat("number", 3, label_en="p (BH)", label_da="p (BH)"),
+            "status": ColumnFormat("text", label_en="Status", label_da="Status"),
+        },
+        lang=ctx.lang,
+        hidden=mask,
+        person_counts=tuple(counts),
+        keys=("analysis", "subgroup", "level", "reference"),
+        rule=ctx.rule,
+    )
+    items.append(table)
+    for analysis, rows in data.groupby("analysis", sort=False):
+        en, da = ANALYSIS_TITLES.get(analysis, (analysis, analysis))
+        label = rows["subgroup"].astype(str)
+        if rows["level"].nunique() > 1:
+            label = label + ": " + rows["level"].astype(str)
+        shown = rows.assign(plot_label=label)
+        estimated = shown["status"].eq("ok")
+        finding = _forest_finding(ctx, shown[estimated], _t(ctx, en, da))
+        items.append(
+            _named(
+                f"forest_{analysis}",
+                forest_plot(
+                    shown.assign(estimate=shown["estimate"].where(estimated)),
+                    title=finding,
+                    data_date=ctx.as_of.date(),
+                    label="plot_label",
+                    x_label=_t(
+                        ctx,
+                        "Average marginal effect (percentage points)",
+                        "Gennemsnitlig marginal effekt (procentpoint)",
+                    ),
+                    lang=ctx.lang,
+                ),
+            )
+        )
+    return Section(title, items)
+
+
+def _named(name: str, fig: Figure) -> Figure:
+    """A stable file name for the figure (titles state findings and change every quarter)."""
+    fig.set_gid(f"figure-{name}")
+    return fig
+
+
+def _forest_finding(ctx: ReportContext, rows: pd.DataFrame, name: str) -> str:
+    if rows.empty:
+        return _t(ctx, f"{name}: too few lifts to estimate yet", f"{name}: for få forløb endnu")
+    significant = rows[rows["significant_adjusted"].fillna(False).astype(bool)]
+    if significant.empty:
+        return _t(
+            ctx,
+            f"{name}: no subgroup differs after adjustment",
+            f"{name}: ingen undergruppe skiller sig ud efter justering",
+        )
+    return _t(
+        ctx,
+        f"{name}: {len(significant)} of {len(rows)} estimated contrasts differ after adjustment",
+        f"{name}: {len(significant)} af {len(rows)} kontraster er forskellige efter justering",
+    )
+
+
+# --- 2. Time to completion and dropout -----------------------------------------------------------
+
+
+def survival_section(ctx: ReportContext) -> Section:
+    """Kaplan–Meier by EUV track, medians, a Cox model and its proportional-hazards check."""
+    from research.evidence.frames import lift_frame
+    from research.evidence.survival import cox_model, km_curves, km_quantiles
+
+    title = _t(ctx, "2. Time to completion and dropout", "2. Tid til gennemførelse og frafald")
+    frame = lift_frame(ctx.tables, ctx.as_of, programme="euv")
+    intro = Text(
+        _t(
+            ctx,
+            "Kaplan–Meier curves by EUV track, censored at the data date; the competing exit is "
+            "treated as censoring (cause-specific). Cox models with company-clustered errors; the "
+            "proportional-hazards check is the Grambsch–Therneau test on Schoenfeld residuals.",
+            "Kaplan–Meier-kurver efter EUV-spor, censureret på dataopgørelsesdatoen; Cox-modeller "
+            "med standardfejl klynget på virksomhed og test af proportionale hazards.",
+        )
+    )
+    if frame.empty:
+        return Section(title, [intro, Text(_t(ctx, "No data.", "Ingen data."))])
+    items: list = [intro]
+    curves = km_curves(frame, event="completed", by="euv_track", min_cell=ctx.rule.min_cell)
+    if not curves.empty:
+        items.append(
+            _named(
+                "km_completion_by_track",
+                survival_plot(
+                    curves.rename(columns={}),
+                    title=_t(
+                        ctx,
+                        "Longer EUV tracks take longer to complete",
+                        "Længere EUV-spor tager længere tid at gennemføre",
+                    ),
+                    data_date=ctx.as_of.date(),
+                    x_label=_t(ctx, "Months since start", "Måneder siden start"),
+                    y_label=_t(ctx, "Share not yet completed", "Andel endnu ikke gennemført"),
+                    lang=ctx.lang,
+                ),
+            )
+        )
+    medians = km_quantiles(frame, event="completed", by="euv_track", min_cell=ctx.rule.min_cell)
+    mask = _hidden_counts(medians, ["n", "events", "censored"], ctx.rule.min_cell)
+    items.append(
+        PublishedTable(
+            name="completion_medians",
+            caption=_t(
+                ctx,
+                "Median months to completion by EUV track (Kaplan–Meier)",
+                "Median antal måneder til gennemførelse efter EUV-spor (Kaplan–Meier)",
+            ),
+            data=medians,
+            columns={
+                "group": ColumnFormat("text", label_en="Track", label_da="Spor"),
+                "n": ColumnFormat("number", label_en="Lifts", label_da="Forløb"),
+                "events": ColumnFormat("number", label_en="Completed", label_da="Gennemført"),
+                "months": ColumnFormat("number", 1, label_en="Median", label_da="Median"),
+                "ci_low": ColumnFormat("number", 1, label_en="95% CI low", label_da="nedre"),
+                "ci_high": ColumnFormat("number", 1, label_en="95% CI high", label_da="øvre"),
+                "status": ColumnFormat("text", label_en="Status", label_da="Status"),
+            },
+            lang=ctx.lang,
+            hidden=mask,
+            person_counts=("n", "events", "censored"),
+            rule=ctx.rule,
+        )
+    )
+    for event, name_en, name_da in (
+        ("completed", "completion", "gennemførelse"),
+        ("dropout", "dropout", "frafald"),
+    ):
+        cox = cox_model(frame, ["euv_track", "employment_group", "age_band"], event=event)
+        if cox.status != "ok":
+            items.append(
+                Text(
+                    _t(
+                        ctx,
+                        f"Cox model for {name_en}: {cox.message}",
+                        f"Cox-model for {name_da}: {cox.message}",
+                    )
+                )
+            )
+            continue
+        items.append(_cox_table(ctx, cox, event, name_en, name_da))
+        items.append(_ph_table(ctx, cox, event, name_en, name_da))
+    return Section(title, items)
+
+
+def _cox_table(ctx, cox, event: str, name_en: str, name_da: str) -> PublishedTable:
+    data = cox.hazard_ratios.copy()
+    count_columns = [c for c in ("n", "events") if c in data.columns]
+    return PublishedTable(
+        name=f"cox_{event}",
+        caption=_t(
+            ctx,
+            f"Hazard ratios for {name_en} (Cox; n = {cox.n}, events = {cox.events})",
+            f"Hazard ratioer for {name_da} (Cox; n = {cox.n}, hændelser = {cox.events})",
+        ),
+        data=data,
+        columns={
+            c: ColumnFormat(k, d, label_en=e, label_da=da)
+            for c, k, d, e, da in (
+                ("factor", "text", None, "Factor", "Faktor"),
+                ("level", "text", None, "Level", "Niveau"),
+                ("reference", "text", None, "Reference", "Reference"),
+                ("hazard_ratio", "number", 2, "HR", "HR"),
+                ("ci_low", "number", 2, "95% CI low", "nedre"),
+                ("ci_high", "number", 2, "95% CI high", "øvre"),
+                ("p_value", "number", 3, "p", "p"),
+                ("status", "text", None, "Status", "Status"),
+            )
+            if c in data.columns
+        },
+        lang=ctx.lang,
+        hidden=_hidden_counts(data, count_columns, ctx.rule.min_cell),
+        person_counts=tuple(count_columns),
+        rule=ctx.rule,
+    )
+
+
+def _ph_table(ctx, cox, event: str, name_en: str, name_da: str) -> PublishedTable:
+    data = cox.ph.copy()
+    return PublishedTable(
+        name=f"ph_check_{event}",
+        caption=_t(
+            ctx,
+            f"Proportional-hazards check for {name_en} (Grambsch–Therneau)",
+            f"Test af proportionale hazards for {name_da} (Grambsch–Therneau)",
+        ),
+        data=data,
+        columns={
+            c: ColumnFormat(k, d, label_en=e, label_da=da)
+            for c, k, d, e, da in (
+                ("term", "text", None, "Term", "Led"),
+                ("rho", "number", 3, "rho", "rho"),
+                ("statistic", "number", 2, "chi²", "chi²"),
+                ("df", "number", 0, "df", "df"),
+                ("p_value", "number", 3, "p", "p"),
+                ("ph_rejected", "text", None, "PH rejected", "PH afvist"),
+            )
+            if c in data.columns
+        },
+        lang=ctx.lang,
+        rule=ctx.rule,
+    )
+
+
+# --- 3. Network approach vs one-to-one visits ----------------------------------------------------
+
+
+def conversion_section(ctx: ReportContext) -> Section:
+    """Company-level conversion by approach, and the rate ratio of participants per month."""
+    from research.evidence.conversion import company_frame, conversion_funnel, conversion_models
+
+    title = _t(
+        ctx,
+        "3. Network approach vs one-to-one visits",
+        "3. Netværkstilgang mod enkeltbesøg",
+    )
+    companies = company_frame(ctx.tables, ctx.as_of)
+    if companies.empty:
+        return Section(title, [Text(_t(ctx, "No data.", "Ingen data."))])
+    funnel = conversion_funnel(companies)
+    people = ["participants"]
+    funnel_table = PublishedTable(
+        name="conversion_funnel",
+        caption=_t(
+            ctx,
+            "Companies reached, with a competence plan and with participants, by approach",
+            "Virksomheder nået, med kompetenceplan og med deltagere, efter tilgang",
+        ),
+        data=funnel,
+        columns={
+            "approach": ColumnFormat("text", label_en="Approach", label_da="Tilgang"),
+            "step": ColumnFormat("text", label_en="Step", label_da="Trin"),
+            "companies": ColumnFormat("number", label_en="Companies", label_da="Virksomheder"),
+            "conversion": ColumnFormat("percent", label_en="From previous", label_da="Fra forrige"),
+            "participants": ColumnFormat("number", label_en="Participants", label_da="Deltagere"),
+            "participants_per_100_months": ColumnFormat(
+                "number",
+                1,
+                label_en="Participants per 100 company-months",
+                label_da="Deltagere pr. 100 virksomhedsmåneder",
+            ),
+        },
+        lang=ctx.lang,
+        hidden=_hidden_counts(funnel, people, ctx.rule.min_cell),
+        person_counts=tuple(people),
+        rule=ctx.rule,
+    )
+    result = conversion_models(companies)
+    ratios = result.rate_ratios[result.rate_ratios["reported"]]
+    model = str(result.dispersion["reported_model"].iloc[0]).replace("_", " ")
+    ratio_table = PublishedTable(
+        name="conversion_rate_ratios",
+        caption=_t(
+            ctx,
+            f"Participants per month in contact: rate ratios ({model} model, chosen by an "
+            "overdispersion test)",
+            "Deltagere pr. måned i kontakt: rate ratioer",
+        ),
+        data=ratios,
+        columns={
+            "term": ColumnFormat("text", label_en="Term", label_da="Led"),
+            "rate_ratio": ColumnFormat("number", 2, label_en="Rate ratio", label_da="Rate ratio"),
+            "ci_low": ColumnFormat("number", 2, label_en="95% CI low", label_da="nedre"),
+            "ci_high": ColumnFormat("number", 2, label_en="95% CI high", label_da="øvre"),
+            "p_value": ColumnFormat("number", 4, label_en="p", label_da="p"),
+        },
+        lang=ctx.lang,
+        keys=("model",),
+        rule=ctx.rule,
+    )
+    return Section(title, [funnel_table, ratio_table])
+
+
+# --- 6. The context–mechanism–outcome register ---------------------------------------------------
+
+
+def cmo_section(ctx: ReportContext, results: dict[str, pd.DataFrame] | None = None) -> Section:
+    """The researchers' observations beside the results they are linked to."""
+    from research.evidence.cmo import cmo_register, link_evidence
+
+    title = _t(
+        ctx,
+        "6. Context, mechanism and outcome: the researchers' register",
+        "6. Kontekst, mekanisme og udfald: forskernes register",
+    )
+    register = cmo_register(ctx.tables, ctx.lang)
+    if register.empty:
+        return Section(title, [Text(_t(ctx, "No observations yet.", "Ingen observationer endnu."))])
+    linked = link_evidence(register, results or {}) if results else None
+    data = register.copy()
+    if linked is not None and "link" in linked.columns:
+        status = linked.groupby("observation_id")["link"].first()
+        data["evidence"] = data["observation_id"].map(status)
+    else:
+        data["evidence"] = np.where(data["linked_metric"].notna(), "not in this run", "unlinked")
+    table = PublishedTable(
+        name="cmo_register",
+        caption=_t(ctx, "Context–mechanism–outcome observations", "KMU-observationer"),
+        data=data,
+        columns={
+            "recorded_on": ColumnFormat("date", label_en="Recorded", label_da="Registreret"),
+            "context": ColumnFormat("text", label_en="Context", label_da="Kontekst"),
+            "mechanism": ColumnFormat("text", label_en="Mechanism", label_da="Mekanisme"),
+            "outcome": ColumnFormat("text", label_en="Outcome", label_da="Udfald"),
+            "status_label": ColumnFormat("text", label_en="Status", label_da="Status"),
+            "linked_metric": ColumnFormat("text", label_en="Linked result", label_da="Koblet til"),
+            "evidence": ColumnFormat("text", label_en="Evidence", label_da="Evidens"),
+        },
+        lang=ctx.lang,
+        keys=("observation_id",),
+        rule=ctx.rule,
+    )
+    return Section(title, [table])
+
+
+def show_front(ctx: ReportContext) -> None:
+    """The evidence notebook's title block: what, which data, which date."""
+    from IPython.display import display
+
+    from research.report.formatting import format_date
+
+    title = _t(ctx, "Evidence for the article", "Evidens til artiklen")
+    line = _t(
+        ctx,
+        f"{ctx.config.name}. Data as of {format_date(ctx.as_of, 'en')}; whole programme; "
+        f"groups below {ctx.rule.min_cell} persons withheld.",
+        f"{ctx.config.name}. Data pr. {format_date(ctx.as_of, 'da')}; hele projektet; "
+        f"grupper under {ctx.rule.min_cell} personer vises ikke.",
+    )
+    display(
+        {"text/html": f"<h1>{title}</h1><p>{line}</p>", "text/markdown": f"# {title}\n\n{line}"},
+        raw=True,
+    )
+
+
+# --- output --------------------------------------------------------------------------------------
+
+
+def show_article(ctx: ReportContext, section: Section) -> None:
+    """Write the section's article files into ``ctx.tables_dir``, then display it (``show``
+    also writes the CSVs and clears the figures, so the files come first)."""
+    folder: Path | None = ctx.tables_dir
+    if folder is not None:
+        for table in section.tables():
+            write_table(table, folder)
+        for item in section.items:
+            if isinstance(item, Figure):
+                name = (item.get_gid() or "figure").removeprefix("figure-")
+                write_figure(item, name, folder / "figures")
+    show(ctx, section)

@@ -1,0 +1,84 @@
+"""`research evidence`: the article's tables and figures from the evidence notebook."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from research.cli import app
+from research.report.runner import run_evidence
+from research.report.verify import verify_report
+
+CPR_LIKE = re.compile(r"(?<!\d)[0-3]\d[01]\d\d\d-?\d{4}(?!\d)")
+
+
+@pytest.fixture(scope="module")
+def article(small_db: Path, tmp_path_factory: pytest.TempPathFactory):
+    return run_evidence("2026Q3", small_db, "en", out=tmp_path_factory.mktemp("article"))
+
+
+def test_article_folder_holds_every_table_in_three_formats(article):
+    assert article.folder.parts[-2:] == ("2026Q3", "article")
+    index = json.loads((article.folder / "index.json").read_text(encoding="utf-8"))
+    assert {"subgroup_effects", "completion_medians", "conversion_funnel"} <= set(index)
+    for name in index:
+        for suffix in (".md", ".tex", ".csv"):
+            assert (article.folder / f"{name}{suffix}").is_file(), f"{name}{suffix}"
+    page = article.html.read_text(encoding="utf-8")
+    assert '<html lang="en"' in page and "Evidence for the article" in page
+
+
+def test_every_figure_in_pdf_svg_and_png_with_stable_names(article):
+    figures = article.folder / "figures"
+    stems = {p.stem for p in figures.iterdir()}
+    assert "km_completion_by_track" in stems
+    assert any(stem.startswith("forest_") for stem in stems)
+    for stem in stems:
+        for suffix in (".pdf", ".svg", ".png"):
+            assert (figures / f"{stem}{suffix}").is_file(), f"{stem}{suffix}"
+
+
+def test_article_tables_pass_disclosure_control(article):
+    index = json.loads((article.folder / "index.json").read_text(encoding="utf-8"))
+    for name, entry in index.items():
+        table = pd.read_csv(article.folder / entry["file"], dtype=str)
+        for column in entry["person_counts"]:
+            values = pd.to_numeric(table[column].where(table[column] != ".."), errors="coerce")
+            small = values[(values > 0) & (values < 5)]
+            assert small.empty, f"{name}.{column} publishes {small.tolist()}"
+
+
+def test_no_cpr_like_strings_in_the_article(article):
+    for path in article.folder.rglob("*"):
+        if path.suffix in (".md", ".tex", ".csv", ".html", ".json"):
+            text = re.sub(
+                r"[A-Za-z0-9+/=]{200,}|\b[0-9a-f]{40,}\b", "", path.read_text(encoding="utf-8")
+            )
+            assert not CPR_LIKE.search(text), path.name
+
+
+def test_too_small_subgroups_are_reported_not_estimated(article):
+    effects = pd.read_csv(article.folder / "subgroup_effects.csv", dtype=str)
+    small = effects[effects["status"] == "too_small"]
+    assert not small.empty  # a third of the programme mid-project: some groups are small
+    assert (small["effect_pp"].isna() | (small["effect_pp"] == "..")).all()
+
+
+def test_verify_reproduces_the_article(article):
+    result = verify_report(article.folder)
+    assert result.identical, [d.describe() for d in result.differences][:5]
+    assert result.tables_compared >= 5
+
+
+def test_evidence_command_gives_one_line_errors(small_db, tmp_path):
+    result = CliRunner().invoke(
+        app, ["evidence", "--db", str(small_db), "--out", str(tmp_path), "--quarter", "2030Q1"]
+    )
+    assert result.exit_code == 1
+    assert "outside the project period" in result.output
+    assert "Traceback" not in result.output
