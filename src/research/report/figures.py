@@ -426,7 +426,8 @@ def cumulative_progress_chart(
     ax.set_ylim(0, (top if np.isfinite(top) and top > 0 else 1) * 1.08)
     ax.yaxis.set_major_formatter(_axis_formatter("number", lang))
     ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-    ax.set_ylabel(f"{label} ({word('cumulative', lang)})")
+    # the title names the indicator; a long name on the axis would be cut off
+    ax.set_ylabel(f"{word('count', lang)}, {word('cumulative', lang)}")
     ax.grid(axis="y", color=LIGHT_GREY, lw=0.8)
     ax.set_axisbelow(True)
     _legend_on_top(ax)

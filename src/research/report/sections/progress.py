@@ -221,6 +221,12 @@ def progress_charts(ctx: ReportContext, series: pd.DataFrame) -> list[Figure]:
     shown["cumulative"] = (
         shown["cumulative"].astype(object).where(~shown["cumulative_hidden"].astype(bool), None)
     )
+    # the plan runs on to the end of the project; achieved stops at the report's quarter
+    last = Quarter.containing(ctx.config.period.end)
+    if ctx.quarter < last:
+        future = progress_series(ctx.tables, ctx.config, last)
+        future = future[future["quarter_end"] > ctx.as_of].assign(cumulative=None)
+        shown = pd.concat([shown, future], ignore_index=True)
     figures = []
     for key, target in ctx.config.targets.items():
         if not target.counts_towards_targets or key not in table.index:
