@@ -190,6 +190,15 @@ def _estimate_row(
     return row
 
 
+def _typed(table: pd.DataFrame) -> pd.DataFrame:
+    """Counts as nullable integers (hidden ones missing), numbers as floats."""
+    for name in ("n_rows", "n_treated_companies", "n_comparison_companies", "n_clusters"):
+        table[name] = pd.array(table[name].tolist(), dtype="Int64")
+    for name in ("estimate", "std_error", "ci_low", "ci_high", "p_value"):
+        table[name] = pd.to_numeric(table[name], errors="coerce").astype(float)
+    return table
+
+
 def _overall(frame: pd.DataFrame, min_cell: int, confidence: float) -> pd.DataFrame:
     n_treated = _companies(frame, frame["participating"])
     n_comparison = _companies(frame, ~frame["participating"])
@@ -212,7 +221,7 @@ def _overall(frame: pd.DataFrame, min_cell: int, confidence: float) -> pd.DataFr
         min_cell=min_cell,
         message=message,
     )
-    return pd.DataFrame([row], columns=ESTIMATE_COLUMNS)
+    return _typed(pd.DataFrame([row], columns=ESTIMATE_COLUMNS))
 
 
 EVENT_COLUMNS = [
@@ -318,6 +327,9 @@ def _event(
 
 
 def _cohort_did(frame: pd.DataFrame, min_cell: int, confidence: float) -> pd.DataFrame:
+    columns = ["cohort", "event_time", "base_year", "year", *ESTIMATE_COLUMNS]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
     never = ~frame["participating"]
     years = set(frame["year"].unique())
     rows = []
@@ -359,8 +371,7 @@ def _cohort_did(frame: pd.DataFrame, min_cell: int, confidence: float) -> pd.Dat
                 message=message,
             )
             rows.append({"cohort": g, "event_time": k, "base_year": base, "year": year} | row)
-    columns = ["cohort", "event_time", "base_year", "year", *ESTIMATE_COLUMNS]
-    return pd.DataFrame(rows, columns=columns)
+    return _typed(pd.DataFrame(rows, columns=columns))
 
 
 def company_effect(
