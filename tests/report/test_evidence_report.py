@@ -25,7 +25,8 @@ def article(small_db: Path, tmp_path_factory: pytest.TempPathFactory):
 def test_article_folder_holds_every_table_in_three_formats(article):
     assert article.folder.parts[-2:] == ("2026Q3", "article")
     index = json.loads((article.folder / "index.json").read_text(encoding="utf-8"))
-    assert {"subgroup_effects", "completion_medians", "conversion_funnel"} <= set(index)
+    expected = {"subgroup_effects", "completion_medians", "conversion_funnel", "company_effect"}
+    assert expected | {"company_event_study", "participant_effect", "cmo_register"} <= set(index)
     for name in index:
         for suffix in (".md", ".tex", ".csv"):
             assert (article.folder / f"{name}{suffix}").is_file(), f"{name}{suffix}"
@@ -36,7 +37,7 @@ def test_article_folder_holds_every_table_in_three_formats(article):
 def test_every_figure_in_pdf_svg_and_png_with_stable_names(article):
     figures = article.folder / "figures"
     stems = {p.stem for p in figures.iterdir()}
-    assert "km_completion_by_track" in stems
+    assert {"km_completion_by_track", "event_study_companies"} <= stems
     assert any(stem.startswith("forest_") for stem in stems)
     for stem in stems:
         for suffix in (".pdf", ".svg", ".png"):

@@ -17,7 +17,13 @@ from matplotlib.figure import Figure
 
 from research.report.article import write_figure, write_table
 from research.report.context import ReportContext
-from research.report.evidence_figures import forest_plot, survival_plot
+from research.report.evidence_figures import (
+    balance_plot,
+    event_study_plot,
+    forest_plot,
+    overlap_plot,
+    survival_plot,
+)
 from research.report.formatting import ColumnFormat
 from research.report.publish import PublishedTable
 from research.report.sections.base import Section, Text, show
@@ -399,6 +405,254 @@ def conversion_section(ctx: ReportContext) -> Section:
         rule=ctx.rule,
     )
     return Section(title, [funnel_table, ratio_table])
+
+
+# --- 4. Company-level effect with a comparison group -----------------------------------------
+
+
+_ESTIMATE_COLUMNS = {
+    "estimate": ("number", 3, "Estimate", "Estimat"),
+    "std_error": ("number", 3, "SE", "SE"),
+    "ci_low": ("number", 3, "95% CI low", "nedre"),
+    "ci_high": ("number", 3, "95% CI high", "øvre"),
+    "p_value": ("number", 3, "p", "p"),
+    "status": ("text", None, "Status", "Status"),
+}
+
+
+def _columns(ctx: ReportContext, first: dict[str, tuple], data: pd.DataFrame) -> dict:
+    spec = {**first, **_ESTIMATE_COLUMNS}
+    return {
+        c: ColumnFormat(kind, decimals, label_en=en, label_da=da)
+        for c, (kind, decimals, en, da) in spec.items()
+        if c in data.columns
+    }
+
+
+def company_effect_section(ctx: ReportContext) -> Section:
+    """Two-way fixed effects and an event study on the company panel, with the pre-trend test."""
+    from research.evidence.company_effect import company_effect
+
+    title = _t(
+        ctx,
+        "4. Companies: does participation raise the share of skilled employees?",
+        "4. Virksomheder: øger deltagelse andelen af faglærte?",
+    )
+    if ctx.tables.get("company_panel", pd.DataFrame()).empty:
+        return Section(title, [Text(_t(ctx, "No company panel imported.", "Intet panel."))])
+    result = company_effect(ctx.tables, min_cell=ctx.rule.min_cell)
+    intro = Text(
+        _t(
+            ctx,
+            "Skilled share of employees (percentage points) in participating companies against "
+            "never-participating companies, by year. The two-way fixed-effects estimate averages "
+            "over years since participation; the event study shows the effect by year relative "
+            "to the first participation (reference: the year before), and its leads test "
+            "parallel trends. Standard errors clustered by company.",
+            "Andelen faglærte (procentpoint) i deltagende mod ikke-deltagende virksomheder, "
+            "med to-vejs faste effekter og et event study (reference: året før deltagelse).",
+        )
+    )
+    items: list = [intro]
+    companies = ["n_treated_companies", "n_comparison_companies"]
+    overall = result.overall
+    items.append(
+        PublishedTable(
+            name="company_effect",
+            caption=_t(
+                ctx, "Company-level effect (two-way fixed effects)", "Effekt (faste effekter)"
+            ),
+            data=overall,
+            columns=_columns(
+                ctx,
+                {
+                    "estimand": ("text", None, "Estimand", "Estimand"),
+                    "n_treated_companies": ("number", 0, "Participating", "Deltagende"),
+                    "n_comparison_companies": ("number", 0, "Comparison", "Sammenligning"),
+                },
+                overall,
+            ),
+            lang=ctx.lang,
+            hidden=_hidden_counts(overall, companies, ctx.rule.min_cell),
+            rule=ctx.rule,
+        )
+    )
+    events = result.event_study
+    if not events.empty:
+        items.append(
+            _named(
+                "event_study_companies",
+                event_study_plot(
+                    events[events["status"].eq("ok") | events["reference"].astype(bool)],
+                    title=_pretrend_finding(ctx, result.pretrend),
+                    data_date=ctx.as_of.date(),
+                    x_label=_t(
+                        ctx,
+                        "Years relative to first participation",
+                        "År i forhold til første deltagelse",
+                    ),
+                    y_label=_t(ctx, "Skilled share (pp)", "Andel faglærte (pp)"),
+                    lang=ctx.lang,
+                ),
+            )
+        )
+        items.append(
+            PublishedTable(
+                name="company_event_study",
+                caption=_t(ctx, "Event-study coefficients", "Event study-koefficienter"),
+                data=events,
+                columns=_columns(ctx, {"relative_period": ("number", 0, "Year", "År")}, events),
+                lang=ctx.lang,
+                rule=ctx.rule,
+            )
+        )
+    items.append(
+        PublishedTable(
+            name="company_pretrend",
+            caption=_t(ctx, "Pre-trend test", "Test for parallelle trends"),
+            data=result.pretrend,
+            columns={
+                c: ColumnFormat(kind, dec, label_en=en, label_da=da)
+                for c, kind, dec, en, da in (
+                    ("test", "text", None, "Test", "Test"),
+                    ("statistic", "number", 2, "F", "F"),
+                    ("df_num", "number", 0, "df1", "df1"),
+                    ("df_denom", "number", 0, "df2", "df2"),
+                    ("p_value", "number", 3, "p", "p"),
+                    ("status", "text", None, "Status", "Status"),
+                )
+                if c in result.pretrend.columns
+            },
+            lang=ctx.lang,
+            rule=ctx.rule,
+        )
+    )
+    for warning in result.warnings:
+        items.append(Text(warning))
+    return Section(title, items)
+
+
+def _pretrend_finding(ctx: ReportContext, pretrend: pd.DataFrame) -> str:
+    p = pd.to_numeric(pretrend.get("p_value"), errors="coerce")
+    if p is None or p.empty or not np.isfinite(p.iloc[0]):
+        return _t(ctx, "Effect by year since participation", "Effekt efter år siden deltagelse")
+    if p.iloc[0] < 0.05:
+        return _t(
+            ctx,
+            f"Trends differed before participation (p = {p.iloc[0]:.3f}): read with care",
+            f"Forskellige trends før deltagelse (p = {p.iloc[0]:.3f}): læs med forsigtighed",
+        )
+    return _t(
+        ctx,
+        f"No sign of different trends before participation (p = {p.iloc[0]:.2f})",
+        f"Ingen tegn på forskellige trends før deltagelse (p = {p.iloc[0]:.2f})",
+    )
+
+
+# --- 5. Participant-level effect with a comparison group -------------------------------------
+
+
+def participant_effect_section(ctx: ReportContext) -> Section:
+    """Employment six months after: participants against a comparison group, RA and IPW."""
+    from research.evidence.participant_effect import participant_effect, person_frame
+
+    title = _t(
+        ctx,
+        "5. Unemployed participants: employment six months after",
+        "5. Ledige deltagere: beskæftigelse seks måneder efter",
+    )
+    if ctx.tables.get("comparison_individuals", pd.DataFrame()).empty:
+        return Section(
+            title, [Text(_t(ctx, "No comparison group imported.", "Ingen kontrolgruppe."))]
+        )
+    result = participant_effect(person_frame(ctx.tables, ctx.as_of), min_cell=ctx.rule.min_cell)
+    intro = Text(
+        _t(
+            ctx,
+            "Unemployed participants whose six-month status is known, against comparison "
+            "individuals; the effect is a risk difference. Regression adjustment and inverse-"
+            "probability weighting adjust for age, gender, education and long-term "
+            "unemployment; the naive difference is shown for contrast. The headline estimand "
+            "is the effect on participants (ATT).",
+            "Ledige deltagere med kendt status efter seks måneder mod en sammenligningsgruppe; "
+            "effekten er en forskel i beskæftigelsesandel (ATT som hovedresultat).",
+        )
+    )
+    items: list = [intro]
+    people = ["n_treated", "n_comparison"]
+    estimates = result.estimates
+    items.append(
+        PublishedTable(
+            name="participant_effect",
+            caption=_t(ctx, "Effect on employment six months after", "Effekt på beskæftigelse"),
+            data=estimates,
+            columns=_columns(
+                ctx,
+                {
+                    "method": ("text", None, "Method", "Metode"),
+                    "estimand": ("text", None, "Estimand", "Estimand"),
+                    "n_treated": ("number", 0, "Participants", "Deltagere"),
+                    "n_comparison": ("number", 0, "Comparison", "Sammenligning"),
+                },
+                estimates,
+            ),
+            lang=ctx.lang,
+            hidden=_hidden_counts(estimates, people, ctx.rule.min_cell),
+            person_counts=tuple(people),
+            rule=ctx.rule,
+        )
+    )
+    counts = result.counts
+    count_columns = ["n", "n_employed", "n_outcome_pending"]
+    items.append(
+        PublishedTable(
+            name="participant_groups",
+            caption=_t(ctx, "The two groups", "De to grupper"),
+            data=counts,
+            columns={
+                "group": ColumnFormat("text", label_en="Group", label_da="Gruppe"),
+                "n": ColumnFormat("number", label_en="Outcome known", label_da="Kendt udfald"),
+                "n_employed": ColumnFormat("number", label_en="Employed", label_da="I job"),
+                "share_employed": ColumnFormat("percent", label_en="Share", label_da="Andel"),
+                "n_outcome_pending": ColumnFormat(
+                    "number", label_en="Outcome pending", label_da="Udfald afventer"
+                ),
+            },
+            lang=ctx.lang,
+            hidden=_hidden_counts(counts, count_columns, ctx.rule.min_cell).assign(
+                share_employed=lambda m: m["n_employed"] | m["n"]
+            ),
+            person_counts=tuple(count_columns),
+            rule=ctx.rule,
+        )
+    )
+    if not result.balance.empty:
+        items.append(
+            _named(
+                "balance_participants",
+                balance_plot(
+                    result.balance,
+                    title=_t(ctx, "Weighting balances the groups", "Vægtningen afbalancerer"),
+                    data_date=ctx.as_of.date(),
+                    lang=ctx.lang,
+                ),
+            )
+        )
+    if not result.overlap.empty:
+        items.append(
+            _named(
+                "overlap_participants",
+                overlap_plot(
+                    result.overlap,
+                    title=_t(ctx, "Where the groups overlap", "Hvor grupperne overlapper"),
+                    data_date=ctx.as_of.date(),
+                    lang=ctx.lang,
+                ),
+            )
+        )
+    if result.status != "ok" and result.message:
+        items.append(Text(result.message))
+    return Section(title, items)
 
 
 # --- 6. The context–mechanism–outcome register ---------------------------------------------------
