@@ -4,8 +4,8 @@ Two timings on the same database, each in a fresh process:
 
 * **report**: ``research report`` end to end (parameter checks, papermill with a fresh kernel,
   nbconvert HTML, tables, manifest) — the project manager's wait.
-* **script**: the very code cells of the report notebooks run by plain Python (``display``
-  writes to nowhere) — the library's own cost.
+* **script**: the very code cells of the report notebooks run one after the other by plain
+  Python (``display`` writes to nowhere) — the library's own cost.
 
 The ratio is the notebook overhead. Usage::
 
@@ -53,7 +53,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     research = str(Path(sys.executable).parent / "research")
-    notebooks = [p.stem for p in sorted((ROOT / "notebooks").glob("*.ipynb"))]
+    from research.report.runner import EXTRA_NOTEBOOKS, MAIN_NOTEBOOK
+
+    notebooks = [MAIN_NOTEBOOK, *EXTRA_NOTEBOOKS]  # what `research report` runs
     report_times, script_times = [], []
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as out:

@@ -83,3 +83,12 @@ def test_evidence_command_gives_one_line_errors(small_db, tmp_path):
     assert result.exit_code == 1
     assert "outside the project period" in result.output
     assert "Traceback" not in result.output
+
+
+def test_cmo_observations_are_shown_beside_their_results(article):
+    register = pd.read_csv(article.folder / "cmo_register.csv", dtype=str, keep_default_na=False)
+    linked = register[register["linked_metric"] == "completion_prep_interaction"]
+    assert not linked.empty
+    assert (linked["evidence"] == "result below / in this article").all()
+    dangling = register[register["linked_metric"] == "dropout_reasons"]
+    assert (dangling["evidence"] == "no such result yet").all()

@@ -78,9 +78,21 @@ def subgroup_results(ctx: ReportContext) -> pd.DataFrame:
     return run_subgroup_analyses(frame, min_cell=ctx.rule.min_cell)
 
 
-def subgroup_section(ctx: ReportContext, results: pd.DataFrame | None = None) -> Section:
+Found = dict[str, pd.DataFrame]
+"""Results collected while the sections are built, by the key the CMO register links to."""
+
+
+def _collect(found: Found | None, key: str, frame: pd.DataFrame) -> None:
+    if found is not None:
+        found[key] = frame.assign(analysis=key)
+
+
+def subgroup_section(ctx: ReportContext, found: Found | None = None) -> Section:
     """Average marginal effects per subgroup, a forest plot per analysis, BH-adjusted p."""
-    results = subgroup_results(ctx) if results is None else results
+    results = subgroup_results(ctx)
+    if found is not None:
+        for key, rows in results.groupby("analysis", sort=False):
+            found[str(key)] = rows
     title = _t(ctx, "1. Completion and dropout: for whom", "1. Gennemførelse og frafald: for hvem")
     intro = Text(
         _t(
@@ -193,7 +205,7 @@ def _forest_finding(ctx: ReportContext, rows: pd.DataFrame, name: str) -> str:
 # --- 2. Time to completion and dropout -----------------------------------------------------------
 
 
-def survival_section(ctx: ReportContext) -> Section:
+def survival_section(ctx: ReportContext, found: Found | None = None) -> Section:
     """Kaplan–Meier by EUV track, medians, a Cox model and its proportional-hazards check."""
     from research.evidence.frames import lift_frame
     from research.evidence.survival import cox_model, km_curves, km_quantiles
@@ -233,6 +245,7 @@ def survival_section(ctx: ReportContext) -> Section:
             )
         )
     medians = km_quantiles(frame, event="completed", by="euv_track", min_cell=ctx.rule.min_cell)
+    _collect(found, "euv_track_mix", medians)
     mask = _hidden_counts(medians, ["n", "events", "censored"], ctx.rule.min_cell)
     items.append(
         PublishedTable(
@@ -341,7 +354,7 @@ def _ph_table(ctx, cox, event: str, name_en: str, name_da: str) -> PublishedTabl
 # --- 3. Network approach vs one-to-one visits ----------------------------------------------------
 
 
-def conversion_section(ctx: ReportContext) -> Section:
+def conversion_section(ctx: ReportContext, found: Found | None = None) -> Section:
     """Company-level conversion by approach, and the rate ratio of participants per month."""
     from research.evidence.conversion import company_frame, conversion_funnel, conversion_models
 
@@ -382,6 +395,13 @@ def conversion_section(ctx: ReportContext) -> Section:
         rule=ctx.rule,
     )
     result = conversion_models(companies)
+    _collect(found, "network_conversion", result.rate_ratios)
+    if found is not None:  # the coordination trend the register's observations point at
+        from research.metrics.coordination import institutions_per_company
+
+        _collect(
+            found, "contacts_per_company", institutions_per_company(ctx.tables["company_contacts"])
+        )
     ratios = result.rate_ratios[result.rate_ratios["reported"]]
     model = str(result.dispersion["reported_model"].iloc[0]).replace("_", " ")
     ratio_table = PublishedTable(
@@ -429,7 +449,7 @@ def _columns(ctx: ReportContext, first: dict[str, tuple], data: pd.DataFrame) ->
     }
 
 
-def company_effect_section(ctx: ReportContext) -> Section:
+def company_effect_section(ctx: ReportContext, found: Found | None = None) -> Section:
     """Two-way fixed effects and an event study on the company panel, with the pre-trend test."""
     from research.evidence.company_effect import company_effect
 
@@ -441,6 +461,7 @@ def company_effect_section(ctx: ReportContext) -> Section:
     if ctx.tables.get("company_panel", pd.DataFrame()).empty:
         return Section(title, [Text(_t(ctx, "No company panel imported.", "Intet panel."))])
     result = company_effect(ctx.tables, min_cell=ctx.rule.min_cell)
+    _collect(found, "skilled_share_did", result.overall)
     intro = Text(
         _t(
             ctx,
@@ -552,7 +573,7 @@ def _pretrend_finding(ctx: ReportContext, pretrend: pd.DataFrame) -> str:
 # --- 5. Participant-level effect with a comparison group -------------------------------------
 
 
-def participant_effect_section(ctx: ReportContext) -> Section:
+def participant_effect_section(ctx: ReportContext, found: Found | None = None) -> Section:
     """Employment six months after: participants against a comparison group, RA and IPW."""
     from research.evidence.participant_effect import participant_effect, person_frame
 
@@ -566,6 +587,7 @@ def participant_effect_section(ctx: ReportContext) -> Section:
             title, [Text(_t(ctx, "No comparison group imported.", "Ingen kontrolgruppe."))]
         )
     result = participant_effect(person_frame(ctx.tables, ctx.as_of), min_cell=ctx.rule.min_cell)
+    _collect(found, "employment_6_months", result.estimates)
     intro = Text(
         _t(
             ctx,
@@ -658,8 +680,9 @@ def participant_effect_section(ctx: ReportContext) -> Section:
 # --- 6. The context–mechanism–outcome register ---------------------------------------------------
 
 
-def cmo_section(ctx: ReportContext, results: dict[str, pd.DataFrame] | None = None) -> Section:
-    """The researchers' observations beside the results they are linked to."""
+def cmo_section(ctx: ReportContext, found: Found | None = None) -> Section:
+    """The researchers' observations beside the results they are linked to: ``found`` holds
+    the results the earlier sections collected, by the keys observations link to."""
     from research.evidence.cmo import cmo_register, link_evidence
 
     title = _t(
@@ -670,13 +693,15 @@ def cmo_section(ctx: ReportContext, results: dict[str, pd.DataFrame] | None = No
     register = cmo_register(ctx.tables, ctx.lang)
     if register.empty:
         return Section(title, [Text(_t(ctx, "No observations yet.", "Ingen observationer endnu."))])
-    linked = link_evidence(register, results or {}) if results else None
+    linked = link_evidence(register, dict(found or {}))
+    status = linked.groupby("observation_id", sort=False)["link_status"].first()
+    words = {
+        "linked": _t(ctx, "result below / in this article", "resultat i denne rapport"),
+        "missing": _t(ctx, "no such result yet", "intet sådant resultat endnu"),
+        "unlinked": _t(ctx, "not linked", "ikke koblet"),
+    }
     data = register.copy()
-    if linked is not None and "link" in linked.columns:
-        status = linked.groupby("observation_id")["link"].first()
-        data["evidence"] = data["observation_id"].map(status)
-    else:
-        data["evidence"] = np.where(data["linked_metric"].notna(), "not in this run", "unlinked")
+    data["evidence"] = data["observation_id"].map(status).map(words)
     table = PublishedTable(
         name="cmo_register",
         caption=_t(ctx, "Context–mechanism–outcome observations", "KMU-observationer"),
