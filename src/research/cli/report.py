@@ -13,12 +13,20 @@ if TYPE_CHECKING:
     from research.report.runner import ReportResult
 
 
+QuarterOption = Annotated[
+    str | None,
+    typer.Option(help="Quarter like 2026Q3 (default: the last complete quarter in the data)."),
+]
+OutOption = Annotated[Path, typer.Option(help="Folder the reports go into.")]
+MinCellOption = Annotated[
+    int | None,
+    typer.Option(help="Disclosure threshold (default: the project's, 5; never below 3)."),
+]
+
+
 @friendly_errors
 def report(
-    quarter: Annotated[
-        str | None,
-        typer.Option(help="Quarter like 2026Q3 (default: the last complete quarter in the data)."),
-    ] = None,
+    quarter: QuarterOption = None,
     db: DbOption = None,
     lang: Annotated[str, typer.Option(help="Report language: da or en.")] = "da",
     partner: Annotated[
@@ -27,11 +35,8 @@ def report(
     all_partners: Annotated[
         bool, typer.Option("--all-partners", help="One report per partner, in parallel.")
     ] = False,
-    out: Annotated[Path, typer.Option(help="Folder the reports go into.")] = Path("reports"),
-    min_cell: Annotated[
-        int | None,
-        typer.Option(help="Disclosure threshold (default: the project's, 5; never below 3)."),
-    ] = None,
+    out: OutOption = Path("reports"),
+    min_cell: MinCellOption = None,
     config: ConfigOption = None,
     quarto: Annotated[
         bool, typer.Option("--quarto", help="Also render with Quarto (HTML, A4 PDF, slides).")
@@ -159,17 +164,11 @@ def _verify(folder: Path) -> None:
 
 @friendly_errors
 def evidence(
-    quarter: Annotated[
-        str | None,
-        typer.Option(help="Quarter like 2026Q3 (default: the last complete quarter in the data)."),
-    ] = None,
+    quarter: QuarterOption = None,
     db: DbOption = None,
     lang: Annotated[str, typer.Option(help="Language: en (the article) or da.")] = "en",
-    out: Annotated[Path, typer.Option(help="Folder the reports go into.")] = Path("reports"),
-    min_cell: Annotated[
-        int | None,
-        typer.Option(help="Disclosure threshold (default: the project's, 5; never below 3)."),
-    ] = None,
+    out: OutOption = Path("reports"),
+    min_cell: MinCellOption = None,
     config: ConfigOption = None,
 ) -> None:
     """The article's evidence: what works for whom, with tables (Markdown, LaTeX, CSV) and

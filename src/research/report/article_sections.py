@@ -303,9 +303,9 @@ def _cox_table(ctx, cox, event: str, name_en: str, name_da: str) -> PublishedTab
             f"Hazard ratioer for {name_da} (Cox; n = {cox.n}, hændelser = {cox.events})",
         ),
         data=data,
-        columns={
-            c: ColumnFormat(k, d, label_en=e, label_da=da)
-            for c, k, d, e, da in (
+        columns=_formats(
+            data,
+            (
                 ("factor", "text", None, "Factor", "Faktor"),
                 ("level", "text", None, "Level", "Niveau"),
                 ("reference", "text", None, "Reference", "Reference"),
@@ -314,9 +314,8 @@ def _cox_table(ctx, cox, event: str, name_en: str, name_da: str) -> PublishedTab
                 ("ci_high", "number", 2, "95% CI high", "øvre"),
                 ("p_value", "number", 3, "p", "p"),
                 ("status", "text", None, "Status", "Status"),
-            )
-            if c in data.columns
-        },
+            ),
+        ),
         lang=ctx.lang,
         hidden=_hidden_counts(data, count_columns, ctx.rule.min_cell),
         person_counts=tuple(count_columns),
@@ -334,18 +333,17 @@ def _ph_table(ctx, cox, event: str, name_en: str, name_da: str) -> PublishedTabl
             f"Test af proportionale hazards for {name_da} (Grambsch–Therneau)",
         ),
         data=data,
-        columns={
-            c: ColumnFormat(k, d, label_en=e, label_da=da)
-            for c, k, d, e, da in (
+        columns=_formats(
+            data,
+            (
                 ("term", "text", None, "Term", "Led"),
                 ("rho", "number", 3, "rho", "rho"),
                 ("statistic", "number", 2, "chi²", "chi²"),
                 ("df", "number", 0, "df", "df"),
                 ("p_value", "number", 3, "p", "p"),
                 ("ph_rejected", "text", None, "PH rejected", "PH afvist"),
-            )
-            if c in data.columns
-        },
+            ),
+        ),
         lang=ctx.lang,
         rule=ctx.rule,
     )
@@ -442,10 +440,16 @@ _ESTIMATE_COLUMNS = {
 
 def _columns(ctx: ReportContext, first: dict[str, tuple], data: pd.DataFrame) -> dict:
     spec = {**first, **_ESTIMATE_COLUMNS}
+    return _formats(data, [(c, *rest) for c, rest in spec.items()])
+
+
+def _formats(data: pd.DataFrame, spec) -> dict[str, ColumnFormat]:
+    """Column formats from (column, kind, decimals, English, Danish) rows, for the columns the
+    estimator returned (they differ with what could be estimated)."""
     return {
-        c: ColumnFormat(kind, decimals, label_en=en, label_da=da)
-        for c, (kind, decimals, en, da) in spec.items()
-        if c in data.columns
+        column: ColumnFormat(kind, decimals, label_en=en, label_da=da)
+        for column, kind, decimals, en, da in spec
+        if column in data.columns
     }
 
 
@@ -532,18 +536,17 @@ def company_effect_section(ctx: ReportContext, found: Found | None = None) -> Se
             name="company_pretrend",
             caption=_t(ctx, "Pre-trend test", "Test for parallelle trends"),
             data=result.pretrend,
-            columns={
-                c: ColumnFormat(kind, dec, label_en=en, label_da=da)
-                for c, kind, dec, en, da in (
+            columns=_formats(
+                result.pretrend,
+                (
                     ("test", "text", None, "Test", "Test"),
                     ("statistic", "number", 2, "F", "F"),
                     ("df_num", "number", 0, "df1", "df1"),
                     ("df_denom", "number", 0, "df2", "df2"),
                     ("p_value", "number", 3, "p", "p"),
                     ("status", "text", None, "Status", "Status"),
-                )
-                if c in result.pretrend.columns
-            },
+                ),
+            ),
             lang=ctx.lang,
             rule=ctx.rule,
         )
