@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+
 import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
@@ -9,6 +11,25 @@ from statsmodels.stats.proportion import proportion_confint
 from research.domain.period import Quarter
 
 Tables = dict[str, pd.DataFrame]
+
+
+class SharedTables(dict):
+    """The tables, plus frames several steps of one metric derive from them, each made once
+    per call (the participant facts cost most at scale 100)."""
+
+    def __init__(self, tables: Tables) -> None:
+        super().__init__(tables)
+        self.made: dict[Hashable, pd.DataFrame] = {}
+
+
+def once(t: Tables, key: Hashable, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """``make()``, kept on ``t`` under ``key`` when ``t`` is a ``SharedTables``."""
+    if not isinstance(t, SharedTables):
+        return make()
+    if key not in t.made:
+        t.made[key] = make()
+    return t.made[key]
+
 
 CONFIDENCE = 0.95
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from research.metrics.common import Tables, wilson_interval
+from research.metrics.common import SharedTables, Tables, once, wilson_interval
 from research.metrics.coordination import own_contacts
 from research.metrics.population import participant_facts
 
@@ -106,9 +106,15 @@ COMPANY_STEPS: tuple[Step, ...] = (
 )
 
 
+def _facts(t: Tables, stamp: pd.Timestamp) -> pd.DataFrame:
+    return once(
+        t, ("facts", stamp), lambda: participant_facts(t["participants"], t["enrolments"], stamp)
+    )
+
+
 def _unemployed_entrants(route: str | None):
     def reached(t: Tables, stamp: pd.Timestamp) -> set:
-        facts = participant_facts(t["participants"], t["enrolments"], stamp)
+        facts = _facts(t, stamp)
         unemployed = (
             facts["employment_status"].astype(str).isin(["unemployed", "long_term_unemployed"])
         )
@@ -121,7 +127,7 @@ def _unemployed_entrants(route: str | None):
 
 def _status(column: str, value: str):
     def reached(t: Tables, stamp: pd.Timestamp) -> set:
-        facts = participant_facts(t["participants"], t["enrolments"], stamp)
+        facts = _facts(t, stamp)
         return set(facts.loc[facts[column].astype(str) == value, "participant_id"].astype(str))
 
     return reached
@@ -173,6 +179,7 @@ def unemployed_steps(route: str | None = "job_centre") -> tuple[Step, ...]:
 def funnel(name: str, steps: tuple[Step, ...], tables: Tables, as_of) -> pd.DataFrame:
     """Counts per step (nested), conversion from the previous step with a Wilson interval."""
     stamp = pd.Timestamp(as_of)
+    tables = SharedTables(tables)
     rows, kept = [], None
     for number, step in enumerate(steps, start=1):
         reached = step.reached(tables, stamp)

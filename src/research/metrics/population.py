@@ -80,7 +80,8 @@ def side_effect_people(
     side = enrolments[
         (enrolments["purpose"].astype(str) == "side_effect") & (enrolments["started_on"] <= stamp)
     ]
-    first = side.groupby("participant_id", observed=True)["started_on"].min().rename("first_on")
+    first = side.groupby("participant_id", observed=True, sort=False)["started_on"].min()
+    first = first.rename("first_on")
     people = participants.set_index("participant_id")[["highest_education", "gender"]]
     out = people.join(first, how="inner").reset_index()
     unskilled = out["highest_education"].astype(str).isin(UNSKILLED_GROUPS)

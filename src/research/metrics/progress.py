@@ -15,7 +15,7 @@ import pandas as pd
 
 from research.config import ProgrammeConfig
 from research.domain.period import Quarter, quarters_between
-from research.metrics.common import Tables
+from research.metrics.common import SharedTables, Tables, once
 from research.metrics.coordination import own_contacts
 from research.metrics.forecast import Forecast, forecast_total
 from research.metrics.population import participant_facts, side_effect_people
@@ -37,7 +37,7 @@ class Indicator:
 
 
 def _participants(t: Tables, statuses: tuple[str, ...] | None = None) -> pd.Series:
-    facts = participant_facts(t["participants"], t["enrolments"])
+    facts = once(t, "facts", lambda: participant_facts(t["participants"], t["enrolments"]))
     if statuses is not None:
         facts = facts[facts["employment_status"].astype(str).isin(statuses)]
     return facts["entry_on"]
@@ -53,7 +53,7 @@ def _first_per_person(t: Tables, purpose: str, *, completed: bool) -> pd.Series:
 
 
 def _side_effects(t: Tables, group: str) -> pd.Series:
-    people = side_effect_people(t["participants"], t["enrolments"])
+    people = once(t, "side", lambda: side_effect_people(t["participants"], t["enrolments"]))
     return people.loc[people["group"] == group, "first_on"]
 
 
@@ -211,6 +211,7 @@ def progress_series(tables: Tables, config: ProgrammeConfig, through: Quarter) -
     ``planned`` is the target times the configured trajectory's share at the quarter's end (NaN
     where there is no target).
     """
+    tables = SharedTables(tables)
     quarters = quarters_between(Quarter.containing(config.period.start), through)
     ends = pd.to_datetime([q.end for q in quarters])
     rows = []
