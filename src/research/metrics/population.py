@@ -8,6 +8,7 @@ apart: a person whose only enrolments are side effects is not a participant in t
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 COUNTED_PURPOSES: tuple[str, ...] = ("skilled_lift", "academy_lift", "preparatory")
@@ -31,32 +32,42 @@ def participant_facts(
     """
     stamp = pd.Timestamp.max if as_of is None else pd.Timestamp(as_of)
     counted = counted_enrolments(enrolments)
-    counted = counted[counted["started_on"] <= stamp].copy()
-    ended = counted["exit_on"].notna() & (counted["exit_on"] <= stamp)
-    counted["ended"] = ended
-    counted["completed"] = ended & (counted["exit_reason"].astype(str) == "completed")
-    by_person = counted.groupby("participant_id", observed=True, sort=False)
+    counted = counted[counted["started_on"] <= stamp]
+    # Work on integer codes of the person: one hash pass over the ids instead of one per
+    # groupby, sort and join (the difference is seconds at scale 100).
+    codes, people_ids = pd.factorize(counted["participant_id"].astype(str).to_numpy())
+    exits = counted["exit_on"]
+    ended = (exits.notna() & (exits <= stamp)).to_numpy(dtype=bool)
+    completed = ended & (counted["exit_reason"].astype(str) == "completed").to_numpy(dtype=bool)
     facts = pd.DataFrame(
         {
-            "entry_on": by_person["started_on"].min(),
-            "left": by_person["ended"].all(),
-            "completed_any": by_person["completed"].any(),
+            "entry_on": pd.Series(counted["started_on"].to_numpy()).groupby(codes).min(),
+            "left": pd.Series(ended).groupby(codes).all(),
+            "completed_any": pd.Series(completed).groupby(codes).any(),
         }
     )
-    last_exit = (
-        counted[ended]
-        .sort_values(["participant_id", "exit_on", "enrolment_id"])
-        .groupby("participant_id", observed=True)
-        .tail(1)
-        .set_index("participant_id")[["exit_on", "status_on_leaving", "status_6_months"]]
+    # the final exit: the latest exit date, ties by the latest enrolment id
+    done = counted[ended]
+    order = np.lexsort(
+        (done["enrolment_id"].astype(str).to_numpy(), done["exit_on"].to_numpy(), codes[ended])
     )
-    facts = facts.join(last_exit)
+    last = done.iloc[order].assign(_code=codes[ended][order]).drop_duplicates("_code", keep="last")
+    last = last.set_index("_code")[["exit_on", "status_on_leaving", "status_6_months"]]
+    facts = facts.join(last)
     facts.loc[~facts["left"], ["exit_on", "status_on_leaving", "status_6_months"]] = pd.NA
     six_months_on = facts["exit_on"] + pd.DateOffset(months=6)
     not_due = facts["exit_on"].isna() | (six_months_on > stamp)
     facts.loc[not_due, "status_6_months"] = pd.NA
-    people = participants.set_index("participant_id")
-    out = people.join(facts, how="inner").reset_index()
+    # participants in their own order (as an inner join would keep them)
+    position = pd.Index(people_ids).get_indexer(participants["participant_id"].astype(str))
+    keep = position >= 0
+    out = pd.concat(
+        [
+            participants[keep].reset_index(drop=True),
+            facts.iloc[position[keep]].reset_index(drop=True),
+        ],
+        axis=1,
+    )
     birth = out["birth_date"]
     entry = out["entry_on"]
     had_birthday = (entry.dt.month > birth.dt.month) | (
