@@ -201,7 +201,8 @@ def test_every_subgroup_estimate_recovers_the_planted_ame(far) -> None:
     cells happen to complete well). A study over 18 seeds (11 and 1-18 without 11, scale 10)
     gave 95 % intervals covering 257 of 270 distinct subgroup truths (95.2 %), z-scores with
     mean 0.09 and SD 0.99; the least covered contrast was job centre vs network for the
-    unemployed (15 of 18).
+    unemployed (15 of 18). The analyses by prior education and by college came later; their
+    contrasts are held to the same |z| < 3.
     """
     frame = lift_frame(far.tables)
     results = run_subgroup_analyses(frame)
@@ -225,7 +226,7 @@ def test_every_subgroup_estimate_recovers_the_planted_ame(far) -> None:
             if analysis.key == "completion_prep_interaction":
                 assert row["ci_low"] < truth < row["ci_high"], (row["label"], truth)
             checked += 1
-    assert checked == len(results) == 18
+    assert checked == len(results) >= 18
 
 
 @pytest.mark.slow

@@ -161,6 +161,30 @@ DEFAULT_ANALYSES: tuple[SubgroupAnalysis, ...] = (
         "employer's industry (employed participants)",
     ),
     SubgroupAnalysis(
+        key="completion_route_by_education",
+        outcome="completed",
+        treatment="recruitment_route",
+        reference="network",
+        levels=("one_to_one_visit",),
+        moderator="education_level",
+        covariates=("employment_status", _PREP_X_02),
+        population=(("programme", ("euv",)), ("employment_group", ("employed",))),
+        description="AME of a one-to-one visit against a network on EUV completion, by prior "
+        "education (employed participants)",
+    ),
+    SubgroupAnalysis(
+        key="completion_route_by_college",
+        outcome="completed",
+        treatment="recruitment_route",
+        reference="network",
+        levels=("one_to_one_visit",),
+        moderator="provider",
+        covariates=("highest_education", "employment_status", _PREP_X_02),
+        population=(("programme", ("euv",)), ("employment_group", ("employed",))),
+        description="AME of a one-to-one visit against a network on EUV completion, by the "
+        "college that runs the lift (employed participants)",
+    ),
+    SubgroupAnalysis(
         key="completion_long_term_by_age",
         outcome="completed",
         treatment="employment_status",

@@ -46,6 +46,14 @@ ANALYSIS_TITLES = {
         "One-to-one visits vs networks and completion, by industry",
         "Enkeltbesøg mod netværk og gennemførelse, efter branche",
     ),
+    "completion_route_by_education": (
+        "One-to-one visits vs networks and completion, by prior education",
+        "Enkeltbesøg mod netværk og gennemførelse, efter uddannelsesbaggrund",
+    ),
+    "completion_route_by_college": (
+        "One-to-one visits vs networks and completion, by college",
+        "Enkeltbesøg mod netværk og gennemførelse, efter skole",
+    ),
     "completion_long_term_by_age": (
         "Long-term unemployment and completion, by age band",
         "Langtidsledighed og gennemførelse, efter aldersgruppe",
