@@ -96,7 +96,7 @@ def test_demeaning_equals_residuals_of_the_dummy_regression_on_an_unbalanced_pan
 
 def test_fixed_effects_equal_ols_with_dummies_including_the_clustered_se():
     df = panel()
-    result = E.fe(df, "y", "d", "unit", "time", ["x"])
+    result = E.fe(df, "y", "d", "unit", "time", ["x"], small_sample="dummies")
     fit = dummy_ols(df, df[["d", "x"]], df["unit"])
     assert result.estimate == pytest.approx(fit.params["d"], abs=EXACT)
     assert result.std_error == pytest.approx(fit.bse["d"], abs=EXACT)
@@ -110,7 +110,7 @@ def test_fixed_effects_equal_ols_with_dummies_including_the_clustered_se():
 def test_fixed_effects_clustered_by_a_coarser_group_equal_ols_with_dummies():
     df = panel()
     df["network"] = df["unit"].str[1:].astype(int) % 10  # units nested in 10 networks
-    result = E.fe(df, "y", "d", "unit", "time", cluster="network")
+    result = E.fe(df, "y", "d", "unit", "time", cluster="network", small_sample="dummies")
     fit = dummy_ols(df, df[["d"]], df["network"])
     assert result.std_error == pytest.approx(fit.bse["d"], abs=EXACT)
     assert result.n_clusters == 10
@@ -121,7 +121,7 @@ def test_nested_small_sample_factor_leaves_out_the_unit_dummies():
     # CR1 multiplies by (n-1)/(n-k): k counts every dummy in OLS, but only the slopes and the
     # period dummies (plus the constant) when unit effects are nested in the clusters.
     df = panel()
-    dummies = E.fe(df, "y", "d", "unit", "time")
+    dummies = E.fe(df, "y", "d", "unit", "time", small_sample="dummies")
     nested = E.fe(df, "y", "d", "unit", "time", small_sample="nested")
     n, k_dummies, k_nested = len(df), 1 + 30 + 8 - 1, 1 + 8
     assert nested.std_error == pytest.approx(
@@ -167,7 +167,7 @@ def event_dummies(df: pd.DataFrame, periods: list[int]) -> pd.DataFrame:
 
 def test_event_study_equals_the_dummy_regression_and_its_f_test():
     df = panel(40, 10, seed=5)
-    study = E.event_study(df, "y", "unit", "time", "first", leads=3, lags=2)
+    study = E.event_study(df, "y", "unit", "time", "first", leads=3, lags=2, small_sample="dummies")
     terms = [-3, -2, 0, 1, 2]
     fit = dummy_ols(df, event_dummies(df, terms), df["unit"])
     rows = study.coefficients.set_index("relative_period")

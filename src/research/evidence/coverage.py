@@ -279,9 +279,9 @@ def _reading(rows: Sequence[Row]) -> list[str]:
         f"- IPW with poorer overlap (design ipw_strong, more variable weights, 1,000 rows): "
         f"{_se_verdict(strong)}. The sandwich SE is exact only asymptotically; check the "
         "overlap warnings and effective sample sizes that ipw reports.",
-        f"- Two-way fixed effects, small-sample factor counting every unit dummy (as OLS with "
-        f"dummies, the default): {_se_verdict(dummies)}. Not counting unit effects nested in "
-        f"the clusters (small_sample='nested', as Stata's xtreg and R's fixest): "
+        f"- Two-way fixed effects, small-sample factor counting every unit dummy "
+        f"(small_sample='dummies', as OLS with dummies): {_se_verdict(dummies)}. Not counting "
+        f"unit effects nested in the clusters (the default, as Stata's xtreg and R's fixest): "
         f"{_se_verdict(nested)}.",
     ]
 
@@ -291,6 +291,6 @@ def _reading_tests(rows: Sequence[Row]) -> list[str]:
     dummies = r["event study, pre-trend F test (dummies)"]
     nested = r["event study, pre-trend F test (nested)"]
     return [
-        f"Rejection rate with the default small-sample factor (dummies): "
-        f"{_rate_verdict(dummies)}. With small_sample='nested': {_rate_verdict(nested)}.",
+        f"Rejection rate with the default small-sample factor (nested): "
+        f"{_rate_verdict(nested)}. With small_sample='dummies': {_rate_verdict(dummies)}.",
     ]

@@ -190,7 +190,7 @@ def _event_targets(df: pd.DataFrame) -> dict[str, Estimate]:
             study.n,
             study.n_clusters,
         )
-        if small_sample == "dummies":
+        if small_sample == "nested":  # the default: its coefficients are the ones reported
             for period in (0, 2):
                 row = study.coefficients.set_index("relative_period").loc[period]
                 out[f"event study, period {period}"] = Estimate(
@@ -278,7 +278,9 @@ def designs() -> tuple[Dgp, ...]:
             "periods 3-6 (staggered); common trend; AR(1) errors (0.5); constant effect 1.",
             _draw_fe,
             lambda d: {
-                "fe, clustered by unit (dummies)": E.fe(d, "y", "d", "unit", "time"),
+                "fe, clustered by unit (dummies)": E.fe(
+                    d, "y", "d", "unit", "time", small_sample="dummies"
+                ),
                 "fe, clustered by unit (nested)": E.fe(
                     d, "y", "d", "unit", "time", small_sample="nested"
                 ),

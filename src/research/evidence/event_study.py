@@ -96,7 +96,7 @@ def event_study(
     lags: int | None = None,
     covariates: Sequence[str] = (),
     cluster: str | None = None,
-    small_sample: SmallSample = "dummies",
+    small_sample: SmallSample = "nested",
     confidence: float = CONFIDENCE,
 ) -> EventStudy:
     """Dynamic two-way fixed effects: y_it = a_i + l_t + sum over r != -1 of b_r·1[t - g_i = r].
@@ -106,10 +106,10 @@ def event_study(
     b_r compare period r relative to treatment with period -1 (the reference). ``leads`` and
     ``lags`` bin the end points (periods before -leads count as -leads, after lags as lags);
     by default every relative period seen gets its own coefficient. Standard errors are
-    cluster-robust by ``unit`` (or ``cluster``), t(G-1), with the small-sample factor of OLS
-    with dummies unless ``small_sample="nested"`` (see ``panel.SmallSample``). The pre-trend
-    test is the joint F test (statsmodels ``wald_test``) that all leads are zero; with the
-    default factor it tends to reject less often than its level in short panels.
+    cluster-robust by ``unit`` (or ``cluster``), t(G-1), with the nested small-sample factor
+    (``small_sample="dummies"`` for that of OLS with dummies; see ``panel.SmallSample``). The
+    pre-trend test is the joint F test (statsmodels ``wald_test``) that all leads are zero;
+    with the dummies factor it rejects less often than its level in short panels.
     With staggered adoption the coefficients assume the effect path is the same in every
     cohort (Sun & Abraham 2021 show how they mislead otherwise); a warning says so.
     """

@@ -82,10 +82,11 @@ def _absorbed_parameters(unit: np.ndarray, time: np.ndarray) -> int:
 
 
 SmallSample = Literal["dummies", "nested"]
-"""How the cluster-robust small-sample factor (n-1)/(n-k) counts k. ``dummies``: every unit
-and period dummy, exactly as OLS with dummies (Stata ``areg``) does. ``nested``: unit dummies
-are not counted when units are nested in clusters (Stata ``xtreg, fe``, R ``fixest``), because
-they cost no cluster-level degrees of freedom; ``dummies`` is larger (more conservative) by
+"""How the cluster-robust small-sample factor (n-1)/(n-k) counts k. ``nested`` (the
+default): unit dummies are not counted when units are nested in clusters (Stata ``xtreg, fe``,
+R ``fixest``), because they cost no cluster-level degrees of freedom; the coverage study shows
+it right. ``dummies``: every unit and period dummy, exactly as OLS with dummies (Stata
+``areg``) does; larger (more conservative) by
 (n-k_nested)/(n-k_dummies), which matters in short panels (about 2 with 2 periods)."""
 
 
@@ -104,7 +105,7 @@ def fit_within(
     time: np.ndarray,
     clusters: np.ndarray,
     names: Sequence[str],
-    small_sample: SmallSample = "dummies",
+    small_sample: SmallSample = "nested",
 ) -> WithinFit:
     """OLS of demeaned y on demeaned x, clustered by ``clusters``, with the CR1 factor
     G/(G-1)·(n-1)/(n-k) counting k as ``small_sample`` says (see ``SmallSample``)."""
@@ -171,7 +172,7 @@ def fe(
     time: str,
     covariates: Sequence[str] = (),
     cluster: str | None = None,
-    small_sample: SmallSample = "dummies",
+    small_sample: SmallSample = "nested",
     confidence: float = CONFIDENCE,
 ) -> Estimate:
     """Two-way fixed effects: the treatment coefficient in y_it = a_i + l_t + b·D_it + x_it'c.
@@ -180,9 +181,10 @@ def fe(
     With a constant effect and parallel trends b is the ATT; with staggered adoption and
     effects that change over time or differ between cohorts it is a weighted average that can
     mislead (use ``event_study`` to look). Standard errors are cluster-robust by ``unit``
-    (or by ``cluster``) with a t(G-1) interval; by default equal to those of OLS with unit and
-    period dummies, which are conservative in short panels (``small_sample="nested"`` gives
-    Stata xtreg's and fixest's; docs/validation.md shows both).
+    (or by ``cluster``) with a t(G-1) interval. By default the small-sample factor leaves out
+    unit effects nested in the clusters, as Stata's xtreg and R's fixest do
+    (``small_sample="dummies"`` gives OLS with unit and period dummies, conservative in short
+    panels; docs/validation.md shows both).
     """
     prep = prepare(
         df,
