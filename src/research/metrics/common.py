@@ -6,7 +6,6 @@ from collections.abc import Callable, Hashable
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
 from research.domain.period import Quarter
 
@@ -53,6 +52,8 @@ def wilson_interval(
     confidence: float = CONFIDENCE,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval: honest near 0 % and 100 % and for small groups; NaN for n = 0."""
+    from statsmodels.stats.proportion import proportion_confint  # heavy: only when needed
+
     k = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
     safe = np.where(n > 0, n, 1.0)

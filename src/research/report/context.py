@@ -17,14 +17,13 @@ import pandas as pd
 from research.config import ProgrammeConfig, load_programme_config, resolve_db_path
 from research.domain.period import Quarter, last_complete_quarter
 from research.errors import ResearchError, StoreError
+from research.metrics.common import Tables
 from research.report.labels import check_lang
 from research.store.connection import connect
 from research.store.read import data_date, read_tables, row_counts
 
 if TYPE_CHECKING:
     from research.metrics.disclosure import DisclosureRule
-
-Tables = dict[str, pd.DataFrame]  # as in research.metrics.common, without importing statsmodels
 
 
 class ReportError(ResearchError):

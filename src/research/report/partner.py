@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from research.report.context import Tables
+from research.metrics.common import Tables
 
 
 def _keep(frame: pd.DataFrame, column: str, values: set) -> pd.DataFrame:
