@@ -27,6 +27,7 @@ from research.report.evidence_figures import (
 from research.report.formatting import ColumnFormat
 from research.report.publish import PublishedTable
 from research.report.sections.base import Section, Text, show
+from research.report.sections.helpers import tr
 
 # The analyses and the words the article uses for them (English; Danish for the Danish variant).
 ANALYSIS_TITLES = {
@@ -62,7 +63,8 @@ ANALYSIS_TITLES = {
 
 
 def _t(ctx: ReportContext, en: str, da: str) -> str:
-    return da if ctx.lang == "da" else en
+    """``helpers.tr`` with English first: the article is written in English."""
+    return tr(ctx, da, en)
 
 
 def _hidden_counts(data: pd.DataFrame, counts: list[str], rule_min: int) -> pd.DataFrame:
@@ -239,7 +241,7 @@ def survival_section(ctx: ReportContext, found: Found | None = None) -> Section:
             _named(
                 "km_completion_by_track",
                 survival_plot(
-                    curves.rename(columns={}),
+                    curves,
                     title=_t(
                         ctx,
                         "Longer EUV tracks take longer to complete",

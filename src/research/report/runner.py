@@ -20,6 +20,7 @@ from typing import Any
 
 from research.report.context import ReportContext, ReportError, load_context
 from research.report.manifest import database_hash, now, write_manifest
+from research.report.quarto import prepare_executed_notebook
 
 KERNEL_ENV = "RESEARCH_KERNEL"
 NOTEBOOKS_ENV = "RESEARCH_NOTEBOOKS"
@@ -299,7 +300,7 @@ def _run_notebooks(
             errors = [f.exception() for f in futures]
         for (_, target, _), error in zip(jobs, errors, strict=True):
             if error is None:
-                _prepare_for_quarto(target)
+                prepare_executed_notebook(target)  # Quarto hides what nbconvert hides
                 continue
             kept = folder / target.name.replace(".ipynb", ".failed.ipynb")
             if target.exists():
@@ -329,14 +330,3 @@ def _run_notebooks(
         seconds=time.perf_counter() - timing[0],
         parameters=parameters,
     )
-
-
-def _prepare_for_quarto(notebook: Path) -> None:
-    """Let Quarto hide what nbconvert hides, when the Quarto helpers are available."""
-    try:
-        from research.report import quarto
-    except ImportError:
-        return
-    prepare = getattr(quarto, "prepare_executed_notebook", None)
-    if prepare is not None:
-        prepare(notebook)

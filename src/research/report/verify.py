@@ -89,14 +89,13 @@ def verify_report(folder: Path | str, kernel: str | None = None) -> Verification
         raise ReportError(f"the database the report was made from, {db}, no longer exists")
     changed = database_hash(db) != manifest["database"]["content_sha256"]
     evidence = f"{EVIDENCE_NOTEBOOK}.ipynb" in manifest.get("notebooks", [])
-    options = {
-        "out": None,
-        "min_cell": int(params["min_cell"]) if params.get("min_cell") else None,
-        "config": params.get("config") or None,
-        "kernel": kernel,
-    }
     with tempfile.TemporaryDirectory(prefix="research-verify-") as scratch:
-        options["out"] = scratch
+        options = {
+            "out": scratch,
+            "min_cell": int(params["min_cell"]) if params.get("min_cell") else None,
+            "config": params.get("config") or None,
+            "kernel": kernel,
+        }
         quarter, lang = params.get("quarter") or None, params.get("lang", "da")
         if evidence:  # the article's tables lie in its folder itself
             result = run_evidence(quarter, db, lang, **options)

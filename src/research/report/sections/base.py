@@ -65,9 +65,7 @@ class Section:
 
 
 def item_html(item: Item) -> str:
-    if isinstance(item, Figure):
-        return f'<figure class="research-figure">{figure_html(item)}</figure>'
-    return item.html()
+    return item_bundle(item)["text/html"]
 
 
 def section_html(section: Section) -> str:

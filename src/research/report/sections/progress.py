@@ -20,6 +20,7 @@ from research.report.figures import cumulative_progress_chart
 from research.report.formatting import ColumnFormat, format_number
 from research.report.publish import PublishedTable
 from research.report.sections.base import Section, Text
+from research.report.sections.helpers import tr
 
 PERSON_INDICATORS: frozenset[str] = frozenset(
     {
@@ -37,10 +38,6 @@ PERSON_INDICATORS: frozenset[str] = frozenset(
 )
 """Indicators that count programme participants (or their assessments): these are protected.
 Companies, networks, workshops and the consultant corps are not persons in the data."""
-
-
-def _title(ctx: ReportContext, da: str, en: str) -> str:
-    return da if ctx.lang == "da" else en
 
 
 def protected_series(ctx: ReportContext) -> pd.DataFrame:
@@ -107,7 +104,7 @@ def progress_summary_table(ctx: ReportContext, series: pd.DataFrame) -> Publishe
                 "percent", label_da="Andel af hele projektet", label_en="Share of the programme"
             ),
         }
-        caption = _title(
+        caption = tr(
             ctx,
             f"{ctx.partner_name}: bidrag til projektets indikatorer, {ctx.quarter.label('da')}",
             f"{ctx.partner_name}: contribution to the programme's indicators, "
@@ -132,7 +129,7 @@ def progress_summary_table(ctx: ReportContext, series: pd.DataFrame) -> Publishe
             "forecast_high": ColumnFormat("number", label_da="øvre 95 %", label_en="upper 95%"),
             "p_reach_target": ColumnFormat.labelled("p_reach_target", "percent", decimals=0),
         }
-        caption = _title(
+        caption = tr(
             ctx,
             f"Status mod måltal ved udgangen af {ctx.quarter.label('da')}",
             f"Progress against targets at the end of {ctx.quarter.label('en')}",
@@ -147,7 +144,7 @@ def progress_summary_table(ctx: ReportContext, series: pd.DataFrame) -> Publishe
         person_counts=("achieved", "new_in_quarter"),
         keys=("indicator",),
         person_rows="counts_persons",
-        note=_title(
+        note=tr(
             ctx,
             "Bivirkninger (AMU uden for formelle løft) står nederst og tælles ikke med i måltal.",
             "Side effects (AMU outside formal lifts) are listed last and never counted "
@@ -169,7 +166,7 @@ def series_table(ctx: ReportContext, series: pd.DataFrame) -> PublishedTable:
     mask["new"] = data["new_hidden"].to_numpy(bool)
     return PublishedTable(
         name="progress_series",
-        caption=_title(
+        caption=tr(
             ctx,
             "Udvikling pr. kvartal for hver indikator",
             "Each indicator quarter by quarter",
@@ -194,7 +191,7 @@ def series_table(ctx: ReportContext, series: pd.DataFrame) -> PublishedTable:
 def _chart_title(ctx: ReportContext, name: str, achieved, target, expected, hidden: bool) -> str:
     lang = ctx.lang
     if hidden:
-        return _title(
+        return tr(
             ctx,
             f"{name}: for få til at vise endnu",
             f"{name}: too few to show yet",
@@ -202,12 +199,12 @@ def _chart_title(ctx: ReportContext, name: str, achieved, target, expected, hidd
     got, goal = format_number(achieved, lang), format_number(target, lang)
     plan = format_number(expected, lang)
     if achieved >= expected:
-        return _title(
+        return tr(
             ctx,
             f"{name}: {got} af {goal} – foran planen ({plan})",
             f"{name}: {got} of {goal} – ahead of plan ({plan})",
         )
-    return _title(
+    return tr(
         ctx,
         f"{name}: {got} af {goal} – bagud i forhold til planen ({plan})",
         f"{name}: {got} of {goal} – behind plan ({plan})",
@@ -287,14 +284,14 @@ def progress_summary(ctx: ReportContext) -> Section:
     table = progress_summary_table(ctx, series)
     items: list = [] if ctx.partner else [_headline(ctx, table.data)]
     items.append(table)
-    return Section(_title(ctx, "1. Status mod måltal", "1. Progress against targets"), items)
+    return Section(tr(ctx, "1. Status mod måltal", "1. Progress against targets"), items)
 
 
 def progress_over_time(ctx: ReportContext) -> Section:
     """Section 2: cumulative charts with plan and forecast, and the series as data."""
     series = protected_series(ctx)
     intro = Text(
-        _title(
+        tr(
             ctx,
             "Opnået (fuld linje) mod det planlagte forløb (stiplet) og måltallet (prikket); den "
             "lodrette streg ved projektets afslutning er prognosens 95 %-interval.",
@@ -305,5 +302,5 @@ def progress_over_time(ctx: ReportContext) -> Section:
     items: list = [intro]
     if not ctx.partner:
         items += progress_charts(ctx, series)
-    title = _title(ctx, "2. Udvikling over tid", "2. Progress over time")
+    title = tr(ctx, "2. Udvikling over tid", "2. Progress over time")
     return Section(title, items, data=[series_table(ctx, series)])
