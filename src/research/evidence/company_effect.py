@@ -174,20 +174,7 @@ def _estimate_row(
         return row
     if est is None:
         return row
-    row |= {
-        "estimate": est.estimate,
-        "std_error": est.std_error,
-        "ci_low": est.ci_low,
-        "ci_high": est.ci_high,
-        "p_value": est.p_value,
-        "n_rows": est.n,
-        "n_clusters": est.n_clusters,
-        "se_type": str(est.options.get("se_type", "")),
-        "inference": str(est.options.get("inference", "")),
-        "status": OK if est.ok else FAILED,
-        "message": "; ".join(est.warnings),
-    }
-    return row
+    return row | est.table_fields() | {"n_rows": est.n, "n_clusters": est.n_clusters}
 
 
 def _typed(table: pd.DataFrame) -> pd.DataFrame:

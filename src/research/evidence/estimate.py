@@ -49,6 +49,20 @@ class Estimate:
         """Whether the interval contains ``value`` (False when the estimate failed)."""
         return self.ok and self.ci_low <= value <= self.ci_high
 
+    def table_fields(self) -> dict[str, Any]:
+        """The columns a results table shows for this estimate (status "ok" or "failed")."""
+        return {
+            "estimate": self.estimate,
+            "std_error": self.std_error,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "p_value": self.p_value,
+            "se_type": str(self.options.get("se_type", "")),
+            "inference": str(self.options.get("inference", "")),
+            "status": "ok" if self.ok else "failed",
+            "message": "; ".join(self.warnings),
+        }
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values: NaN becomes None, numpy scalars become Python numbers."""
         return {

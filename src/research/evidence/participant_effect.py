@@ -245,19 +245,7 @@ def _row(
             "with a known outcome",
         }
         return row
-    if est is not None:
-        row |= {
-            "estimate": est.estimate,
-            "std_error": est.std_error,
-            "ci_low": est.ci_low,
-            "ci_high": est.ci_high,
-            "p_value": est.p_value,
-            "se_type": str(est.options.get("se_type", "")),
-            "inference": str(est.options.get("inference", "")),
-            "status": OK if est.ok else FAILED,
-            "message": "; ".join(est.warnings),
-        }
-    return row
+    return row if est is None else row | est.table_fields()
 
 
 def _typed(table: pd.DataFrame) -> pd.DataFrame:
