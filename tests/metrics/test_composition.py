@@ -268,14 +268,16 @@ def test_side_effects_by_quarter(tables):
     assert not got["counts_towards_targets"].any()
     assert got["label_en"].str.contains("not counted in targets").all()
     wide = got.pivot(index="quarter", columns="group", values="n")
-    # first side-effect starts: S 2025-05-01 (unskilled), A 2025-07-01 (unskilled, also a
-    # participant), T 2025-11-01 (skilled); S's second course does not count again
+    # first side-effect starts: S 2025-05-01 (unskilled), A 2025-07-01 (unskilled, but
+    # already a counted participant, so never a side effect), T 2025-11-01 (skilled); S's
+    # second course does not count again
     assert wide.index.tolist() == ["2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2"]
-    assert wide["unskilled"].tolist() == [1, 2, 2, 2, 2]
+    assert wide["unskilled"].tolist() == [1, 1, 1, 1, 1]
     assert wide["skilled"].tolist() == [0, 0, 1, 1, 1]
-    assert wide["total"].tolist() == [1, 2, 3, 3, 3]
+    assert wide["other"].tolist() == [0, 0, 0, 0, 0]
+    assert wide["total"].tolist() == [1, 1, 2, 2, 2]
     new = got.pivot(index="quarter", columns="group", values="new")
-    assert new["total"].tolist() == [1, 1, 1, 0, 0]
+    assert new["total"].tolist() == [1, 0, 1, 0, 0]
 
 
 def test_side_effects_without_as_of_end_at_the_last_first_start(tables):

@@ -50,6 +50,14 @@ class Thresholds:
         if not 0 < self.yellow <= self.green:
             raise ValueError("thresholds must satisfy 0 < yellow <= green")
 
+    def final_light(self, achieved: float, target: float) -> Light:
+        """At and after the project's end: a target is reached (green) or missed (red).
+
+        Why: the thresholds allow for a trajectory's uncertainty while work goes on; once the
+        period is over there is no trajectory left, and 484 of 500 is a missed target.
+        """
+        return Light.GREEN if achieved >= target else Light.RED
+
     def light(self, achieved: float, expected: float) -> Light:
         if expected <= 0:
             return Light.GREEN

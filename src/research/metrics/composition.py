@@ -23,10 +23,12 @@ from research.domain.geography import low_educated_pool_on
 from research.domain.industry import TEN_GROUPS
 from research.domain.period import Quarter, quarters_between
 from research.metrics.population import (
+    SIDE_EFFECT_GROUPS,
     counted_enrolments,
     participant_facts,
     side_effect_people,
 )
+from research.metrics.stocks import present_on
 
 __all__ = [
     "AGE_BANDS",
@@ -276,6 +278,10 @@ _SIDE_LABELS: dict[str, tuple[str, str]] = {
         "Sideeffekt: faglærte med specialiserede kompetencer (tæller ikke med i måltal)",
         "Side effect: skilled with specialised competences (not counted in targets)",
     ),
+    "other": (
+        "Sideeffekt: videregående eller uoplyst uddannelse (tæller ikke med i måltal)",
+        "Side effect: higher or unknown education (not counted in targets)",
+    ),
     "total": (
         "Sideeffekter i alt (tæller ikke med i måltal)",
         "Side effects in total (not counted in targets)",
@@ -286,15 +292,16 @@ _SIDE_LABELS: dict[str, tuple[str, str]] = {
 def side_effects(
     participants: pd.DataFrame, enrolments: pd.DataFrame, as_of: AsOf = None
 ) -> pd.DataFrame:
-    """People with side-effect courses, per quarter and cumulative; NOT counted in targets.
+    """Side-effect persons at each quarter's end, by education group; NOT counted in targets.
 
-    Unit: persons with at least one enrolment of purpose ``side_effect`` started by ``as_of``
-    (None: all), once each, in the quarter of their first side-effect start, split as
-    ``population.side_effect_people`` does (unskilled = H10/H15/H20/H29, skilled = the rest)
-    plus ``total``. They are reported apart from the targets whether or not they are also
-    counted participants. Quarters run from the first side-effect start to the quarter of
-    ``as_of`` (None: of the last first start). ``new`` is the quarter's increase and ``n`` the
-    cumulative count at the quarter's end.
+    Unit: persons with at least one enrolment of purpose ``side_effect`` started by the
+    quarter's end who are *not* counted participants on that day (a person who later starts a
+    lift or a preparatory course moves out of the side effects from that start), split as
+    ``population.side_effect_people`` does: unskilled (H10/H15/H20/H29), skilled (H30/H35) and
+    other (higher or unknown education), plus ``total``. Quarters run from the first
+    side-effect start to the quarter of ``as_of`` (None: of the last first start). ``n`` is the
+    number at the quarter's end (a stock) and ``new`` its net change in the quarter, which is
+    negative when more moved out than came in.
     """
     stamp = _stamp(as_of)
     people = side_effect_people(participants, enrolments, stamp)
@@ -306,11 +313,16 @@ def side_effects(
     quarters = quarters_between(first, max(first, last))
     ends = pd.to_datetime([q.end for q in quarters]).to_numpy()
     rows = []
-    for group in ("unskilled", "skilled", "total"):
+    for group in (*SIDE_EFFECT_GROUPS, "total"):
         own = people if group == "total" else people[people["group"] == group]
-        dates = np.sort(own["first_on"].to_numpy())
-        cumulative = np.searchsorted(dates, ends, side="right")
-        new = np.diff(cumulative, prepend=0)
+        present = present_on(
+            own["participant_id"],
+            own["first_on"],
+            own["participant_from"],
+            ends,
+            present_on_leaving_day=False,
+        )
+        new = np.diff(present, prepend=0)
         da, en = _SIDE_LABELS[group]
         rows.extend(
             {
@@ -322,7 +334,7 @@ def side_effects(
                 "new": int(added),
                 "n": int(count),
             }
-            for q, end, added, count in zip(quarters, ends, new, cumulative, strict=True)
+            for q, end, added, count in zip(quarters, ends, new, present, strict=True)
         )
     out = pd.DataFrame(rows, columns=columns)
     out["new"] = out["new"].astype("Int64")

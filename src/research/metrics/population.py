@@ -13,6 +13,8 @@ import pandas as pd
 
 COUNTED_PURPOSES: tuple[str, ...] = ("skilled_lift", "academy_lift", "preparatory")
 UNSKILLED_GROUPS: tuple[str, ...] = ("H10", "H15", "H20", "H29")
+SKILLED_GROUPS: tuple[str, ...] = ("H30", "H35")
+SIDE_EFFECT_GROUPS: tuple[str, ...] = ("unskilled", "skilled", "other")
 
 
 def counted_enrolments(enrolments: pd.DataFrame) -> pd.DataFrame:
@@ -82,19 +84,28 @@ def participant_facts(
 def side_effect_people(
     participants: pd.DataFrame, enrolments: pd.DataFrame, as_of: pd.Timestamp | None = None
 ) -> pd.DataFrame:
-    """People with a side-effect course started by ``as_of``, split unskilled/skilled.
+    """People with a side-effect course started by ``as_of``, by education group.
 
     Side effects are reported apart from the targets and never added to them (the application:
-    "IKKE medtage ... måltalsmæssigt").
+    "IKKE medtage ... måltalsmæssigt"). ``group``: "unskilled" (H10/H15/H20/H29, the
+    application's "ufaglærte"), "skilled" (H30/H35, "faglærte") or "other" (higher or unknown
+    education, which neither side-effect target names). ``first_on`` is the first side-effect
+    start; ``participant_from`` the first counted start (lift or preparatory course) if any,
+    by ``as_of``: from that day on the person is a participant and no longer a side effect.
     """
     stamp = pd.Timestamp.max if as_of is None else pd.Timestamp(as_of)
-    side = enrolments[
-        (enrolments["purpose"].astype(str) == "side_effect") & (enrolments["started_on"] <= stamp)
-    ]
+    started = enrolments[enrolments["started_on"] <= stamp]
+    side = started[started["purpose"].astype(str) == "side_effect"]
     first = side.groupby("participant_id", observed=True, sort=False)["started_on"].min()
     first = first.rename("first_on")
+    counted = counted_enrolments(started)
+    entry = counted.groupby("participant_id", observed=True, sort=False)["started_on"].min()
     people = participants.set_index("participant_id")[["highest_education", "gender"]]
-    out = people.join(first, how="inner").reset_index()
-    unskilled = out["highest_education"].astype(str).isin(UNSKILLED_GROUPS)
-    out["group"] = unskilled.map({True: "unskilled", False: "skilled"})
+    out = people.join(first, how="inner").join(entry.rename("participant_from")).reset_index()
+    education = out["highest_education"].astype(str)
+    out["group"] = np.select(
+        [education.isin(UNSKILLED_GROUPS), education.isin(SKILLED_GROUPS)],
+        ["unskilled", "skilled"],
+        default="other",
+    )
     return out

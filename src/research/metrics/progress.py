@@ -1,8 +1,16 @@
 """Progress against the targets (måltal), quarter by quarter, with a forecast to the end.
 
-Every indicator is defined by one date per counted unit: the day that unit starts to count.
+Most indicators are defined by one date per counted unit: the day that unit starts to count.
 Cumulative progress at a quarter is then simply the number of dates up to the quarter's last
 day, so the quarterly increments always add up to the cumulative figures.
+
+Some indicators are *stocks* (``Indicator.stock``): units present on the quarter's last day,
+who may leave again (companies in a network now, consultants still in the corps, lifts started
+and not dropped, side-effect persons not yet participants). Their "new" is the net change in
+the quarter, and they are not forecast (the quasi-Poisson model needs counts that only grow).
+
+At and after the project's end a traffic light compares what was achieved with the target
+itself: a target is green only when it is reached (``Thresholds.final_light``).
 """
 
 from __future__ import annotations
@@ -19,21 +27,35 @@ from research.metrics.common import SharedTables, Tables, once
 from research.metrics.coordination import own_contacts
 from research.metrics.forecast import Forecast, forecast_total
 from research.metrics.population import participant_facts, side_effect_people
+from research.metrics.stocks import present_on
 
 EMPLOYED = ("employed", "self_employed")
 UNEMPLOYED = ("unemployed", "long_term_unemployed")
 
 EventDates = Callable[[Tables], pd.Series]
+StockCounts = Callable[[Tables, np.ndarray], np.ndarray]
 
 
 @dataclass(frozen=True)
 class Indicator:
+    """One row of the progress table: either dated events (``events``) or a stock (``stock``:
+    the number present on each of the given days)."""
+
     key: str
     label_da: str
     label_en: str
     unit: str  # what is counted, for the definitions box
-    events: EventDates
+    events: EventDates | None = None
     forecastable: bool = True  # a stock (like the consultant corps) is not extrapolated
+    stock: StockCounts | None = None
+
+    def counts_at(self, tables: Tables, ends: np.ndarray) -> np.ndarray:
+        """The cumulative (events) or present (stock) count at each of ``ends``."""
+        if self.stock is not None:
+            return self.stock(tables, ends)
+        assert self.events is not None
+        dates = pd.to_datetime(self.events(tables)).dropna().sort_values().to_numpy()
+        return np.searchsorted(dates, ends, side="right")
 
 
 def _participants(t: Tables, statuses: tuple[str, ...] | None = None) -> pd.Series:
@@ -52,9 +74,67 @@ def _first_per_person(t: Tables, purpose: str, *, completed: bool) -> pd.Series:
     return e.groupby("participant_id", observed=True, sort=False)["started_on"].min()
 
 
-def _side_effects(t: Tables, group: str) -> pd.Series:
-    people = once(t, "side", lambda: side_effect_people(t["participants"], t["enrolments"]))
-    return people.loc[people["group"] == group, "first_on"]
+LIFT_EXITS_THAT_COUNT = ("completed",)
+
+
+def _lift_in_training_or_completed(purpose: str) -> StockCounts:
+    """Persons who started a ``purpose`` lift and, on the day, completed it or still follow it.
+
+    The application's reading of "started": "I projektperioden vil vi uddanne 500 fra ufaglært
+    til faglært. Yderligere 500 vil starte op på uddannelse under projektperioden, men de vil
+    først blive færdige efter projektet er afsluttet" — completed plus still in training; a
+    lift left without completing (dropped out, left for a job, other) stops counting on its exit
+    day.
+    """
+
+    def count(t: Tables, ends: np.ndarray) -> np.ndarray:
+        e = t["enrolments"]
+        e = e[e["purpose"].astype(str) == purpose]
+        done = e["exit_reason"].astype(str).isin(LIFT_EXITS_THAT_COUNT).to_numpy(dtype=bool)
+        stop = e["exit_on"].where(~done)  # a completed lift counts for good
+        return present_on(
+            e["participant_id"], e["started_on"], stop, ends, present_on_leaving_day=False
+        )
+
+    return count
+
+
+def _side_effects(group: str) -> StockCounts:
+    """Side-effect persons of ``group`` on each day: from their first side-effect course until
+    they become counted participants (a person who later starts a lift or a preparatory course
+    moves out of the side effects)."""
+
+    def count(t: Tables, ends: np.ndarray) -> np.ndarray:
+        people = once(t, "side", lambda: side_effect_people(t["participants"], t["enrolments"]))
+        own = people[people["group"] == group]
+        return present_on(
+            own["participant_id"],
+            own["first_on"],
+            own["participant_from"],
+            ends,
+            present_on_leaving_day=False,
+        )
+
+    return count
+
+
+def _first_rkv(t: Tables) -> pd.Series:
+    """Each assessed person once, on the day their first RKV ended."""
+    r = t["rkv_results"]
+    return r.groupby("person_id", observed=True, sort=False)["ended_on"].min()
+
+
+def _consultants_present(t: Tables, ends: np.ndarray) -> np.ndarray:
+    c = t["consultants"]
+    c = c[c["in_shared_concept"].fillna(False).astype(bool)]
+    return present_on(
+        c["consultant_id"], c["joined_on"], c["left_on"], ends, present_on_leaving_day=True
+    )
+
+
+def _companies_in_networks_now(t: Tables, ends: np.ndarray) -> np.ndarray:
+    m = t["network_memberships"]
+    return present_on(m["cvr"], m["joined_on"], m["left_on"], ends, present_on_leaving_day=True)
 
 
 def _own_contacts(t: Tables) -> pd.Series:
@@ -96,16 +176,28 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "rkv",
-        "Gennemførte RKV'er",
-        "Assessments of prior learning (RKV)",
-        "RKV results of any type, on the day the assessment ended",
-        lambda t: t["rkv_results"]["ended_on"],
+        "Personer med RKV",
+        "Persons assessed (RKV)",
+        "persons with an RKV result of any type, once each, on the day their first RKV ended "
+        '(the application: RKV "for ca. 1.500 deltagere")',
+        _first_rkv,
     ),
     Indicator(
         "skilled_started",
-        "Løft til faglært, påbegyndt",
-        "Unskilled to skilled, started",
-        "persons with a started enrolment whose purpose is the lift to skilled, at the first start",
+        "Løft til faglært, påbegyndt (gennemført eller i gang)",
+        "Unskilled to skilled, started (completed or in training)",
+        "persons who started a lift to skilled and, at the quarter's end, have completed it or "
+        "are still in training; a lift left without completing stops counting on its exit day "
+        "(the application's reading)",
+        stock=_lift_in_training_or_completed("skilled_lift"),
+        forecastable=False,
+    ),
+    Indicator(
+        "skilled_started_all",
+        "Løft til faglært, alle påbegyndte (inkl. frafald)",
+        "Unskilled to skilled, all starts (dropouts included)",
+        "persons with a started enrolment whose purpose is the lift to skilled, at the first "
+        "start, dropouts included (no target)",
         lambda t: _first_per_person(t, "skilled_lift", completed=False),
     ),
     Indicator(
@@ -117,9 +209,20 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "academy_started",
-        "Løft til akademiniveau, påbegyndt",
-        "Skilled to academy level, started",
-        "persons with a started academy-level enrolment, at the first start",
+        "Løft til akademiniveau, påbegyndt (gennemført eller i gang)",
+        "Skilled to academy level, started (completed or in training)",
+        "persons who started an academy-level lift and, at the quarter's end, have completed it "
+        "or are still in training; a lift left without completing stops counting on its exit "
+        "day (the application's reading)",
+        stock=_lift_in_training_or_completed("academy_lift"),
+        forecastable=False,
+    ),
+    Indicator(
+        "academy_started_all",
+        "Løft til akademiniveau, alle påbegyndte (inkl. frafald)",
+        "Skilled to academy level, all starts (dropouts included)",
+        "persons with a started academy-level enrolment, at the first start, dropouts included "
+        "(no target)",
         lambda t: _first_per_person(t, "academy_lift", completed=False),
     ),
     Indicator(
@@ -131,10 +234,20 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "consultants",
-        "Ledere og konsulenter i det fælles koncept",
-        "Leaders and consultants in the shared concept",
-        "leaders and consultants who joined the shared concept, on the day they joined",
+        "Ledere og konsulenter i det fælles koncept, nogensinde med (kumuleret)",
+        "Leaders and consultants in the shared concept, ever joined (cumulative)",
+        "leaders and consultants who joined the shared concept, on the day they joined, also "
+        "those who have left since",
         _consultants,
+        forecastable=False,
+    ),
+    Indicator(
+        "consultants_current",
+        "Ledere og konsulenter i det fælles koncept, med nu",
+        "Leaders and consultants in the shared concept, now",
+        "leaders and consultants in the shared concept on the quarter's last day (joined by "
+        "then, not left before it; no target)",
+        stock=_consultants_present,
         forecastable=False,
     ),
     Indicator(
@@ -153,10 +266,20 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "companies_in_networks",
-        "Virksomheder i netværk",
-        "Companies in networks",
-        "distinct companies, on the day they first joined a network",
+        "Virksomheder, der har været i et netværk (kumuleret)",
+        "Companies that have been in a network (cumulative)",
+        "distinct companies, on the day they first joined a network, also those that have "
+        "left since",
         lambda t: t["network_memberships"].groupby("cvr", observed=True)["joined_on"].min(),
+    ),
+    Indicator(
+        "companies_in_networks_current",
+        "Virksomheder i et netværk nu",
+        "Companies in a network now",
+        "distinct companies member of at least one network on the quarter's last day (joined "
+        "by then, not left before it)",
+        stock=_companies_in_networks_now,
+        forecastable=False,
     ),
     Indicator(
         "ws1_held",
@@ -190,19 +313,33 @@ INDICATORS: tuple[Indicator, ...] = (
         "side_effect_unskilled",
         "Sideeffekt: ufaglærte med AMU-kurser eller enkeltfag",
         "Side effect: unskilled with AMU courses or single subjects",
-        "unskilled persons with a side-effect course, at the first (not counted in targets)",
-        lambda t: _side_effects(t, "unskilled"),
+        "unskilled persons (H10/H15/H20/H29) with a side-effect course who are not counted "
+        "participants on the quarter's last day (not counted in targets)",
+        stock=_side_effects("unskilled"),
+        forecastable=False,
     ),
     Indicator(
         "side_effect_skilled",
         "Sideeffekt: faglærte med specialiserede kompetencer",
         "Side effect: skilled with specialised competences",
-        "skilled persons with a side-effect course, at the first (not counted in targets)",
-        lambda t: _side_effects(t, "skilled"),
+        "skilled persons (H30/H35) with a side-effect course who are not counted participants "
+        "on the quarter's last day (not counted in targets)",
+        stock=_side_effects("skilled"),
+        forecastable=False,
+    ),
+    Indicator(
+        "side_effect_other",
+        "Sideeffekt: videregående eller uoplyst uddannelse",
+        "Side effect: higher or unknown education",
+        "persons with higher (H40-H80) or unknown (H90) education with a side-effect course "
+        "who are not counted participants on the quarter's last day (no target; not counted "
+        "in targets)",
+        stock=_side_effects("other"),
+        forecastable=False,
     ),
 )
 
-SIDE_EFFECT_KEYS = ("side_effect_unskilled", "side_effect_skilled")
+SIDE_EFFECT_KEYS = ("side_effect_unskilled", "side_effect_skilled", "side_effect_other")
 
 
 def progress_series(tables: Tables, config: ProgrammeConfig, through: Quarter) -> pd.DataFrame:
@@ -216,8 +353,7 @@ def progress_series(tables: Tables, config: ProgrammeConfig, through: Quarter) -
     ends = pd.to_datetime([q.end for q in quarters])
     rows = []
     for indicator in INDICATORS:
-        dates = pd.to_datetime(indicator.events(tables)).dropna().sort_values().to_numpy()
-        cumulative = np.searchsorted(dates, ends.to_numpy(), side="right")
+        cumulative = indicator.counts_at(tables, ends.to_numpy())
         new = np.diff(cumulative, prepend=0)  # anything before the start counts in quarter 1
         target = config.targets.get(indicator.key)
         for quarter, end, count, added in zip(quarters, ends, cumulative, new, strict=True):
@@ -252,6 +388,7 @@ def progress_table(tables: Tables, config: ProgrammeConfig, quarter: Quarter) ->
     series = progress_series(tables, config, quarter)
     rows = []
     last_quarter = Quarter.containing(config.period.end)
+    ended = quarter.end >= config.period.end
     for indicator in INDICATORS:
         own = series[series["indicator"] == indicator.key]
         now = own.iloc[-1]
@@ -277,7 +414,7 @@ def progress_table(tables: Tables, config: ProgrammeConfig, quarter: Quarter) ->
                 "share_of_target": achieved / target.value if target else np.nan,
                 "share_of_expected": achieved / expected if target and expected > 0 else np.nan,
                 "light": (
-                    config.thresholds.light(achieved, expected).value
+                    _light(config, achieved, expected, target.value, ended).value
                     if target and target.counts_towards_targets
                     else None
                 ),
@@ -288,6 +425,13 @@ def progress_table(tables: Tables, config: ProgrammeConfig, quarter: Quarter) ->
             }
         )
     return pd.DataFrame(rows)
+
+
+def _light(config: ProgrammeConfig, achieved: int, expected: float, target: float, ended: bool):
+    """Against the trajectory while the project runs; against the target itself from its end."""
+    if ended:
+        return config.thresholds.final_light(achieved, target)
+    return config.thresholds.light(achieved, expected)
 
 
 def _planned_increments(
