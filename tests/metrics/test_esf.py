@@ -143,7 +143,8 @@ def test_esf2014_outputs(esf2014, code, total, female, male):
 
 
 def test_output_reference_is_every_participant(esf2014):
-    outputs = esf2014[(esf2014["kind"] != "result") & (esf2014["status"] == "ok")]
+    at_entry = esf2014["definition"].map(lambda d: DEFINITIONS[d].at_entry)
+    outputs = esf2014[at_entry & (esf2014["status"] == "ok")]
     assert set(outputs.loc[outputs["gender"] == "total", "n_reference"]) == {7}
     assert (outputs["n"] == outputs["value"]).all()
 
@@ -199,7 +200,8 @@ RESULTS_2014 = [
     ("CR01", 1, 2, 2),  # inactive leavers E, F; E job seeking
     ("CR02", 0, 5, 5),  # A's "in_education" on her first exit does not count
     ("CR03", 2, 5, 5),  # B and D completed; A completed too, but has not left
-    ("CR04", 3, 5, 5),  # B, D, F
+    ("CR04", 2, 4, 4),  # unemployed or inactive at entry: B, C, E, F; employed B, F (not D)
+    ("CR03_prep", 0, 5, 5),  # nobody left with only a preparatory course completed
     ("CR06", 2, 4, 3),  # due: B, D, E, F (C not yet); D has no follow-up; employed B, F
     ("CR08", 1, 1, 1),  # due and above 54: F (C is above 54 but not due)
 ]
@@ -357,7 +359,8 @@ def test_outputs_by_quarter_are_cumulative_from_the_entry_quarter(tables):
     assert young["value"].tolist() == [1] * 6  # A, from her first entry in 2025Q1
     last = got[got["quarter"] == "2026Q2"].set_index(["code", "gender"])["value"]
     now = esf_indicators(*tables, "esf2014", as_of=AS_OF)
-    now = now[now["kind"] != "result"].set_index(["code", "gender"])["value"]
+    now = now[now["definition"].map(lambda d: DEFINITIONS[d].at_entry)]
+    now = now.set_index(["code", "gender"])["value"]
     pd.testing.assert_series_equal(last, now)  # the last quarter is today's table
 
 
@@ -367,3 +370,55 @@ def test_by_quarter_from_a_given_start(tables):
     assert total["value"].tolist()[0] == 4  # 2025Q1 entries count in the first quarter shown
     missing = got[got["code"] == "EECO13"]
     assert missing["value"].isna().all() and set(missing["status"]) == {"not collected"}
+
+
+def test_qualification_counts_lifts_not_preparatory_courses():
+    """CR03: a completed FVU course is not a lift's certificate; it is shown apart."""
+    participants = table("participants", [person("P", "unemployed"), person("Q", "unemployed")])
+    enrolments = table(
+        "enrolments",
+        [
+            enrol("p1", "P", "preparatory", "2025-02-01", "2025-05-01", "completed", kind="fvu"),
+            enrol("q1", "Q", "skilled_lift", "2025-02-01", "2025-09-01", "completed"),
+        ],
+    )
+    got = esf_indicators(participants, enrolments, "esf2014", as_of="2025-12-31")
+    total = got[got["gender"] == "total"].set_index("code")
+    assert total.loc["CR03", "value"] == 1  # Q only
+    assert total.loc["CR03_prep", "value"] == 1  # P, apart
+    assert total.loc["CR03", "n_reference"] == 2
+
+
+def test_employment_on_leaving_leaves_out_the_employed_at_entry():
+    """CR04: only participants unemployed or inactive at entry are its population."""
+    participants = table(
+        "participants",
+        [person("W", "employed"), person("U", "unemployed"), person("I", "inactive")],
+    )
+    enrolments = table(
+        "enrolments",
+        [
+            enrol(
+                x.lower(),
+                x,
+                "skilled_lift",
+                "2025-02-01",
+                "2025-09-01",
+                "completed",
+                status_on_leaving=status,
+            )
+            for x, status in (("W", "employed"), ("U", "employed"), ("I", "job_seeking"))
+        ],
+    )
+    got = esf_indicators(participants, enrolments, "esf2014", as_of="2025-12-31")
+    row = got[(got["gender"] == "total") & (got["code"] == "CR04")].iloc[0]
+    assert (row["value"], row["n_reference"]) == (1, 2)  # U of U and I; W was employed
+
+
+@pytest.mark.parametrize("indicator_set", INDICATOR_SETS)
+def test_every_code_names_its_source(indicator_set):
+    for indicator in load_indicator_set(indicator_set):
+        assert len(indicator.source) > 20, indicator.code
+        if indicator.verified and indicator.kind != "memo":
+            official = ("http", "Reg.", "sfc.ec.europa.eu")
+            assert any(o in indicator.source for o in official), indicator.code

@@ -87,6 +87,11 @@ class Definition:
     def collected(self) -> bool:
         return self.count is not None
 
+    @property
+    def at_entry(self) -> bool:
+        """Read at the first counted start (outputs and their memo rows), not on leaving."""
+        return self.kind == "output" or (self.kind == "memo" and self.reference is _everyone)
+
 
 def _everyone(f: pd.DataFrame) -> pd.Series:
     return pd.Series(True, index=f.index)
@@ -248,17 +253,28 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "qualification_on_leaving": Definition(
         "result",
-        f"Completed a counted enrolment with a qualification (exit reason 'completed'); "
+        "Completed a lift (to skilled: EUV or AMU package; to academy level: AU) with its "
+        "certificate (exit reason 'completed'), i.e. a formal outcome assessed to given "
+        "standards (the EQF definition the EC guidance uses); preparatory courses (FVU, AVU, "
+        f"access courses) are not counted, see the memo row; reference = {_LEAVERS}.",
+        lambda f: f["completed_lift"],
+        _left,
+    ),
+    "preparatory_completed_only": Definition(
+        "memo",
+        "Not an ESF indicator: leavers whose only completed counted enrolments are preparatory "
+        "courses (FVU, AVU, access courses), kept out of the qualification indicator; "
         f"reference = {_LEAVERS}.",
-        lambda f: f["completed_any"],
+        lambda f: f["completed_any"] & ~f["completed_lift"],
         _left,
     ),
     "employed_on_leaving": Definition(
         "result",
-        f"In employment or self-employment on leaving; reference = {_LEAVERS}; "
-        "known = status on leaving recorded.",
+        f"In employment or self-employment on leaving; reference = {_LEAVERS} who were "
+        "unemployed (incl. long-term) or inactive at entry (the EC guidance's population: "
+        "participants employed at entry are not counted); known = status on leaving recorded.",
         _leaving("employed"),
-        _left,
+        lambda f: f["left"] & f["status"].isin((*UNEMPLOYED, *INACTIVE)),
         _recorded("leaving"),
     ),
     "disadvantaged_positive_on_leaving": _not_collected(
@@ -308,6 +324,7 @@ class EsfIndicator:
     label_da: str
     label_en: str
     verified: bool
+    source: str
     note: str = ""
 
 
@@ -332,8 +349,9 @@ def load_indicator_set(indicator_set: str) -> tuple[EsfIndicator, ...]:
 def parse_indicator_set(entries: list[dict], source: str) -> tuple[EsfIndicator, ...]:
     """Check configured entries against the code: a wrong key must fail, not report a zero.
 
-    Raises ConfigError when an entry misses a field, ``verified`` is not true/false, the
-    definition key is unknown, its kind disagrees with the definition's, or a code repeats.
+    Raises ConfigError when an entry misses a field (``source`` included: every code says where
+    it was checked), ``verified`` is not true/false, the definition key is unknown, its kind
+    disagrees with the definition's, or a code repeats.
     """
     out: list[EsfIndicator] = []
     for i, entry in enumerate(entries, start=1):
@@ -346,6 +364,7 @@ def parse_indicator_set(entries: list[dict], source: str) -> tuple[EsfIndicator,
                 label_da=str(entry["label_da"]),
                 label_en=str(entry["label_en"]),
                 verified=entry["verified"],
+                source=str(entry["source"]),
                 note=str(entry.get("note", "")),
             )
         except KeyError as exc:
@@ -425,6 +444,7 @@ def _indicator_facts(
             "leaving": facts["status_on_leaving"].astype("string"),
             "six_months": facts["status_6_months"].astype("string"),
             "completed_any": facts["completed_any"].astype(bool),
+            "completed_lift": facts["completed_lift"].astype(bool),
         },
         index=facts.index,
     )
@@ -465,6 +485,7 @@ _COLUMNS = [
     "definition",
     "description",
     "note",
+    "source",
     "as_of",
 ]
 
@@ -487,6 +508,7 @@ _QUARTER_COLUMNS = [
     "definition",
     "description",
     "note",
+    "source",
     "as_of",
 ]
 
@@ -541,6 +563,7 @@ def esf_indicators(
                     "definition": indicator.definition,
                     "description": definition.description,
                     "note": indicator.note,
+                    "source": indicator.source,
                     "as_of": stamp,
                 }
             )
@@ -563,7 +586,9 @@ def esf_by_quarter(
     ``new`` the increase in the quarter, ``n_reference`` the participants entered by the
     quarter's end. Not-collected indicators are listed with NA.
     """
-    indicators = [i for i in load_indicator_set(indicator_set) if i.kind != "result"]
+    indicators = [
+        i for i in load_indicator_set(indicator_set) if DEFINITIONS[i.definition].at_entry
+    ]
     stamp = _as_of(enrolments, as_of)
     facts = _indicator_facts(participants, enrolments, stamp)
     if start is None and not len(facts):
@@ -614,6 +639,7 @@ def esf_by_quarter(
                         "definition": indicator.definition,
                         "description": definition.description,
                         "note": indicator.note,
+                        "source": indicator.source,
                         "as_of": stamp,
                     }
                 )

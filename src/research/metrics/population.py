@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 COUNTED_PURPOSES: tuple[str, ...] = ("skilled_lift", "academy_lift", "preparatory")
+LIFT_PURPOSES: tuple[str, ...] = ("skilled_lift", "academy_lift")
 UNSKILLED_GROUPS: tuple[str, ...] = ("H10", "H15", "H20", "H29")
 SKILLED_GROUPS: tuple[str, ...] = ("H30", "H35")
 SIDE_EFFECT_GROUPS: tuple[str, ...] = ("unskilled", "skilled", "other")
@@ -30,7 +31,9 @@ def participant_facts(
     Columns: the participant's stored attributes, plus ``entry_on`` (first counted start),
     ``age_at_entry``, ``left`` (every counted enrolment started by ``as_of`` has ended by then),
     ``exit_on`` (the final exit, when left), ``status_on_leaving`` and ``status_6_months`` (of
-    the final exit), ``completed_any`` (a counted enrolment completed by then).
+    the final exit), ``completed_any`` (a counted enrolment completed by then) and
+    ``completed_lift`` (a lift, to skilled or to academy level, completed by then; preparatory
+    courses not included).
     """
     stamp = pd.Timestamp.max if as_of is None else pd.Timestamp(as_of)
     counted = counted_enrolments(enrolments)
@@ -41,11 +44,13 @@ def participant_facts(
     exits = counted["exit_on"]
     ended = (exits.notna() & (exits <= stamp)).to_numpy(dtype=bool)
     completed = ended & (counted["exit_reason"].astype(str) == "completed").to_numpy(dtype=bool)
+    lift = counted["purpose"].astype(str).isin(LIFT_PURPOSES).to_numpy(dtype=bool)
     facts = pd.DataFrame(
         {
             "entry_on": pd.Series(counted["started_on"].to_numpy()).groupby(codes).min(),
             "left": pd.Series(ended).groupby(codes).all(),
             "completed_any": pd.Series(completed).groupby(codes).any(),
+            "completed_lift": pd.Series(completed & lift).groupby(codes).any(),
         }
     )
     # the final exit: the latest exit date, ties by the latest enrolment id
