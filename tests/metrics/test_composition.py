@@ -288,3 +288,32 @@ def test_side_effects_without_as_of_end_at_the_last_first_start(tables):
 def test_no_side_effects_gives_an_empty_table(tables):
     got = side_effects(tables["participants"], tables["enrolments"], as_of="2025-01-31")
     assert got.empty and "counts_towards_targets" in got.columns
+
+
+def test_job_centres_count_the_recruitment_route_not_the_residence():
+    """Issue 10 §2.10: an unemployed person recruited through a network is not the job
+    centre's recruit, even though the start form names the job centre of residence."""
+    participants = table(
+        "participants",
+        [
+            person(
+                "V", "unemployed", job_centre="Jobcenter Tårnby", recruitment_route="job_centre"
+            ),
+            person("N", "unemployed", job_centre="Jobcenter Tårnby", recruitment_route="network"),
+            person(
+                "M",
+                "long_term_unemployed",
+                job_centre="Jobcenter Ishøj",
+                recruitment_route="job_centre",
+            ),
+        ],
+    )
+    enrolments = table(
+        "enrolments",
+        [enrol(f"e{x}", x, "skilled_lift", "2025-03-01") for x in ("V", "N", "M")],
+    )
+    got = recruitment_by_job_centre(participants, enrolments, as_of="2025-12-31")
+    n = dict(zip(got["job_centre"], got["n"], strict=True))
+    assert (n["Jobcenter Tårnby"], n["Jobcenter Ishøj"]) == (1, 1)
+    assert (got["n_total"] == 2).all()
+    assert (got["n_other_routes"] == 1).all()  # N: unemployed, recruited another way

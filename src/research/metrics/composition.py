@@ -227,12 +227,16 @@ def composition(
 def recruitment_by_job_centre(
     participants: pd.DataFrame, enrolments: pd.DataFrame, as_of: AsOf = None
 ) -> pd.DataFrame:
-    """Unemployed participants per job centre, against the centre's pool of low-educated.
+    """Participants recruited through each job centre, against the centre's pool of low-educated.
 
-    Unit: counted participants (entered by ``as_of``; None: all) who were unemployed or
-    long-term unemployed at the first counted start, by the job centre recorded on the start
-    form (``participants.job_centre``). Every job centre of the layout on ``as_of`` (None:
-    today; 26 before 2022, 27 from 2022) is listed, zeros included, in kommune-code order; a
+    Unit: counted participants (entered by ``as_of``; None: all) whose recruitment route on the
+    start form is the job centre (``recruitment_route`` "job_centre"), by the job centre
+    recorded on the start form (``participants.job_centre``), which for this route is the
+    centre that recruited them. Participants recruited through networks, visits or otherwise
+    are not counted here, whatever their job centre or status (``n_other_routes`` says how many
+    unemployed participants that leaves out, in total). Every job centre of the layout on
+    ``as_of`` (None: today; 26 before 2022, 27 from 2022) is listed, zeros included, in
+    kommune-code order; a
     recorded centre outside that layout gets its own row with no pool. ``pool`` is the
     ILLUSTRATIVE allocation of ≈13,600 low-educated unemployed in ``domain.geography`` (no
     official per-centre figure). ``per_1000`` = n / pool × 1000; ``share`` = n / n_total;
@@ -242,8 +246,10 @@ def recruitment_by_job_centre(
     stamp = _stamp(as_of)
     on = (stamp if stamp is not None else pd.Timestamp.today()).date()
     facts = participant_facts(participants, enrolments, stamp)
-    unemployed = facts[facts["employment_status"].astype(str).isin(UNEMPLOYED)]
-    counts = unemployed["job_centre"].astype(str).value_counts()
+    via_centre = facts["recruitment_route"].astype(str) == RecruitmentRoute.JOB_CENTRE.value
+    counts = facts.loc[via_centre, "job_centre"].astype(str).value_counts()
+    unemployed = facts["employment_status"].astype(str).isin(UNEMPLOYED)
+    other_routes = int((unemployed & ~via_centre).sum())
     pool = low_educated_pool_on(on)
     centres = [*pool, *sorted(set(counts.index) - set(pool))]
     n_total = int(counts.sum())
@@ -254,6 +260,7 @@ def recruitment_by_job_centre(
             "in_layout": [c in pool for c in centres],
             "n": [int(counts.get(c, 0)) for c in centres],
             "n_total": n_total,
+            "n_other_routes": other_routes,
             "pool": pd.array([pool.get(c) for c in centres], dtype="Int64"),
         }
     )
