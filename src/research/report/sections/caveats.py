@@ -21,25 +21,40 @@ UNITS_DA: dict[str, str] = {
     "forberedende forløb (ESF-reglen)",
     "participants_employed": "deltagere, der var beskæftigede eller selvstændige ved første start",
     "participants_unemployed": "deltagere, der var ledige (inkl. langtidsledige) ved første start",
-    "rkv": "RKV-resultater af alle typer, på den dag vurderingen sluttede",
-    "skilled_started": "personer med et påbegyndt forløb med løft til faglært som formål, ved "
-    "første start",
+    "rkv": "personer med et RKV-resultat af enhver type, én gang hver, den dag deres første "
+    "RKV sluttede (ansøgningen: RKV «for ca. 1.500 deltagere»)",
+    "skilled_started": "personer, der er startet på et løft til faglært og ved kvartalets "
+    "udgang har gennemført det eller stadig er i gang; et løft forladt uden at gennemføre "
+    "tæller ikke fra ophørsdagen (ansøgningens læsning)",
+    "skilled_started_all": "personer med et påbegyndt forløb med løft til faglært som formål, "
+    "ved første start, inkl. frafald (intet måltal)",
     "skilled_completed": "personer, der har gennemført et forløb med løft til faglært med "
     "bevis, ved ophør",
-    "academy_started": "personer med et påbegyndt forløb på akademiniveau, ved første start",
+    "academy_started": "personer, der er startet på et løft til akademiniveau og ved "
+    "kvartalets udgang har gennemført det eller stadig er i gang (ansøgningens læsning)",
+    "academy_started_all": "personer med et påbegyndt forløb på akademiniveau, ved første "
+    "start, inkl. frafald (intet måltal)",
     "academy_completed": "personer, der har gennemført et forløb på akademiniveau, ved ophør",
-    "consultants": "ledere og konsulenter, der er med i det fælles koncept, fra den dag de kom med",
+    "consultants": "ledere og konsulenter, der er kommet med i det fælles koncept, fra den dag "
+    "de kom med, også dem, der siden er gået",
+    "consultants_current": "ledere og konsulenter i det fælles koncept på kvartalets sidste dag "
+    "(intet måltal)",
     "companies_contacted": "forskellige virksomheder, ved projektets første kontakt",
     "networks": "netværk, på den dag de blev etableret",
-    "companies_in_networks": "forskellige virksomheder, den dag de første gang kom i et netværk",
+    "companies_in_networks": "forskellige virksomheder, den dag de første gang kom i et "
+    "netværk, også dem, der siden er meldt ud",
+    "companies_in_networks_current": "forskellige virksomheder, der er medlem af mindst ét "
+    "netværk på kvartalets sidste dag",
     "ws1_held": "WS1-workshops, på den dag de blev holdt",
     "ws2_held": "WS2-workshops, på den dag de blev holdt",
     "survey_responses": "virksomheders besvarelser, på den dag de svarede",
     "competence_plans": "forskellige virksomheder, ved deres første plan",
-    "side_effect_unskilled": "ufaglærte personer med et kursus som sideeffekt, ved det første "
-    "(tæller ikke med i måltal)",
-    "side_effect_skilled": "faglærte personer med et kursus som sideeffekt, ved det første "
-    "(tæller ikke med i måltal)",
+    "side_effect_unskilled": "ufaglærte (H10/H15/H20/H29) med et kursus som sideeffekt, der "
+    "ikke er deltagere på kvartalets sidste dag (tæller ikke med i måltal)",
+    "side_effect_skilled": "faglærte (H30/H35) med et kursus som sideeffekt, der ikke er "
+    "deltagere på kvartalets sidste dag (tæller ikke med i måltal)",
+    "side_effect_other": "personer med videregående (H40-H80) eller uoplyst (H90) uddannelse "
+    "med et kursus som sideeffekt, der ikke er deltagere (intet måltal)",
 }
 """Danish wording of each ``INDICATORS[i].unit`` (kept here so the metrics stay English)."""
 
@@ -144,6 +159,100 @@ def dates_and_models(ctx: ReportContext) -> Text:
     )
 
 
+COUNTING_RULES: tuple[tuple[str, str], ...] = (
+    (
+        "Påbegyndte løft (måltal 1.000 og 50) tæller dem, der har gennemført eller stadig er i "
+        "gang; frafaldne tæller ikke med. Det er ansøgningens læsning: «I projektperioden vil "
+        "vi uddanne 500 fra ufaglært til faglært. Yderligere 500 vil starte op på uddannelse "
+        "under projektperioden, men de vil først blive færdige efter projektet er afsluttet.» "
+        "Alle påbegyndte inkl. frafald vises på linjen under, uden måltal.",
+        "Lifts started (targets 1,000 and 50) count those who completed or are still in "
+        "training; dropouts do not count. That is the application's reading: “500 from "
+        "unskilled to skilled in the period; a further 500 will start but finish after the "
+        "project”. All starts including dropouts are shown on the line below, without a "
+        "target.",
+    ),
+    (
+        "Ved og efter projektets afslutning sammenlignes det opnåede med selve måltallet, ikke "
+        "med det planlagte forløb: et måltal er grønt, når det er nået, ellers rødt.",
+        "At and after the project's end, achieved is compared with the target itself, not the "
+        "trajectory: a target is green when reached, otherwise red.",
+    ),
+    (
+        "RKV-måltallet (ca. 1.500, «for ca. 1.500 deltagere») tæller personer med en RKV, ikke "
+        "RKV-resultater.",
+        "The RKV target (about 1,500, “for about 1,500 participants”) counts persons with an "
+        "RKV, not RKV results.",
+    ),
+    (
+        "En person er sideeffekt, kun så længe personen ikke er deltager: den, der senere "
+        "starter på et løft, flytter ud af sideeffekterne. «Faglærte» sideeffekter er H30/H35; "
+        "videregående eller uoplyst uddannelse vises for sig.",
+        "A person is a side effect only while not a participant: someone who later starts a "
+        "lift moves out of the side effects. “Skilled” side effects are H30/H35; higher or "
+        "unknown education is shown apart.",
+    ),
+    (
+        "ESF: CR04/EECR04 (i beskæftigelse ved ophør) tæller kun deltagere, der var ledige "
+        "eller uden for arbejdsstyrken ved start, som EU-Kommissionens vejledning gør. "
+        "CR03/EECR03 (kvalifikation) tæller gennemførte løft med bevis; gennemførte "
+        "forberedende forløb (FVU, AVU, adgangskursus) står i en memopost for sig. Kilden "
+        "til hver kode står i esf_indicators.toml.",
+        "ESF: CR04/EECR04 (in employment upon leaving) counts only participants unemployed or "
+        "inactive at entry, as the Commission's guidance does. CR03/EECR03 (qualification) "
+        "counts completed lifts with their certificate; completed preparatory courses (FVU, "
+        "AVU, access courses) are in a memo row of their own. Each code's source is in "
+        "esf_indicators.toml.",
+    ),
+    (
+        "Virksomhedstragten tæller virksomheder på alle trin; de sidste tre trin er "
+        "virksomheder med en medarbejder med RKV, startet eller gennemført, både ad "
+        "netværksvejen og ad vejen med besøg en til en (virksomheder uden netværk).",
+        "The company funnel counts companies at every step; the last three steps are "
+        "companies with an employee assessed, started or completed, along both the network "
+        "path and the one-to-one visit path (companies without a network).",
+    ),
+    (
+        "Aktivitet 4's persontragt: rekrutteret → RKV → individuel uddannelsesplan → startet "
+        "på løft → gennemført, efter beskæftigelse ved start og partner.",
+        "Activity 4's person funnel: recruited → RKV → individual education plan → started a "
+        "lift → completed, by employment at entry and partner.",
+    ),
+    (
+        "De lediges tragt: «I job ved ophør» og «I job 6 mdr. efter ophør» er ESF-"
+        "indikatorerne CR04 og CR06 for alle, der startede, ikke kun dem, der gennemførte.",
+        "The unemployed funnel: “in employment upon leaving” and “six months after leaving” "
+        "are the ESF indicators CR04 and CR06 for everyone who entered, not only completers.",
+    ),
+    (
+        "Nu og nogensinde: virksomheder i netværk og ledere og konsulenter i det fælles "
+        "koncept vises både som «nu» (på kvartalets sidste dag) og kumuleret (nogensinde med); "
+        "måltallet for konsulenter (ca. 25, «som deltager i disse processer») gælder det "
+        "kumulerede tal.",
+        "Now and ever: companies in networks and leaders and consultants in the shared concept "
+        "are shown both “now” (on the quarter's last day) and cumulatively (ever joined); the "
+        "consultant target (about 25, “who take part in these processes”) applies to the "
+        "cumulative figure.",
+    ),
+    (
+        "Jobcentre: tabellen tæller deltagere rekrutteret via hvert jobcenter "
+        "(rekrutteringsvejen på startskemaet), ikke alle ledige efter bopælskommune.",
+        "Job centres: the table counts participants recruited through each job centre (the "
+        "route on the start form), not all unemployed by municipality of residence.",
+    ),
+)
+"""The ten counting rules of issue 10 §2, in Danish and English, in the application's words."""
+
+
+def counting_rules(ctx: ReportContext) -> Text:
+    """What the counts mean where the application or the ESF rules left a choice."""
+    return Text(
+        tr(ctx, "Sådan tælles der.", "How things are counted."),
+        tuple(tr(ctx, da, en) for da, en in COUNTING_RULES),
+        kind="caveat",
+    )
+
+
 def esf_caveat(ctx: ReportContext) -> Text:
     return Text(
         tr(
@@ -189,12 +298,13 @@ def scope(ctx: ReportContext) -> Text:
 
 
 def caveats(ctx: ReportContext) -> Section:
-    """Section 9: definitions, disclosure rule, dates and models, scope and ESF caveat."""
+    """Section 9: scope, dates and models, disclosure rule, counting rules, definitions, ESF."""
     title = tr(ctx, "9. Forudsætninger og forbehold", "9. Assumptions and caveats")
     items = [
         scope(ctx),
         dates_and_models(ctx),
         disclosure(ctx),
+        counting_rules(ctx),
         definitions(ctx),
         esf_caveat(ctx),
     ]

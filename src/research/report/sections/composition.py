@@ -168,8 +168,10 @@ def job_centre_table(ctx: ReportContext) -> PublishedTable:
         name="job_centres",
         caption=tr(
             ctx,
-            f"Ledige deltagere pr. jobcenter mod målgruppen, {ctx.quarter.label('da')}",
-            f"Unemployed participants per job centre against the pool, {ctx.quarter.label('en')}",
+            f"Deltagere rekrutteret via jobcenter, pr. jobcenter mod målgruppen, "
+            f"{ctx.quarter.label('da')}",
+            f"Participants recruited through a job centre, per job centre against the pool, "
+            f"{ctx.quarter.label('en')}",
         ),
         data=data,
         columns={
@@ -194,10 +196,14 @@ def job_centre_table(ctx: ReportContext) -> PublishedTable:
         person_counts=("n",),
         note=tr(
             ctx,
-            "Målgruppen (lavtuddannede ledige pr. jobcenter) er en illustrativ fordeling, ikke "
-            "en officiel opgørelse.",
-            "The pool (low-educated unemployed per job centre) is an illustrative allocation, "
-            "not an official count.",
+            "Tæller deltagere med rekrutteringsvejen «jobcenter» på startskemaet, pr. det "
+            "jobcenter, skemaet nævner; ledige rekrutteret via netværk, besøg eller andet er "
+            "ikke med. Målgruppen (lavtuddannede ledige pr. jobcenter) er en illustrativ "
+            "fordeling, ikke en officiel opgørelse.",
+            "Counts participants whose start form gives the recruitment route “job centre”, "
+            "per the job centre the form names; unemployed people recruited through networks, "
+            "visits or otherwise are not included. The pool (low-educated unemployed per job "
+            "centre) is an illustrative allocation, not an official count.",
         ),
         rule=ctx.rule,
     )
@@ -213,17 +219,16 @@ def job_centre_chart(ctx: ReportContext, table: PublishedTable) -> Figure | Text
     if published.empty:
         title = tr(
             ctx,
-            "Ledige deltagere pr. 1.000 i målgruppen: for få til at vise pr. jobcenter",
-            "Unemployed participants per 1,000 in the pool: too few to show per job centre",
+            "Rekrutteret via jobcenter pr. 1.000 i målgruppen: for få til at vise pr. jobcenter",
+            "Recruited through job centres per 1,000 in the pool: too few to show per centre",
         )
     else:
         best = published.loc[published["per_1000"].astype(float).idxmax()]
         rate = format_number(float(best["per_1000"]), ctx.lang, 1)
         title = tr(
             ctx,
-            f"{best['job_centre']} rekrutterer flest ledige i forhold til målgruppen: "
-            f"{rate} pr. 1.000",
-            f"{best['job_centre']} recruits most unemployed relative to its pool: {rate} per 1,000",
+            f"{best['job_centre']} rekrutterer flest i forhold til målgruppen: {rate} pr. 1.000",
+            f"{best['job_centre']} recruits most relative to its pool: {rate} per 1,000",
         )
     return bar_chart(
         frame,
@@ -234,7 +239,7 @@ def job_centre_chart(ctx: ReportContext, table: PublishedTable) -> Figure | Text
         data_date=ctx.as_of.date(),
         decimals=1,
         value_label=tr(
-            ctx, "ledige deltagere pr. 1.000 i målgruppen", "unemployed participants per 1,000"
+            ctx, "rekrutteret via jobcenter pr. 1.000 i målgruppen", "recruited per 1,000 in pool"
         ),
     )
 
@@ -385,10 +390,12 @@ def composition_section(ctx: ReportContext) -> Section:
         Text(
             tr(
                 ctx,
-                "Ledige deltagere pr. jobcenter, set i forhold til hvor mange lavtuddannede "
-                "ledige jobcentret har (tabellen ligger som data).",
-                "Unemployed participants per job centre, relative to how many low-educated "
-                "unemployed the centre has (the table is included as data).",
+                "Deltagere rekrutteret via hvert jobcenter (rekrutteringsvejen, ikke bopæl), set "
+                "i forhold til hvor mange lavtuddannede ledige jobcentret har (tabellen ligger "
+                "som data).",
+                "Participants recruited through each job centre (the route, not residence), "
+                "relative to how many low-educated unemployed the centre has (the table is "
+                "included as data).",
             )
         ),
         job_centre_chart(ctx, centres),

@@ -24,14 +24,14 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from research.metrics.disclosure import DisclosureRule, suppress_chain
-from research.metrics.funnels import company_funnel, unemployed_funnel
+from research.metrics.disclosure import TOTAL_LABEL, DisclosureRule, suppress_chain, suppress_series
+from research.metrics.funnels import activity4_funnel, company_funnel, unemployed_funnel
 from research.report.context import ReportContext
 from research.report.figures import funnel_chart
 from research.report.formatting import ColumnFormat, format_percent
 from research.report.publish import PublishedTable
 from research.report.sections.base import Section, Text
-from research.report.sections.helpers import no_data, shown_or_marker, tr
+from research.report.sections.helpers import no_data, partner_names, shown_or_marker, tr
 
 PERSON_STEPS: frozenset[str] = frozenset(
     {"employees_rkv", "employees_started", "employees_completed"}
@@ -41,26 +41,50 @@ PERSON_STEPS: frozenset[str] = frozenset(
 DERIVED = ("conversion", "conversion_low", "conversion_high")
 
 
+def _paths(of_step: pd.Series) -> list[list[int]]:
+    """Row positions of every root-to-leaf path of a funnel (a list of rows when it is linear)."""
+    parents = [None if pd.isna(p) else int(p) - 1 for p in of_step]
+    if not parents:
+        return []
+    children = {i for p in parents if p is not None for i in [p]}
+    leaves = [i for i in range(len(parents)) if i not in children]
+    paths = []
+    for leaf in leaves:
+        path, at = [], leaf
+        while at is not None:
+            path.append(at)
+            at = parents[at]
+        paths.append(path[::-1])
+    return paths
+
+
 def protect_funnel(
     frame: pd.DataFrame, rule: DisclosureRule, person_steps: Collection[str] | None
 ) -> pd.DataFrame:
     """The funnel with ``counts_persons``, ``n_hidden`` and ``conversion_hidden`` flags.
 
-    ``person_steps`` None: every step counts persons. Person steps form one chain (they are
-    consecutive and nested); other steps are never hidden. ``share_of_first`` is hidden with
-    its step or with the first step.
+    ``person_steps`` None: every step counts persons. Person steps are protected as chains,
+    one per path from the first step to a last one (a funnel whose steps nest in an earlier
+    step, ``of_step``, is a small tree); a step hidden on one path stays hidden on all, which
+    keeps every path's published differences at 0 or ≥ min_cell. Other steps are never hidden.
+    A conversion is hidden with its step or its base step; ``share_of_first`` with its step or
+    with the first step.
     """
-    out = frame.copy()
+    out = frame.reset_index(drop=True).copy()
+    if "of_step" not in out.columns:
+        out["of_step"] = pd.array([pd.NA, *range(1, len(out))], dtype="Int64")[: len(out)]
     if person_steps is None:
         persons = np.ones(len(out), dtype=bool)
     else:
         persons = out["key"].isin(list(person_steps)).to_numpy()
     hidden = np.zeros(len(out), dtype=bool)
-    rows = np.flatnonzero(persons)
-    if len(rows):
-        chain = out["n"].iloc[rows].astype("int64")
-        hidden[rows] = suppress_chain(chain, rule, keep="first").to_numpy()
-    before = np.concatenate([[True], hidden[:-1]])  # the first step has no conversion
+    for path in _paths(out["of_step"]):
+        rows = [i for i in path if persons[i]]
+        if rows:
+            chain = out["n"].iloc[rows].astype("int64")
+            hidden[rows] |= suppress_chain(chain, rule, keep="first").to_numpy()
+    parents = [None if pd.isna(p) else int(p) - 1 for p in out["of_step"]]
+    before = np.array([True if p is None else hidden[p] for p in parents], dtype=bool)
     base = out["base"].astype("Float64").fillna(0).to_numpy(dtype=float)
     out["counts_persons"] = persons
     out["n_hidden"] = hidden
@@ -70,7 +94,13 @@ def protect_funnel(
 
 
 def _table(
-    ctx: ReportContext, protected: pd.DataFrame, name: str, caption: str, note: str
+    ctx: ReportContext,
+    protected: pd.DataFrame,
+    name: str,
+    caption: str,
+    note: str,
+    keys: tuple[str, ...] = ("key",),
+    extra_columns: dict[str, ColumnFormat] | None = None,
 ) -> PublishedTable:
     data = protected.assign(
         label=protected["label_da"] if ctx.lang == "da" else protected["label_en"]
@@ -85,6 +115,7 @@ def _table(
         caption=caption,
         data=data,
         columns={
+            **(extra_columns or {}),
             "label": ColumnFormat.labelled("step", "text"),
             "n": ColumnFormat.labelled("count", "number"),
             "conversion": ColumnFormat.labelled("conversion", "percent", decimals=0),
@@ -95,7 +126,7 @@ def _table(
         lang=ctx.lang,
         hidden=mask,
         person_counts=("n",),
-        keys=("key",),
+        keys=keys,
         person_rows="counts_persons",
         note=note,
         rule=ctx.rule,
@@ -145,29 +176,60 @@ def _conversion_note(ctx: ReportContext) -> str:
     )
 
 
+def _company_note(ctx: ReportContext, first_steps: str) -> str:
+    return tr(
+        ctx,
+        f"Alle trin tæller virksomheder. Trin {first_steps} diskretioneres ikke. De sidste tre "
+        "trin tæller virksomheder med mindst én medarbejder, der har fået RKV, er startet på "
+        "eller har gennemført et løft; få sådanne virksomheder betyder få personer, så de "
+        "beskyttes som persontal (kæderegel). ",
+        f"Every step counts companies. Steps {first_steps} are not suppressed. The last three "
+        "steps count companies with at least one employee who was assessed, started or "
+        "completed a lift; few such companies means few persons, so they are protected as "
+        "person counts (chain rule). ",
+    ) + _conversion_note(ctx)
+
+
 def company_funnel_items(ctx: ReportContext) -> list:
-    """The company funnel's table and chart, or a "no data" text."""
+    """The company funnels (network path, one-to-one path): tables and a chart, or "no data"."""
     frame = company_funnel(ctx.tables, ctx.as_of)
     if not len(frame) or int(frame["n"].iloc[0]) == 0:
         return [no_data(ctx, "ingen virksomheder kontaktet endnu", "no companies contacted yet")]
     protected = protect_funnel(frame, ctx.rule, PERSON_STEPS)
-    note = tr(
-        ctx,
-        "Trin 1-5 tæller virksomheder og diskretioneres ikke. Trin 6-8 tæller virksomheder med "
-        "medarbejdere, der har fået RKV, er startet eller har gennemført, og beskyttes som "
-        "persontal (kæderegel). ",
-        "Steps 1-5 count companies and are not suppressed. Steps 6-8 count companies with "
-        "employees who were assessed, started or completed, and are protected as person counts "
-        "(chain rule). ",
-    ) + _conversion_note(ctx)
     caption = tr(
         ctx,
-        f"Virksomheder fra første kontakt til gennemført løft, {ctx.quarter.label('da')}",
-        f"Companies from first contact to a completed lift, {ctx.quarter.label('en')}",
+        f"Virksomheder i netværk, fra første kontakt til gennemført løft, "
+        f"{ctx.quarter.label('da')}",
+        f"Companies on the network path, from first contact to a completed lift, "
+        f"{ctx.quarter.label('en')}",
     )
-    table = _table(ctx, protected, "funnel_companies", caption, note)
-    fallback = tr(ctx, "Virksomhedstragten", "The company funnel")
-    return [table, _chart(ctx, protected, fallback)]
+    table = _table(ctx, protected, "funnel_companies", caption, _company_note(ctx, "1-5"))
+    fallback = tr(ctx, "Virksomhedstragten (netværk)", "The company funnel (networks)")
+    items: list = [table, _chart(ctx, protected, fallback)]
+    visits = company_funnel(ctx.tables, ctx.as_of, path="visit")
+    if len(visits) and int(visits["n"].iloc[0]) > 0:
+        shielded = protect_funnel(visits, ctx.rule, PERSON_STEPS)
+        items.append(
+            _table(
+                ctx,
+                shielded,
+                "funnel_companies_visits",
+                tr(
+                    ctx,
+                    "Virksomheder besøgt en til en (ikke i netværk), fra besøg til gennemført "
+                    f"løft, {ctx.quarter.label('da')}",
+                    "Companies visited one to one (not in a network), from the visit to a "
+                    f"completed lift, {ctx.quarter.label('en')}",
+                ),
+                _company_note(ctx, "1-2")
+                + tr(
+                    ctx,
+                    " Virksomheder, der er kommet i et netværk, tælles kun i netværkstragten.",
+                    " Companies that joined a network count in the network funnel only.",
+                ),
+            )
+        )
+    return items
 
 
 def unemployed_funnel_items(ctx: ReportContext) -> list:
@@ -184,8 +246,13 @@ def unemployed_funnel_items(ctx: ReportContext) -> list:
     protected = protect_funnel(frame, ctx.rule, None)
     note = tr(
         ctx,
-        "Alle trin tæller personer og er beskyttet med kæderegel. ",
-        "Every step counts persons and is protected by the chain rule. ",
+        "Alle trin tæller personer og er beskyttet med kæderegel. Trin 5-8 følger alle, der "
+        "startede (trin 1), ikke kun dem, der gennemførte: «I job ved ophør» og «I job 6 mdr. "
+        "efter ophør» er ESF-indikatorerne CR04 og CR06 for de samme personer. ",
+        "Every step counts persons and is protected by the chain rule. Steps 5-8 follow "
+        "everyone who entered (step 1), not only those who completed: “In employment upon "
+        "leaving” and “six months after leaving” are the ESF indicators CR04 and CR06 for the "
+        "same persons. ",
     ) + _conversion_note(ctx)
     caption = tr(
         ctx,
@@ -195,6 +262,134 @@ def unemployed_funnel_items(ctx: ReportContext) -> list:
     table = _table(ctx, protected, "funnel_unemployed", caption, note)
     fallback = tr(ctx, "Ledige deltagere", "Unemployed participants")
     return [table, _chart(ctx, protected, fallback)]
+
+
+ACTIVITY4_DIMENSIONS = {
+    "total": ("I alt", "Total"),
+    "employment": ("Beskæftigelse ved start", "Employment at entry"),
+    "partner": ("Partner", "Partner"),
+}
+EMPLOYMENT_LABELS = {
+    "employed": ("Beskæftigede", "Employed"),
+    "unemployed": ("Ledige", "Unemployed"),
+    "inactive": ("Uden for arbejdsstyrken", "Inactive"),
+    "unknown": ("Uden startskema (kun RKV/plan)", "No start form (RKV or plan only)"),
+    "total": ("Alle", "Everyone"),
+}
+
+
+def _protect_step(
+    out: pd.DataFrame, rows: np.ndarray, top: int, hidden: np.ndarray, rule: DisclosureRule
+) -> None:
+    """One step's groups with their total as a one-way table; already hidden cells stay."""
+    counts = pd.Series(
+        out["n"].iloc[rows].astype("int64").to_numpy(), index=out["group"].iloc[rows].to_numpy()
+    )
+    protected = suppress_series(counts, rule)
+    hidden[rows] |= protected.mask.loc[list(counts.index)].to_numpy(bool)
+    if bool(protected.mask[TOTAL_LABEL]):
+        hidden[top] = True
+    if hidden[rows].sum() == 1 and not hidden[top]:
+        # a lone hidden group beside a published total: hide the smallest published one too
+        others = [r for r in rows if not hidden[r]]
+        if others:
+            hidden[min(others, key=lambda r: int(out["n"].iloc[r]))] = True
+
+
+def _rewalk_chain(values: np.ndarray, rows: np.ndarray, hidden: np.ndarray, rule) -> None:
+    """Hide further steps of one chain until every gap between published steps is 0 or ≥ m."""
+    last = None
+    for r in rows:
+        if hidden[r]:
+            continue
+        if last is not None and rule.is_sensitive(abs(last - int(values[r]))):
+            hidden[r] = True
+            continue
+        last = int(values[r])
+
+
+def protect_activity4(frame: pd.DataFrame, rule: DisclosureRule) -> pd.DataFrame:
+    """Each group's funnel as a chain, and each step's groups as a one-way table.
+
+    Within a dimension the groups partition the total at every step, so a step's groups with
+    the total are protected with ``suppress_series`` (no lone hidden cell); each group's steps
+    with the chain rule. The two are repeated until neither hides more.
+    """
+    parts = []
+    for _, part in frame.groupby(["dimension", "group"], sort=False):
+        parts.append(protect_funnel(part, rule, None))
+    out = pd.concat(parts, ignore_index=True)
+    hidden = out["n_hidden"].to_numpy(bool).copy()
+    total = out["dimension"] == "total"
+    while True:
+        before = hidden.copy()
+        for dimension in ("employment", "partner"):
+            for key in out["key"].unique():
+                rows = np.flatnonzero((out["dimension"] == dimension) & (out["key"] == key))
+                top = np.flatnonzero(total & (out["key"] == key))
+                if len(rows) and len(top):
+                    _protect_step(out, rows, int(top[0]), hidden, rule)
+        for idx in out.groupby(["dimension", "group"], sort=False).indices.values():
+            _rewalk_chain(out["n"].to_numpy(dtype="int64"), np.asarray(idx), hidden, rule)
+        if (hidden == before).all():
+            break
+    parents = out.groupby(["dimension", "group"], sort=False).cumcount().to_numpy()
+    previous = np.concatenate([[True], hidden[:-1]])
+    previous[parents == 0] = True
+    base = out["base"].astype("Float64").fillna(0).to_numpy(dtype=float)
+    out["n_hidden"] = hidden
+    out["conversion_hidden"] = hidden | previous | ((base > 0) & (base < rule.min_cell))
+    first_hidden = out.groupby(["dimension", "group"], sort=False)["n_hidden"].transform("first")
+    out["share_hidden"] = hidden | first_hidden.to_numpy(bool)
+    return out
+
+
+def activity4_items(ctx: ReportContext) -> list:
+    """Activity 4's person funnel per employment group and partner (table), or "no data"."""
+    frame = activity4_funnel(ctx.tables, ctx.as_of)
+    if not len(frame) or int(frame["n"].iloc[0]) == 0:
+        return [no_data(ctx, "ingen rekrutterede endnu", "no one recruited yet")]
+    protected = protect_activity4(frame, ctx.rule)
+    pick = 0 if ctx.lang == "da" else 1
+    partners = partner_names(ctx)
+    protected["dimension_label"] = protected["dimension"].map(
+        {k: v[pick] for k, v in ACTIVITY4_DIMENSIONS.items()}
+    )
+    protected["group_label"] = [
+        EMPLOYMENT_LABELS[g][pick] if d in ("employment", "total") else partners.get(g, g)
+        for d, g in zip(protected["dimension"], protected["group"], strict=True)
+    ]
+    table = _table(
+        ctx,
+        protected,
+        "funnel_activity4",
+        tr(
+            ctx,
+            "Aktivitet 4: personer fra rekruttering til gennemført løft, efter "
+            f"beskæftigelse og partner, {ctx.quarter.label('da')}",
+            "Activity 4: persons from recruitment to a completed lift, by employment and "
+            f"partner, {ctx.quarter.label('en')}",
+        ),
+        tr(
+            ctx,
+            "Rekrutteret: startskema til et løft eller forberedende forløb, en RKV eller en "
+            "uddannelsesplan. Partner: partneren for personens første RKV, ellers plan, ellers "
+            "forløb. Grupperne i hver opdeling summer til «I alt» på hvert trin; hver gruppes "
+            "trin er beskyttet med kæderegel og hvert trins grupper som en tabel med total. ",
+            "Recruited: a start form for a lift or preparatory course, an RKV or an education "
+            "plan. Partner: the partner of the person's first RKV, else plan, else enrolment. "
+            "The groups of each breakdown add up to “Total” at every step; each group's steps "
+            "are protected by the chain rule and each step's groups as a table with its "
+            "total. ",
+        )
+        + _conversion_note(ctx),
+        keys=("dimension", "group", "key"),
+        extra_columns={
+            "dimension_label": ColumnFormat("text", label_da="Opdelt efter", label_en="By"),
+            "group_label": ColumnFormat("text", label_da="Gruppe", label_en="Group"),
+        },
+    )
+    return [table]
 
 
 def funnels(ctx: ReportContext) -> Section:
@@ -210,5 +405,10 @@ def funnels(ctx: ReportContext) -> Section:
             "reached the step before.",
         )
     )
-    items: list = [intro, *company_funnel_items(ctx), *unemployed_funnel_items(ctx)]
+    items: list = [
+        intro,
+        *company_funnel_items(ctx),
+        *unemployed_funnel_items(ctx),
+        *activity4_items(ctx),
+    ]
     return Section(tr(ctx, "3. Tragte", "3. Funnels"), items)

@@ -1,9 +1,11 @@
 """Sections 1 and 2: where the programme stands against every target, and how it got there.
 
-Person counts go through chain suppression (``disclosure.suppress_chain``): a cumulative series
-reveals each quarter's new persons by subtraction, so a quarter is published only when the
-persons since the last published quarter are 0 or at least ``min_cell``. The headline (this
-quarter's cumulative figure) is kept whenever it can be.
+Person counts go through chain suppression (``stocks.suppress_stock``, which is
+``disclosure.suppress_chain`` for a series that only grows): a cumulative series reveals each
+quarter's new persons by subtraction, so a quarter is published only when the change since the
+last published quarter is 0 or at least ``min_cell``. Stock indicators (lifts started and not
+dropped, side effects) can fall as well; the same rule applies to the size of the change. The
+headline (this quarter's figure) is kept whenever it can be.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from research.domain.period import Quarter
-from research.metrics.disclosure import suppress_chain
 from research.metrics.progress import INDICATORS, progress_series, progress_table
+from research.metrics.stocks import suppress_stock
 from research.report.context import ReportContext
 from research.report.figures import cumulative_progress_chart
 from research.report.formatting import ColumnFormat, format_number
@@ -29,11 +31,14 @@ PERSON_INDICATORS: frozenset[str] = frozenset(
         "participants_unemployed",
         "rkv",
         "skilled_started",
+        "skilled_started_all",
         "skilled_completed",
         "academy_started",
+        "academy_started_all",
         "academy_completed",
         "side_effect_unskilled",
         "side_effect_skilled",
+        "side_effect_other",
     }
 )
 """Indicators that count programme participants (or their assessments): these are protected.
@@ -54,7 +59,7 @@ def protected_series(ctx: ReportContext) -> pd.DataFrame:
         if key not in PERSON_INDICATORS:
             continue
         part = series.loc[rows, "cumulative"]
-        hidden = suppress_chain(part, ctx.rule, keep="last").to_numpy()
+        hidden = suppress_stock(part, ctx.rule, keep="last").to_numpy()
         before = np.concatenate([[False], hidden[:-1]])  # the start (0 persons) is public
         series.loc[rows, "cumulative_hidden"] = hidden
         series.loc[rows, "new_hidden"] = hidden | before
@@ -146,9 +151,17 @@ def progress_summary_table(ctx: ReportContext, series: pd.DataFrame) -> Publishe
         person_rows="counts_persons",
         note=tr(
             ctx,
-            "Bivirkninger (AMU uden for formelle løft) står nederst og tælles ikke med i måltal.",
-            "Side effects (AMU outside formal lifts) are listed last and never counted "
-            "towards the targets.",
+            "«Påbegyndt» er ansøgningens læsning: gennemført eller stadig i gang; alle "
+            "påbegyndte inkl. frafald står på linjen under, uden måltal. Fra projektets "
+            "afslutning er et måltal grønt, kun når det er nået, ellers rødt. Sideeffekter "
+            "(AMU uden for formelle løft) står nederst og tælles ikke med i måltal. "
+            "«Nu»-linjer er en bestand på kvartalets sidste dag; deres «nye» er ændringen.",
+            "“Started” is the application's reading: completed or still in training; all "
+            "starts including dropouts are on the line below, without a target. From the "
+            "project's end a target is green only when it is reached, otherwise red. Side "
+            "effects (AMU outside formal lifts) are listed last and never counted towards the "
+            "targets. “Now” lines are a stock on the quarter's last day; their “new” is the "
+            "change.",
         ),
         rule=ctx.rule,
     )
@@ -188,7 +201,9 @@ def series_table(ctx: ReportContext, series: pd.DataFrame) -> PublishedTable:
     )
 
 
-def _chart_title(ctx: ReportContext, name: str, achieved, target, expected, hidden: bool) -> str:
+def _chart_title(
+    ctx: ReportContext, name: str, achieved, target, expected, hidden: bool, ended: bool = False
+) -> str:
     lang = ctx.lang
     if hidden:
         return tr(
@@ -198,6 +213,12 @@ def _chart_title(ctx: ReportContext, name: str, achieved, target, expected, hidd
         )
     got, goal = format_number(achieved, lang), format_number(target, lang)
     plan = format_number(expected, lang)
+    if ended:
+        return tr(
+            ctx,
+            f"{name}: {got} af {goal} – {'nået' if achieved >= target else 'ikke nået'}",
+            f"{name}: {got} of {goal} – {'reached' if achieved >= target else 'missed'}",
+        )
     if achieved >= expected:
         return tr(
             ctx,
@@ -242,7 +263,13 @@ def progress_charts(ctx: ReportContext, series: pd.DataFrame) -> list[Figure]:
                 None if hidden else _nan_to_none(row["forecast_high"]),
                 ctx.lang,
                 title=_chart_title(
-                    ctx, name, row["achieved"], target.value, row["expected"], hidden
+                    ctx,
+                    name,
+                    row["achieved"],
+                    target.value,
+                    row["expected"],
+                    hidden,
+                    ended=ctx.quarter.end >= ctx.config.period.end,
                 ),
                 data_date=ctx.as_of.date(),
                 forecast=None if hidden else _nan_to_none(row["forecast"]),

@@ -2,13 +2,14 @@
 
 The application says side effects are tracked but never counted towards the targets, so they
 get their own section, and every caption says so. Figures from ``metrics.composition.
-side_effects``: persons with a side-effect course started by the quarter's last day, once each,
-in the quarter of their first side-effect start, unskilled (H10/H15/H20/H29) or skilled.
+side_effects``: persons with a side-effect course started by a quarter's last day who are not
+counted participants on that day (someone who later starts a lift moves out), once each,
+unskilled (H10/H15/H20/H29), skilled (H30/H35) or other (higher or unknown education).
 
-Disclosure, as in sections 1-2: each group's cumulative series is a chain of nested counts,
-protected with ``suppress_chain(keep="last")``; a quarter's new count is hidden when either end
-of its difference is. The total is the sum of the two groups, so it is published only where
-both groups are (otherwise total minus one group would give the other away).
+Disclosure, as in sections 1-2: each group's series (a stock, which can fall) is protected with
+``stocks.suppress_stock(keep="last")``; a quarter's change is hidden when either end of it is.
+The total is the sum of the three groups, so it is published only where all are (otherwise the
+total minus the others would give one away).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from research.metrics.composition import side_effects
-from research.metrics.disclosure import DisclosureRule, suppress_chain
+from research.metrics.disclosure import DisclosureRule
+from research.metrics.population import SIDE_EFFECT_GROUPS
+from research.metrics.stocks import suppress_stock
 from research.report.context import ReportContext
 from research.report.figures import line_chart
 from research.report.formatting import ColumnFormat, format_number
@@ -26,7 +29,7 @@ from research.report.publish import PublishedTable
 from research.report.sections.base import Section, Text
 from research.report.sections.helpers import no_data, shown_or_marker, tr
 
-GROUPS = ("unskilled", "skilled")
+GROUPS = SIDE_EFFECT_GROUPS
 
 
 def protect_side_effects(frame: pd.DataFrame, rule: DisclosureRule) -> pd.DataFrame:
@@ -38,7 +41,7 @@ def protect_side_effects(frame: pd.DataFrame, rule: DisclosureRule) -> pd.DataFr
         rows = out.index[out["group"] == group]
         if not len(rows):
             continue
-        hidden = suppress_chain(out.loc[rows, "n"].astype("int64"), rule, keep="last").to_numpy()
+        hidden = suppress_stock(out.loc[rows, "n"].astype("int64"), rule, keep="last").to_numpy()
         before = np.concatenate([[False], hidden[:-1]])  # the start (0 persons) is public
         out.loc[rows, "cumulative_hidden"] = hidden
         out.loc[rows, "new_hidden"] = hidden | before
@@ -69,8 +72,12 @@ def _table(ctx: ReportContext, data: pd.DataFrame, name: str, caption: str) -> P
         columns={
             "quarter": ColumnFormat.labelled("quarter"),
             "label": ColumnFormat("text", label_da="Gruppe", label_en="Group"),
-            "new": ColumnFormat.labelled("new_in_quarter", "number"),
-            "n": ColumnFormat("number", label_da="I alt (kumuleret)", label_en="Cumulative"),
+            "new": ColumnFormat(
+                "number", label_da="Ændring i kvartalet", label_en="Change in the quarter"
+            ),
+            "n": ColumnFormat(
+                "number", label_da="Ved kvartalets udgang", label_en="At the quarter's end"
+            ),
         },
         lang=ctx.lang,
         hidden=mask,
@@ -78,10 +85,14 @@ def _table(ctx: ReportContext, data: pd.DataFrame, name: str, caption: str) -> P
         keys=("group",),
         note=tr(
             ctx,
-            "Personer tælles én gang, i kvartalet for deres første kursus som sideeffekt. "
-            "Sideeffekter tælles ikke med i måltallene.",
-            "Persons count once, in the quarter of their first side-effect course. Side "
-            "effects are never counted towards the targets.",
+            "Personer med et kursus som sideeffekt, der ikke er deltagere på kvartalets sidste "
+            "dag: den, der senere starter på et løft, flytter ud af sideeffekterne. Faglærte er "
+            "H30/H35; videregående eller uoplyst uddannelse står for sig. Sideeffekter tælles "
+            "ikke med i måltallene.",
+            "Persons with a side-effect course who are not participants on the quarter's last "
+            "day: someone who later starts a lift moves out of the side effects. Skilled is "
+            "H30/H35; higher or unknown education is shown apart. Side effects are never "
+            "counted towards the targets.",
         ),
         rule=ctx.rule,
     )
@@ -94,6 +105,7 @@ def _chart(ctx: ReportContext, protected: pd.DataFrame) -> Figure | None:
     labels = {
         "unskilled": tr(ctx, "Ufaglærte", "Unskilled"),
         "skilled": tr(ctx, "Faglærte", "Skilled"),
+        "other": tr(ctx, "Videregående/uoplyst", "Higher/unknown"),
     }
     frame = groups.assign(
         series=groups["group"].map(labels),
@@ -104,14 +116,14 @@ def _chart(ctx: ReportContext, protected: pd.DataFrame) -> Figure | None:
         total = format_number(int(now["n"].iloc[0]), ctx.lang)
         title = tr(
             ctx,
-            f"{total} personer har taget kurser som sideeffekt – uden for måltallene",
-            f"{total} persons took courses as a side effect – outside the targets",
+            f"{total} personer er sideeffekter ved kvartalets udgang – uden for måltallene",
+            f"{total} persons are side effects at the quarter's end – outside the targets",
         )
     else:
         title = tr(
             ctx,
-            "Personer med sideeffekter, kumuleret – uden for måltallene",
-            "Persons with side effects, cumulative – outside the targets",
+            "Personer med sideeffekter ved hvert kvartals udgang – uden for måltallene",
+            "Persons with side effects at each quarter's end – outside the targets",
         )
     return line_chart(
         frame,
@@ -122,7 +134,7 @@ def _chart(ctx: ReportContext, protected: pd.DataFrame) -> Figure | None:
         title=title,
         data_date=ctx.as_of.date(),
         x_label=tr(ctx, "Kvartal", "Quarter"),
-        y_label=tr(ctx, "Personer (kumuleret)", "Persons (cumulative)"),
+        y_label=tr(ctx, "Personer ved kvartalets udgang", "Persons at the quarter's end"),
     )
 
 
