@@ -30,9 +30,12 @@ def test_progress_counts_equal_the_simulators_own_counts(simulated):
     assert achieved["participants_employed"] == summary.participants_employed
     assert achieved["participants_unemployed"] == summary.participants_unemployed
     assert achieved["rkv"] == summary.rkvs
-    assert achieved["skilled_started"] == summary.euv_started
+    # "started" is the application's reading: completed or still in training
+    assert achieved["skilled_started"] == summary.euv_completed + summary.euv_in_progress
+    assert achieved["skilled_started_all"] == summary.euv_started
     assert achieved["skilled_completed"] == summary.euv_completed
-    assert achieved["academy_started"] == summary.au_started
+    assert achieved["academy_started"] == summary.au_completed + summary.au_in_progress
+    assert achieved["academy_started_all"] == summary.au_started
     assert achieved["academy_completed"] == summary.au_completed
     assert achieved["side_effect_unskilled"] == summary.side_effect_unskilled
     assert achieved["side_effect_skilled"] == summary.side_effect_skilled

@@ -181,14 +181,31 @@ def test_funnels_publish_the_funnel_metrics(built, contexts):
 def test_a_conversion_shows_only_between_published_counts(built, contexts):
     min_cell = contexts["programme-da"].rule.min_cell
     section, _ = built("programme-da", "funnels")
-    for name in ("funnel_companies", "funnel_unemployed"):
+    for name in ("funnel_companies", "funnel_companies_visits", "funnel_unemployed"):
         t = table(section, name)
         data = t.as_data()
         base = t.data["base"].to_numpy()
+        parents = t.data["of_step"].to_numpy()  # a step's base is the step it nests in
         for i in range(1, len(data)):
             if shown(data["conversion"].iloc[i]):
-                assert shown(data["n"].iloc[i]) and shown(data["n"].iloc[i - 1])
+                parent = int(parents[i]) - 1
+                assert shown(data["n"].iloc[i]) and shown(data["n"].iloc[parent])
                 assert base[i] >= min_cell
+
+
+def test_activity4_funnel_is_published_and_adds_up(built, contexts):
+    """Activity 4: total, employment groups and partners; published groups never reveal a
+    withheld one (a step's groups show either all, or at least two withheld)."""
+    section, _ = built("programme-da", "funnels")
+    t = table(section, "funnel_activity4")
+    data = t.data
+    total = data[data["dimension"] == "total"].set_index("key")["n"]
+    assert total.iloc[0] > 0 and total.is_monotonic_decreasing
+    for dimension in ("employment", "partner"):
+        part = data[data["dimension"] == dimension]
+        assert (part.groupby("key", sort=False)["n"].sum().reindex(total.index) == total).all()
+        for _, step in part.groupby("key"):
+            assert step["n_hidden"].sum() != 1
 
 
 def test_composition_publishes_the_composition_metric(built, contexts):
