@@ -75,6 +75,16 @@ def section_html(section: Section) -> str:
     return "\n".join(parts)
 
 
+def print_class(table_html: str, block: dict) -> str:
+    """The table's HTML, classed ``research-wide`` when it needs a landscape page in print
+    (the same decision as the PDF's), so the print CSS gives it one."""
+    from research.report.pdf import table_layout
+
+    if not table_layout(block["columns"], block["rows"]).landscape:
+        return table_html
+    return table_html.replace('class="research-table"', 'class="research-table research-wide"', 1)
+
+
 def item_bundle(item: Item) -> dict[str, str]:
     """One notebook output with several representations: nbconvert's HTML export takes
     ``text/html``; Quarto's Typst PDF prefers ``text/markdown`` and ``image/png``; the PDF
@@ -90,10 +100,12 @@ def item_bundle(item: Item) -> dict[str, str]:
     if isinstance(item, PublishedTable):
         shown = item.formatted()
         caption = item.caption + (f" {item.footnote()}" if item.footnote() else "")
-        data = {"text/html": item.html(), "text/markdown": markdown_table(shown, caption)}
-        return blocks.bundle_with(
-            data, blocks.table(shown, item.caption, item.footnote(), item.name)
-        )
+        block = blocks.table(shown, item.caption, item.footnote(), item.name)
+        data = {
+            "text/html": print_class(item.html(), block),
+            "text/markdown": markdown_table(shown, caption),
+        }
+        return blocks.bundle_with(data, block)
     data = {"text/html": item.html(), "text/markdown": item.markdown()}
     return blocks.bundle_with(
         data, blocks.paragraph(item.text, item.items, caveat=item.kind == "caveat")
