@@ -1,16 +1,20 @@
 """Quarto as an optional second renderer: an A4 PDF (Typst), HTML and a revealjs seminar deck.
 
 Why: papermill has already executed the notebooks and the runner has rendered ``progress.html``
-with nbconvert, so the product never needs Quarto. Where Quarto is installed it renders the same
-executed notebooks without running a cell again (``execute: enabled: false`` and
-``--no-execute``; Quarto does not execute an ``.ipynb`` by default either). Everything Quarto
-needs is checked here without Quarto, so a broken project fails in the tests, not on the day
-of the seminar.
+with nbconvert, and ``progress.pdf`` and ``seminar.pptx`` (``report.documents``), so the product
+never needs Quarto. Where Quarto is installed it renders the same executed notebooks without
+running a cell again (``execute: enabled: false`` and ``--no-execute``). Quarto renders beside
+the notebook and then moves the result into ``output-dir``, so it never runs in the report
+folder: each format renders in a scratch folder from a copy made for it
+(``quarto_documents``), and only the finished files are moved into ``quarto/``. Everything
+Quarto is handed is checked here without Quarto, so a broken project fails in the tests, not on
+the day of the seminar.
 
 Quarto facts this relies on (quarto-cli ``src/core/jupyter/jupyter.ts``, ``tags.ts``,
 ``display-data.ts``): the cell tag ``remove-cell`` means ``include: false``; ``#|`` comment
 lines and cell metadata carry cell options; ``output: asis`` puts a cell's markdown output into
-the document as it stands, so a ``##`` heading printed by a cell starts a slide.
+the document as it stands, so a ``##`` heading printed by a cell starts a slide; a first raw
+cell holding ``---`` YAML ``---`` is the document's front matter.
 """
 
 from __future__ import annotations
