@@ -9,10 +9,10 @@ and hyphenation engine written here; WeasyPrint needs Pango from the system.)
 Every piece of text reaches Typst as a string literal (``typst_string``), never as markup, so a
 name with ``#``, ``$``, ``*``, ``_``, ``@``, ``<`` or ``[`` is printed as written.
 
-Tables are fitted to the page by ``table_layout``: short columns take their natural width and
-text columns share the rest in proportion to their content; a table too wide for a portrait page
-gets a landscape page, and one too wide even for that is split into column groups, each
-repeating the first column.
+Tables are fitted to the page by ``table_layout``: every column gets at least its longest word,
+and the rest of the width is shared in proportion to what each column's content would like; a
+table too wide for a portrait page gets a landscape page, and one too wide even for that is
+split into column groups, each repeating the first column.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ PAGE_HEIGHT_MM = 235  # the text height of a portrait page, less a heading
 FIGURE_HEIGHT_MM = 110
 MIN_FIGURE_SCALE = 0.8
 BODY_FONT = "Libertinus Serif"  # embedded in the typst wheel
-FIGURE_FONT_DIRS: tuple[Path, ...] = ()  # extra font folders (matplotlib's are always added)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -67,7 +66,7 @@ class TableLayout:
     landscape: bool
     size_pt: float
     groups: tuple[tuple[int, ...], ...]  # column indices per printed part
-    widths: tuple[int, ...]  # each column's share of the width (Typst ``fr``), per group
+    widths: tuple[tuple[int, ...], ...]  # each group's column widths (Typst ``fr``)
 
 
 def _longest_word(text: str) -> int:
@@ -112,7 +111,7 @@ def table_layout(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> Table
     for landscape, room in ((False, PORTRAIT_CHARS), (True, LANDSCAPE_CHARS)):
         widths = fit_widths(needs, room)
         if widths is not None:
-            return TableLayout(landscape, 8.5, (everything,), tuple(widths))
+            return TableLayout(landscape, 8.5, (everything,), (tuple(widths),))
     groups: list[tuple[int, ...]] = []
     current: list[int] = [0]
     for i in everything[1:]:
@@ -124,8 +123,11 @@ def table_layout(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> Table
             current = [0]
         current.append(i)
     groups.append(tuple(current))
-    widths = [w for _, w in needs]
-    return TableLayout(True, 8, tuple(groups), tuple(w + 2 for w in widths))
+    widths = []
+    for group in groups:
+        fitted = fit_widths([needs[i] for i in group], LANDSCAPE_CHARS)
+        widths.append(tuple(fitted or (needs[i][0] + 2 for i in group)))  # one huge column
+    return TableLayout(True, 8, tuple(groups), tuple(widths))
 
 
 def _cell(text: str, kind: str) -> str:
@@ -144,7 +146,9 @@ def table_source(block: Block) -> tuple[bool, str]:
     kinds = block.get("kinds") or ["text"] * len(columns)
     layout = table_layout(columns, rows)
     parts = []
-    for n, group in enumerate(layout.groups, start=1):
+    for n, (group, group_widths) in enumerate(
+        zip(layout.groups, layout.widths, strict=True), start=1
+    ):
         caption = block["caption"]
         if len(layout.groups) > 1:
             caption += f" ({n}/{len(layout.groups)})"
@@ -153,7 +157,7 @@ def table_source(block: Block) -> tuple[bool, str]:
         body = ",\n    ".join(
             ", ".join(_cell(str(row[i]), kinds[i]) for i in group) for row in rows
         )
-        widths = ", ".join(f"{layout.widths[i]}fr" for i in group)
+        widths = ", ".join(f"{w}fr" for w in group_widths)
         parts.append(
             f"#research-table({typst_string(caption)}, {layout.size_pt}pt,\n"
             f"  columns: ({widths},), align: ({aligns},),\n"
@@ -319,7 +323,7 @@ def _font_paths() -> list[str]:
     import matplotlib
 
     bundled = Path(matplotlib.get_data_path()) / "fonts" / "ttf"  # the figures' DejaVu Sans
-    return [str(p) for p in (bundled, *FIGURE_FONT_DIRS)]
+    return [str(bundled)]
 
 
 def render_pdf(
