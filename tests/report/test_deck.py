@@ -103,3 +103,15 @@ def test_the_mark_is_on_every_slide_only_when_given(slides, tmp_path):
     assert all(MARK in _texts(s) for s in marked.slides)
     plain = Presentation(str(render_deck(slides, tmp_path / "p.pptx", footer="f")))
     assert not any(MARK in _texts(s) for s in plain.slides)
+
+
+def test_the_same_slides_give_the_same_deck_bytes(slides, tmp_path):
+    import time
+    from datetime import datetime
+
+    when = datetime(2026, 9, 30)
+    first = render_deck(slides, tmp_path / "a.pptx", footer="f", as_of=when).read_bytes()
+    time.sleep(2.1)  # zip entries are dated to two seconds
+    second = render_deck(slides, tmp_path / "b.pptx", footer="f", as_of=when).read_bytes()
+    assert first == second
+    assert Presentation(str(tmp_path / "a.pptx")).core_properties.created == when

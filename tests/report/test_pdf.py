@@ -212,3 +212,15 @@ def test_the_page_check_sees_a_table_running_off_the_page(tmp_path):
 
     (tmp_path / "off.pdf").write_bytes(typst.compile(str(main)))
     assert _text_outside_the_page(tmp_path / "off.pdf")
+
+
+def test_the_same_blocks_give_the_same_pdf_bytes_dated_by_the_data(tmp_path):
+    import time
+    from datetime import date
+
+    content = [blocks.heading("Samme"), _table(5, 40, name="samme")]
+    first = render_pdf(content, tmp_path / "a.pdf", header="h", lang="da", as_of=date(2026, 9, 30))
+    time.sleep(1.1)  # a timestamp from the clock would now differ
+    second = render_pdf(content, tmp_path / "b.pdf", header="h", lang="da", as_of=date(2026, 9, 30))
+    assert first.read_bytes() == second.read_bytes()
+    assert PdfReader(first).metadata.creation_date.date() == date(2026, 9, 30)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ TITLE_TOP_IN = 0.35
 BODY_TOP_IN = 1.55
 FOOTER_HEIGHT_IN = 0.4
 INK = "1B1B1B"
+FIXED_DATE = datetime(2000, 1, 1)  # when no data date is given: still the same bytes each time
 FONT = "Calibri"  # in every Office installation; LibreOffice substitutes Carlito
 
 
@@ -200,9 +202,15 @@ def _slide(prs: Any, block: Block, footer: str, mark: str | None) -> None:
 
 
 def render_deck(
-    slides: Sequence[Block], target: Path, *, footer: str, mark: str | None = None
+    slides: Sequence[Block],
+    target: Path,
+    *,
+    footer: str,
+    mark: str | None = None,
+    as_of: datetime | None = None,
 ) -> Path:
-    """Write the slide blocks as a 16:9 PowerPoint deck to ``target`` (whole or not at all)."""
+    """Write the slide blocks as a 16:9 PowerPoint deck to ``target`` (whole or not at all),
+    dated ``as_of`` (the data date): the same slides always give the same bytes."""
     from pptx import Presentation
     from pptx.util import Inches
 
@@ -211,8 +219,30 @@ def render_deck(
     for block in slides:
         if block.get("kind") == "slide":
             _slide(prs, block, footer, mark)
+    when = as_of or FIXED_DATE
+    prs.core_properties.created = prs.core_properties.modified = when
+    prs.core_properties.last_printed = when
+    prs.core_properties.revision = 1
     target = Path(target)
     partial = target.with_name(f".{target.name}.partial")
-    prs.save(str(partial))
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    partial.write_bytes(_fixed_zip_times(buffer.getvalue()))
     partial.replace(target)
     return target
+
+
+def _fixed_zip_times(pptx: bytes) -> bytes:
+    """The same package with every member dated 1980-01-01 (zip's epoch) instead of now."""
+    import zipfile
+
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(pptx)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()

@@ -51,12 +51,15 @@ def write_documents(
             header=header,
             lang=ctx.lang,
             mark=mark,
+            as_of=ctx.as_of.date(),
         )
     ]
     seminar = folder / f"{DECK_NOTEBOOK}.ipynb"
     if seminar.is_file():
         footer = f"{ctx.config.name} · {ctx.quarter.label(ctx.lang)} · {data_date_line(ctx)}"
         written.append(
-            render_deck(blocks_of(seminar), folder / DECK_FILE, footer=footer, mark=mark)
+            render_deck(
+                blocks_of(seminar), folder / DECK_FILE, footer=footer, mark=mark, as_of=ctx.as_of
+            )
         )
     return written

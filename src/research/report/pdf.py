@@ -21,6 +21,7 @@ import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -195,7 +196,13 @@ PREAMBLE = r"""
 """
 
 
-def page_setup(header: str, lang: str, mark: str | None = None) -> str:
+def _typst_date(as_of: date | None) -> str:
+    if as_of is None:
+        return "none"
+    return f"datetime(year: {as_of.year}, month: {as_of.month}, day: {as_of.day})"
+
+
+def page_setup(header: str, lang: str, mark: str | None = None, as_of: date | None = None) -> str:
     """A4 pages with the header (quarter, data date), page numbers, and ``mark`` drawn on every
     page when given (e.g. that the data are synthetic): the one place a page mark is drawn."""
     background = "none"
@@ -209,7 +216,7 @@ def page_setup(header: str, lang: str, mark: str | None = None) -> str:
         header_mark = "none"
     page_word = "Side" if lang == "da" else "Page"
     return f"""
-#set document(title: {typst_string(header)})
+#set document(title: {typst_string(header)}, date: {_typst_date(as_of)})
 #set page(
   paper: "a4",
   margin: (x: 20mm, top: 24mm, bottom: 20mm),
@@ -275,8 +282,10 @@ def document_source(
     header: str,
     lang: str,
     mark: str | None = None,
+    as_of: date | None = None,
 ) -> str:
-    """The whole Typst document; the n-th figure is read from ``figure-<n>.svg``.
+    """The whole Typst document; the n-th figure is read from ``figure-<n>.svg``. The PDF's
+    date is ``as_of`` (the data date), so the same data give the same bytes.
 
     Landscape tables that follow each other share landscape pages, and the heading and text
     that introduce them go with them, so no portrait page is left with a heading alone.
@@ -316,7 +325,7 @@ def document_source(
             continue
         text = "\n\n".join(parts)
         body.append(f"#page(flipped: true)[\n{text}\n]" if flipped else text)
-    return "\n\n".join([PREAMBLE, page_setup(header, lang, mark), *body]) + "\n"
+    return "\n\n".join([PREAMBLE, page_setup(header, lang, mark, as_of), *body]) + "\n"
 
 
 def _font_paths() -> list[str]:
@@ -333,8 +342,10 @@ def render_pdf(
     header: str,
     lang: str,
     mark: str | None = None,
+    as_of: date | None = None,
 ) -> Path:
-    """Typeset ``blocks`` into the PDF ``target`` (written whole or not at all)."""
+    """Typeset ``blocks`` into the PDF ``target`` (written whole or not at all), dated
+    ``as_of`` (or undated): the same blocks always give the same bytes."""
     import typst
 
     target = Path(target)
@@ -345,7 +356,7 @@ def render_pdf(
             if block.get("kind") == "figure":
                 n += 1
                 (folder / f"figure-{n}.svg").write_text(block["svg"], encoding="utf-8")
-        source = document_source(blocks, header=header, lang=lang, mark=mark)
+        source = document_source(blocks, header=header, lang=lang, mark=mark, as_of=as_of)
         main = folder / "main.typ"
         main.write_text(source, encoding="utf-8")
         try:
