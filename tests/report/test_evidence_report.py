@@ -92,3 +92,22 @@ def test_cmo_observations_are_shown_beside_their_results(article):
     assert (linked["evidence"] == "result below / in this article").all()
     dangling = register[register["linked_metric"] == "dropout_reasons"]
     assert (dangling["evidence"] == "no such result yet").all()
+
+
+def test_the_article_has_an_a4_pdf_of_its_sections(article):
+    from pypdf import PdfReader
+
+    from research.report.blocks import blocks_of
+
+    reader = PdfReader(article.folder / "evidence.pdf")
+    pages = [page.extract_text() or "" for page in reader.pages]
+    assert 2 <= len(pages) <= 20
+    text = re.sub(r"[\s\u00ad-]+", "", "\n".join(pages))
+    assert "<IPython" not in text and "objectat0x" not in text
+    assert "data as of" in pages[-1]
+    headings = [b for b in blocks_of(article.folder / "evidence.ipynb") if b["kind"] == "heading"]
+    assert len(headings) == 6
+    for heading in headings:
+        assert re.sub(r"[\s\u00ad-]+", "", heading["text"]) in text
+    manifest = json.loads((article.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert "evidence.pdf" in json.dumps(manifest)

@@ -46,7 +46,9 @@ if [ -n "$QUARTO_FAKE_FAIL" ]; then
 fi
 stem=$(basename "$2" .ipynb)
 case "$4" in typst) ext=pdf ;; *) ext=html ;; esac
-mkdir -p quarto && echo "fake $4" > "quarto/$stem.$ext"
+cp "$2" "$QUARTO_FAKE_LOG.$4.ipynb"
+# like the real Quarto: render beside the notebook, then move the result into output-dir
+echo "fake $4" > "$stem.$ext" && mkdir -p quarto && mv "$stem.$ext" "quarto/$stem.$ext"
 """
 
 
@@ -108,11 +110,9 @@ def test_an_unknown_language_is_refused():
 
 
 def test_the_render_command_never_executes_a_cell(tmp_path):
-    command = quarto.render_command(tmp_path / "quarto", "progress.ipynb", "typst", "Titel: x")
-    assert command[1:6] == ["render", "progress.ipynb", "--to", "typst", "--no-execute"]
-    assert command[-2:] == ["--metadata", 'title:"Titel: x"']  # quoted: a colon stays text
-    deck = quarto.render_command(tmp_path / "quarto", "seminar.ipynb", "revealjs", "Titel")
-    assert "--metadata" not in deck  # the deck makes its own title slide
+    command = quarto.render_command(tmp_path / "quarto", "progress.ipynb", "typst")
+    assert command[1:] == ["render", "progress.ipynb", "--to", "typst", "--no-execute"]
+    # no --metadata title: Quarto set a JSON-quoted title in quotes; it is front matter now
 
 
 @pytest.mark.parametrize(
@@ -251,7 +251,7 @@ def test_quarto_path_may_name_the_install_folder(fake_quarto, monkeypatch):
     assert quarto.find_quarto() == program
 
 
-def test_render_runs_one_quarto_call_per_format_in_the_report_folder(folder, fake_quarto):
+def test_render_runs_one_quarto_call_per_format_in_a_scratch_folder(folder, fake_quarto):
     written = quarto.render(folder)
     assert written == [
         folder / "quarto" / "progress.html",
@@ -260,13 +260,106 @@ def test_render_runs_one_quarto_call_per_format_in_the_report_folder(folder, fak
     ]
     calls = fake_quarto.read_text(encoding="utf-8").splitlines()
     renders = [c.split("|", 1) for c in calls if "|render " in c]
-    assert {Path(cwd).resolve() for cwd, _ in renders} == {folder.resolve()}
-    assert [args.split(" --metadata")[0] for _, args in renders] == [
+    folders = [Path(cwd).resolve() for cwd, _ in renders]
+    assert len(set(folders)) == 3, "one scratch folder per format"
+    assert not any(folder.resolve() in (f, *f.parents) for f in folders), "never the report"
+    assert [args for _, args in renders] == [
         "render progress.ipynb --to html --no-execute",
         "render progress.ipynb --to typst --no-execute",
         "render seminar.ipynb --to revealjs --no-execute",
     ]
-    assert 'title:"Kvartalsrapport 3. kvt. 2026"' in renders[0][1]
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "quarto" not in p.relative_to(folder).parts
+    }
+
+
+def test_research_render_leaves_every_other_file_byte_identical(folder, fake_quarto):
+    """The stand-in renders beside its notebook and moves the result, as Quarto does: that
+    took progress.html away when Quarto ran in the report folder."""
+    from typer.testing import CliRunner
+
+    from research.cli import app
+
+    before = _hashes(folder)
+    result = CliRunner().invoke(app, ["render", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert _hashes(folder) == before
+    assert sorted(p.name for p in (folder / "quarto").iterdir()) == [
+        "progress.html",
+        "progress.pdf",
+        "seminar.html",
+    ]
+
+
+def _handed(log: Path, to: str):
+    return nbformat.read(Path(f"{log}.{to}.ipynb"), as_version=4)
+
+
+def _front(nb) -> dict:
+    first = nb.cells[0]
+    assert first.cell_type == "raw" and first.source.startswith("---\n")
+    return yaml.safe_load(first.source.strip().strip("-"))
+
+
+def test_the_documents_handed_to_quarto_have_no_plain_reprs_and_a_real_title(folder, fake_quarto):
+    from research.report.blocks import BLOCK_MIME
+
+    quarto.render(folder)
+    for to in ("html", "typst", "revealjs"):
+        nb = _handed(fake_quarto, to)
+        text = nbformat.writes(nb)
+        assert "<IPython.core.display" not in text and "object at 0x" not in text, to
+        assert BLOCK_MIME not in text, to
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                assert output["output_type"] in ("display_data", "execute_result"), to
+                assert set(output["data"]) - {"text/plain"}, f"{to}: text/plain only"
+    for to in ("html", "typst"):
+        nb = _handed(fake_quarto, to)
+        assert _front(nb)["title"] == "Kvartalsrapport 3. kvt. 2026"
+        assert "title: Kvartalsrapport 3. kvt. 2026\n" in nb.cells[0].source  # not quoted
+    assert _front(_handed(fake_quarto, "typst"))["toc"] is True
+
+
+def test_quarto_typst_gets_markdown_tables_with_widths_from_content(folder, fake_quarto):
+    quarto.render(folder, ["pdf"])
+    nb = _handed(fake_quarto, "typst")
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert not [o for o in outputs if "text/html" in o["data"]], "Typst cannot lay out HTML"
+    tables = [
+        o["data"]["text/markdown"] for o in outputs if "\n|-" in o["data"].get("text/markdown", "")
+    ]
+    assert len(tables) >= 5
+    status = next(t for t in tables if "Måltal" in t)
+    rule = next(line for line in status.splitlines() if line.startswith("|-"))
+    widths = [len(part) for part in rule.strip("|").split("|")]
+    assert len(set(widths)) > 1, "column widths follow the content, not equal columns"
+    assert rule.strip("|").split("|")[1].endswith(":"), "numbers right-aligned"
+
+
+def test_the_quarto_deck_has_one_slide_per_message(folder, fake_quarto):
+    quarto.render(folder, ["revealjs"])
+    nb = _handed(fake_quarto, "revealjs")
+    front = _front(nb)
+    assert front["title"].startswith("Kompetenceløft: status ved udgangen af 3. kvt. 2026")
+    assert front["subtitle"].startswith("Formidlingsseminar")
+    markdown = [
+        o["data"]["text/markdown"]
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if "text/markdown" in o["data"]
+    ]
+    headings = [m for m in markdown if m.strip().startswith("#")]
+    assert all(m.startswith("\n\n") and m.endswith("\n\n") for m in markdown), (
+        "a blank line before every heading, so pandoc starts a slide"
+    )
+    assert all(h.strip().startswith("## ") for h in headings), "slide-level 2: no # in the deck"
+    assert headings[0].strip() == "## Projektet i tal"
 
 
 def test_render_leaves_what_the_manifest_hashed_untouched(folder, fake_quarto):
@@ -311,7 +404,7 @@ def test_research_render_without_quarto_is_one_line_and_exit_1(folder):
     assert lines[0].startswith(
         "error: Quarto is not installed: install it from https://quarto.org/"
     )
-    assert (folder / "_quarto.yml").is_file(), "the project is written for a later render"
+    assert not (folder / "_quarto.yml").exists(), "nothing is written into the report folder"
 
 
 def test_research_render_with_a_bad_quarto_path_says_so(folder):

@@ -248,6 +248,7 @@ def test_a_newcomer_gets_the_demo_database_and_a_report(tmp_path, monkeypatch):
     assert "building the synthetic demo programme" in result.output
     assert (tmp_path / "data" / "workbench.duckdb").is_file()
     assert re.search(r"Report: reports/\d{4}Q[1-4]/progress\.html", result.output)
+    assert "to hand on: progress.pdf, seminar.pptx in reports/" in result.output
 
 
 def test_an_explicit_database_is_never_invented(tmp_path):

@@ -17,6 +17,7 @@ import pytest
 from research.domain.period import Quarter
 from research.metrics.disclosure import DisclosureRule
 from research.report import seminar
+from research.report.blocks import BLOCK_MIME
 from research.report.context import load_context
 from research.report.quarto import cell_options
 from research.report.sections.progress import PERSON_INDICATORS, protected_series
@@ -24,7 +25,7 @@ from tests.report.executed import QUARTER, executed_report
 
 PARTICIPANT_ID = re.compile(r"P[0-9a-f]{32}")
 CPR_LIKE = re.compile(r"(?<!\d)[0-3]\d[01]\d\d\d-?\d{4}(?!\d)")
-BASE64_IMAGE = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
+BASE64_IMAGE = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+|\"png\": \"[A-Za-z0-9+/=]+\"")
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +87,8 @@ def test_a_withheld_number_shows_as_dots_with_the_note(ctx):
 
 
 def test_companies_are_not_persons_and_are_shown_as_counted(ctx, series):
-    companies = seminar.headline_numbers(_with_rule(ctx, 1000), series)[-1]
+    behind = seminar.headline_numbers(_with_rule(ctx, 1000), series, seminar.NOTE_KEYS)
+    companies = behind[-1]  # said in the headline slide's speaker notes
     assert companies.key == "companies_in_networks" and not companies.counts_persons
     assert "companies_in_networks" not in PERSON_INDICATORS
     assert companies.value is not None
@@ -190,11 +192,12 @@ def _slide_cells(nb):
 
 def test_every_slide_cell_is_asis_so_headings_start_slides(deck):
     cells = _slide_cells(deck)
-    assert len(cells) == 5
+    assert len(cells) == 6
     for cell in cells:
         assert cell_options(cell.source) == {"output": "asis"}
         first = cell.outputs[0]
-        assert set(first["data"]) == {"text/markdown", "text/plain"}, "headings stay markdown"
+        assert set(first["data"]) == {"text/markdown", BLOCK_MIME}, "headings stay markdown"
+        assert first["data"][BLOCK_MIME]["kind"] == "slide", "the slide for the deck rides along"
         assert first["data"]["text/markdown"].startswith("#")
 
 

@@ -126,6 +126,10 @@ def _demo_database_if_missing(db: Path | None, config: Path | None) -> None:
 
 def _print(result: ReportResult) -> None:
     typer.echo(f"Report: {result.html}")
+    handed = (result.html.with_suffix(".pdf"), result.folder / "seminar.pptx")
+    shown = [p.name for p in handed if p.is_file()]
+    if shown:
+        typer.echo(f"  to hand on: {', '.join(shown)} in {result.folder}")
     where = result.tables[0].parent if result.tables else result.folder
     typer.echo(
         f"  {len(result.tables)} tables as CSV in {where}, "

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from research.report import blocks
 from research.report.article import write_figure, write_table
 from research.report.context import ReportContext
 from research.report.evidence_figures import (
@@ -749,10 +750,8 @@ def show_front(ctx: ReportContext) -> None:
         f"{ctx.config.name}. Data pr. {format_date(ctx.as_of, 'da')}; hele projektet; "
         f"grupper under {ctx.rule.min_cell} personer vises ikke.",
     )
-    display(
-        {"text/html": f"<h1>{title}</h1><p>{line}</p>", "text/markdown": f"# {title}\n\n{line}"},
-        raw=True,
-    )
+    data = {"text/html": f"<h1>{title}</h1><p>{line}</p>", "text/markdown": line}
+    display(blocks.bundle_with(data, blocks.front(title, [line])), raw=True)
 
 
 # --- output --------------------------------------------------------------------------------------

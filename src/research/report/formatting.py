@@ -270,6 +270,11 @@ def _kinds(formatted: pd.DataFrame) -> dict[str, str]:
     return kinds
 
 
+def column_kinds(formatted: pd.DataFrame) -> dict[str, str]:
+    """Each column's kind ("number", "percent", "light", "text", ...), for other renderers."""
+    return _kinds(formatted)
+
+
 def _light_cell(text: str) -> str:
     """The shape in the light's colour (outlined, so yellow shows on white), then the word.
 

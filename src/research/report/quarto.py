@@ -1,16 +1,20 @@
 """Quarto as an optional second renderer: an A4 PDF (Typst), HTML and a revealjs seminar deck.
 
 Why: papermill has already executed the notebooks and the runner has rendered ``progress.html``
-with nbconvert, so the product never needs Quarto. Where Quarto is installed it renders the same
-executed notebooks without running a cell again (``execute: enabled: false`` and
-``--no-execute``; Quarto does not execute an ``.ipynb`` by default either). Everything Quarto
-needs is checked here without Quarto, so a broken project fails in the tests, not on the day
-of the seminar.
+with nbconvert, and ``progress.pdf`` and ``seminar.pptx`` (``report.documents``), so the product
+never needs Quarto. Where Quarto is installed it renders the same executed notebooks without
+running a cell again (``execute: enabled: false`` and ``--no-execute``). Quarto renders beside
+the notebook and then moves the result into ``output-dir``, so it never runs in the report
+folder: each format renders in a scratch folder from a copy made for it
+(``quarto_documents``), and only the finished files are moved into ``quarto/``. Everything
+Quarto is handed is checked here without Quarto, so a broken project fails in the tests, not on
+the day of the seminar.
 
 Quarto facts this relies on (quarto-cli ``src/core/jupyter/jupyter.ts``, ``tags.ts``,
 ``display-data.ts``): the cell tag ``remove-cell`` means ``include: false``; ``#|`` comment
 lines and cell metadata carry cell options; ``output: asis`` puts a cell's markdown output into
-the document as it stands, so a ``##`` heading printed by a cell starts a slide.
+the document as it stands, so a ``##`` heading printed by a cell starts a slide; a first raw
+cell holding ``---`` YAML ``---`` is the document's front matter.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -288,6 +293,33 @@ def project_problems(report_dir: Path) -> list[str]:
     return problems
 
 
+def validate_report(report_dir: Path) -> None:
+    """Refuse a folder that is not a made report, or whose notebooks Quarto cannot render."""
+    report_dir = Path(report_dir)
+    notebooks = _notebooks_in(report_dir)
+    if "progress.ipynb" not in notebooks:
+        raise QuartoError(
+            f"{report_dir} has no progress.ipynb: is it a report folder made by `research report`?"
+        )
+    problems = [p for name in notebooks for p in notebook_problems(report_dir / name)]
+    if problems:
+        raise QuartoError(f"{report_dir} is not ready for Quarto: " + "; ".join(problems))
+
+
+def handed_problems(scratch: Path) -> list[str]:
+    """What is wrong with a scratch project handed to Quarto: its project file and notebooks,
+    and any output left with only text/plain (an object's repr)."""
+    import nbformat
+
+    from research.report.quarto_documents import plain_only_outputs
+
+    problems = project_problems(scratch)
+    for notebook in sorted(Path(scratch).glob("*.ipynb")):
+        nb = nbformat.read(notebook, as_version=4)
+        problems += [f"{notebook.name} {p}: text/plain only" for p in plain_only_outputs(nb)]
+    return problems
+
+
 def validate_project(report_dir: Path) -> None:
     """Refuse to render a folder Quarto would render wrongly, naming every problem."""
     problems = project_problems(report_dir)
@@ -328,12 +360,26 @@ def _tail(text: str, lines: int = 3, width: int = 400) -> str:
     return " | ".join(kept)[-width:] or "no message"
 
 
-def render_command(quarto: Path, notebook: str, to: str, title: str | None) -> list[str]:
-    """The ``quarto render`` call for one notebook and format (run in the report folder)."""
-    command = [str(quarto), "render", notebook, "--to", to, "--no-execute"]
-    if title and to != "revealjs":  # the deck makes its own title slide
-        command += ["--metadata", f"title:{json.dumps(title, ensure_ascii=False)}"]
-    return command
+def render_command(quarto: Path, notebook: str, to: str) -> list[str]:
+    """The ``quarto render`` call for one notebook and format (run in its scratch folder); the
+    title is in the notebook's front matter, not on the command line."""
+    return [str(quarto), "render", notebook, "--to", to, "--no-execute"]
+
+
+def scratch_project(report_dir: Path, scratch: Path, name: str, lang: str | None) -> Path:
+    """Write what Quarto gets for format ``name`` into ``scratch``: the notebook made for that
+    format (``quarto_documents``) and the project file. Returns the notebook's path."""
+    from research.report.quarto_documents import write_handed_notebook
+
+    stem = FORMATS[name][0]
+    scratch.mkdir(parents=True, exist_ok=True)
+    title = _title(_manifest_parameters(report_dir)) if stem == "progress" else None
+    notebook = write_handed_notebook(
+        report_dir / f"{stem}.ipynb", scratch / f"{stem}.ipynb", name, title
+    )
+    chosen = lang or str(_manifest_parameters(report_dir).get("lang") or "da")
+    (scratch / PROJECT_FILE).write_text(project_yaml(chosen, [notebook.name]), encoding="utf-8")
+    return notebook
 
 
 def render(
@@ -344,13 +390,14 @@ def render(
 ) -> list[Path]:
     """Render a report folder with Quarto into ``<report_dir>/quarto/``; return the files.
 
-    Writes ``_quarto.yml`` first and validates the folder, so a missing Quarto is the only
-    failure left to the render itself. Nothing the runner wrote (and the manifest hashed) is
-    changed. ``formats`` default: html and pdf, and revealjs when the seminar notebook exists.
+    Quarto renders next to the notebook and then moves its output into ``output-dir``, which
+    replaced the report's own ``progress.html``. So each format is rendered in a scratch folder
+    outside the report, from a copy made for that format, and only the finished files are moved
+    into ``quarto/``: every other file of the report folder stays byte for byte as it was.
+    ``formats`` default: html and pdf, and revealjs when the seminar notebook exists.
     """
     report_dir = Path(report_dir)
-    write_project(report_dir, lang)
-    validate_project(report_dir)
+    validate_report(report_dir)
     if formats is None:
         formats = [f for f in FORMATS if (report_dir / f"{FORMATS[f][0]}.ipynb").is_file()]
     for name in formats:
@@ -363,33 +410,51 @@ def render(
     if "pdf" in formats and version is not None and version < TYPST_SINCE:
         shown = ".".join(map(str, version))
         raise QuartoError(f"Quarto {shown} cannot make the Typst PDF; it needs 1.4 or newer")
-    title = _title(_manifest_parameters(report_dir))
     env = {**os.environ, "QUARTO_PYTHON": os.environ.get("QUARTO_PYTHON", sys.executable)}
-    written = []
-    for name in formats:
-        stem, to, output = FORMATS[name]
-        command = render_command(quarto, f"{stem}.ipynb", to, title)
-        try:
-            done = subprocess.run(
-                command,
-                cwd=report_dir,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=RENDER_TIMEOUT,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise QuartoError(
-                f"quarto render {stem}.ipynb --to {to} took more than {RENDER_TIMEOUT} s"
-            ) from None
-        if done.returncode != 0:
-            raise QuartoError(
-                f"quarto render {stem}.ipynb --to {to} failed (exit {done.returncode}): "
-                f"{_tail(done.stderr or done.stdout)}"
-            )
-        target = report_dir / OUTPUT_DIR / output
-        if not target.is_file():
-            raise QuartoError(f"quarto render {stem}.ipynb --to {to} wrote no {target}")
-        written.append(target)
+    finished = []
+    with tempfile.TemporaryDirectory(prefix="research-quarto-") as scratch_root:
+        for name in formats:
+            stem, to, output = FORMATS[name]
+            scratch = Path(scratch_root) / name
+            notebook = scratch_project(report_dir, scratch, name, lang)
+            problems = handed_problems(scratch)
+            if problems:  # a bug here, not the reader's: still one line naming each problem
+                raise QuartoError(
+                    f"the {name} document for Quarto is wrong: " + "; ".join(problems)
+                )
+            _run_quarto(render_command(quarto, notebook.name, to), scratch, env, stem, to)
+            result = scratch / OUTPUT_DIR / output
+            if not result.is_file():
+                raise QuartoError(f"quarto render {stem}.ipynb --to {to} wrote no {output}")
+            finished.append(result)
+        target_dir = report_dir / OUTPUT_DIR
+        target_dir.mkdir(exist_ok=True)
+        written = []
+        for result in finished:  # only after every format succeeded
+            target = target_dir / result.name
+            shutil.copyfile(result, target.with_name(f".{result.name}.partial"))
+            os.replace(target.with_name(f".{result.name}.partial"), target)
+            written.append(target)
     return written
+
+
+def _run_quarto(command: list[str], cwd: Path, env: dict[str, str], stem: str, to: str) -> None:
+    try:
+        done = subprocess.run(
+            command,
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=RENDER_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise QuartoError(
+            f"quarto render {stem}.ipynb --to {to} took more than {RENDER_TIMEOUT} s"
+        ) from None
+    if done.returncode != 0:
+        raise QuartoError(
+            f"quarto render {stem}.ipynb --to {to} failed (exit {done.returncode}): "
+            f"{_tail(done.stderr or done.stdout)}"
+        )

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from research.report.context import ReportContext, ReportError, load_context
+from research.report.documents import write_documents
 from research.report.manifest import database_hash, now, write_manifest
 from research.report.quarto import prepare_executed_notebook
 
@@ -308,6 +309,7 @@ def _run_notebooks(
                 raise ReportError(f"{error}; the partly run notebook is {kept}") from None
             raise error
         render_html(build / f"{main}.ipynb", build / f"{main}.html", ctx.lang, title)
+        write_documents(build, ctx, main, title)  # <main>.pdf, and seminar.pptx
         written = sorted(item.name for item in build.iterdir())
         _move_into_place(build, folder)
     finally:

@@ -7,6 +7,10 @@ never shows a number the report withholds, and no count below ``ctx.rule.min_cel
 appears; the stories are the researchers' own text, with participant ids and CPR-like strings
 removed.
 
+Each slide's heading output also carries the whole slide as a block (``blocks.BLOCK_MIME``):
+its title, its items and its speaker notes (definitions and the data date), from which
+``report.deck`` builds the editable PowerPoint deck, so the deck shows exactly these numbers.
+
 Slides are made for Quarto revealjs and still read as a page in nbconvert: each slide is a
 markdown ``##`` heading (a cell with ``#| output: asis`` puts it into the document as a real
 heading, so it starts a slide) followed by HTML or markdown content.
@@ -25,6 +29,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from research.report import blocks
 from research.report.figures import cumulative_progress_chart, figure_html, funnel_chart
 from research.report.formatting import format_date, format_number, format_percent
 from research.report.labels import label as word
@@ -32,16 +37,11 @@ from research.report.labels import label as word
 if TYPE_CHECKING:
     from research.report.context import ReportContext
 
-HEADLINE_KEYS: tuple[str, ...] = (
-    "participants",
-    "skilled_started",
-    "skilled_completed",
-    "academy_started",
-    "academy_completed",
-    "companies_in_networks",
-)
-"""Participants, EUV (lift to skilled) and AU (academy level) started and completed, and the
-companies in networks: the numbers a seminar audience asks for first."""
+HEADLINE_KEYS: tuple[str, ...] = ("participants", "skilled_completed", "academy_completed")
+"""Progress in three numbers: participants, and lifts completed to skilled (EUV) and to academy
+level (AU), each against its target."""
+NOTE_KEYS: tuple[str, ...] = ("skilled_started", "academy_started", "companies_in_networks")
+"""The numbers behind the three, said in the speaker notes rather than shown."""
 CHART_KEY = "participants"
 STORY_LIMIT = 3
 WITHHELD = ".."
@@ -59,6 +59,7 @@ class Markdown:
     """Markdown only: Quarto puts it into the document as it stands (headings start slides)."""
 
     text: str
+    block: dict[str, Any] | None = field(default=None, compare=False)
 
     def _repr_markdown_(self) -> str:
         return self.text
@@ -73,6 +74,7 @@ class Html:
 
     html: str
     markdown: str
+    block: dict[str, Any] | None = field(default=None, compare=False)
 
     def _repr_html_(self) -> str:
         return self.html
@@ -91,9 +93,24 @@ class Slide:
     title: str
     items: tuple[Any, ...] = ()
     level: int = 2
+    notes: str = ""  # speaker notes: definitions, the data date
 
     def heading(self) -> Markdown:
         return Markdown(f"{'#' * self.level} {escape_markdown(self.title)}")
+
+    def block(self) -> dict[str, Any]:
+        """The whole slide as data, for the PowerPoint deck."""
+        items = [getattr(i, "block", None) for i in self.items]
+        return {
+            "kind": "slide",
+            "title": self.title,
+            "level": self.level,
+            "items": [
+                b if b else blocks.paragraph(getattr(i, "markdown", getattr(i, "text", "")))
+                for i, b in zip(self.items, items, strict=True)
+            ],
+            "notes": self.notes,
+        }
 
 
 def escape_markdown(text: str) -> str:
@@ -103,17 +120,22 @@ def escape_markdown(text: str) -> str:
 
 def figure_view(fig: Figure) -> Html:
     """A finished figure as an embedded image with its alt text; the figure is then freed."""
-    img = figure_html(fig)
+    from research.report.figures import figure_png
+
+    png = figure_png(fig)
+    img = figure_html(fig, png=png)
     alt = getattr(fig, "alt_text", "") or ""
+    block = blocks.figure(fig, png=png)
     fig.clear()
-    return Html(f'<figure class="research-figure">{img}</figure>', escape_markdown(alt))
+    return Html(f'<figure class="research-figure">{img}</figure>', escape_markdown(alt), block)
 
 
 def show_slide(slide: Slide) -> None:
     """Display the heading and then each item, as separate outputs (the heading stays markdown)."""
     from IPython.display import display
 
-    display(slide.heading())
+    heading = slide.heading()
+    display({"text/markdown": heading.text, blocks.BLOCK_MIME: slide.block()}, raw=True)
     for item in slide.items:
         display(item)
 
@@ -161,7 +183,11 @@ def seminar_series(ctx: ReportContext) -> pd.DataFrame:
     return protected_series(ctx)
 
 
-def headline_numbers(ctx: ReportContext, series: pd.DataFrame | None = None) -> list[Headline]:
+def headline_numbers(
+    ctx: ReportContext,
+    series: pd.DataFrame | None = None,
+    keys: Sequence[str] = HEADLINE_KEYS,
+) -> list[Headline]:
     """The headline indicators at the end of the report's quarter, protected for disclosure.
 
     A person count is withheld when the report's chain suppression hides it, and in any case
@@ -174,7 +200,7 @@ def headline_numbers(ctx: ReportContext, series: pd.DataFrame | None = None) -> 
     now = series[series["quarter"] == str(ctx.quarter)].set_index("indicator")
     labels = _indicator_labels(ctx.lang)
     out = []
-    for key in HEADLINE_KEYS:
+    for key in keys:
         if key not in now.index:
             continue
         row = now.loc[key]
@@ -214,6 +240,14 @@ def headline_view(headlines: Sequence[Headline], ctx: ReportContext) -> Html:
     note = ""
     if any(h.value is None for h in headlines):
         note = word("suppressed_note", lang).format(min_cell=ctx.rule.min_cell)
+    block = {
+        "kind": "numbers",
+        "numbers": [
+            {"value": h.shown(lang), "label": h.label, "sub": h.against_target(lang)}
+            for h in headlines
+        ],
+        "note": note,
+    }
     grid = (
         '<div class="headline-numbers" style="display:grid;'
         'grid-template-columns:repeat(3,minmax(0,1fr));gap:0.8em 1.2em">'
@@ -223,7 +257,7 @@ def headline_view(headlines: Sequence[Headline], ctx: ReportContext) -> Html:
     if note:
         grid += f'<p style="font-size:0.6em">{html.escape(note)}</p>'
         lines.append(f"\n{escape_markdown(note)}")
-    return Html(grid, "\n".join(lines))
+    return Html(grid, "\n".join(lines), block)
 
 
 # --- the charts ---------------------------------------------------------------------------------
@@ -359,12 +393,51 @@ def story_view(story: Story, lang: str) -> Markdown:
         "",
         e(word("story_recorded", lang).format(date=format_date(story.recorded_on, lang))),
     ]
+    recorded = word("story_recorded", lang).format(date=format_date(story.recorded_on, lang))
     if lang != "da":
         lines[-1] += " " + e(word("stories_in_danish", lang))
-    return Markdown("\n".join(lines))
+        recorded += " " + word("stories_in_danish", lang)
+    block = {
+        "kind": "story",
+        "rows": [
+            [word("cmo_context", lang), story.context],
+            [word("cmo_mechanism", lang), f"{story.resource} – {story.reasoning}"],
+            [word("cmo_outcome", lang), story.outcome],
+        ],
+        "recorded": recorded,
+    }
+    return Markdown("\n".join(lines), block)
 
 
 # --- the slides ---------------------------------------------------------------------------------
+
+
+def _t(ctx: ReportContext, da: str, en: str) -> str:
+    return da if ctx.lang == "da" else en
+
+
+def speaker_notes(ctx: ReportContext, *lines: str) -> str:
+    """The notes under a slide: what it says, then the data date and the disclosure rule."""
+    when = format_date(ctx.as_of, ctx.lang, "long")
+    tail = _t(
+        ctx,
+        f"Data pr. {when}. Antal under {ctx.rule.min_cell} personer vises som «{WITHHELD}».",
+        f"Data as of {when}. Counts below {ctx.rule.min_cell} persons show as “{WITHHELD}”.",
+    )
+    return "\n".join([*(line for line in lines if line), tail])
+
+
+def definition(ctx: ReportContext, key: str) -> str:
+    """'Deltagere i alt: personer, én gang, …' — what an indicator counts, in the deck's words."""
+    from research.metrics.progress import INDICATORS
+    from research.report.sections.caveats import UNITS_DA
+
+    for indicator in INDICATORS:
+        if indicator.key == key:
+            if ctx.lang == "da":
+                return f"{indicator.label_da}: {UNITS_DA.get(key, indicator.unit)}."
+            return f"{indicator.label_en}: {indicator.unit}."
+    return ""
 
 
 def title_slide(ctx: ReportContext) -> Slide:
@@ -374,36 +447,95 @@ def title_slide(ctx: ReportContext) -> Slide:
     if ctx.partner:
         title += f" – {ctx.partner_name or ctx.partner}"
     subtitle = word("seminar_subtitle", ctx.lang).format(date=format_date(ctx.as_of, ctx.lang))
-    return Slide(title, (Markdown(escape_markdown(subtitle)),), level=1)
+    notes = speaker_notes(
+        ctx,
+        _t(
+            ctx,
+            "Tallene er de samme som i kvartalsrapporten for kvartalet og har været gennem "
+            "samme diskretionering.",
+            "The numbers are those of the quarter's progress report, under the same disclosure "
+            "control.",
+        ),
+    )
+    return Slide(title, (Markdown(escape_markdown(subtitle)),), level=1, notes=notes)
 
 
 def headline_slide(ctx: ReportContext, series: pd.DataFrame | None = None) -> Slide:
-    return Slide(
-        word("headline_title", ctx.lang), (headline_view(headline_numbers(ctx, series), ctx),)
-    )
+    """Progress in three numbers; the numbers behind them and the definitions in the notes."""
+    series = seminar_series(ctx) if series is None else series
+    shown = headline_numbers(ctx, series)
+    behind = headline_numbers(ctx, series, NOTE_KEYS)
+    lines = [definition(ctx, h.key) for h in shown]
+    lines += [
+        f"{h.label}: {h.shown(ctx.lang)}"
+        + (f" ({h.against_target(ctx.lang)})" if h.against_target(ctx.lang) else "")
+        for h in behind
+    ]
+    notes = speaker_notes(ctx, *lines)
+    return Slide(word("headline_title", ctx.lang), (headline_view(shown, ctx),), notes=notes)
 
 
 def progress_slide(ctx: ReportContext, series: pd.DataFrame | None = None) -> Slide:
     series = seminar_series(ctx) if series is None else series
+    notes = speaker_notes(
+        ctx,
+        definition(ctx, CHART_KEY),
+        _t(
+            ctx,
+            "Fuld linje: opnået; stiplet: det planlagte forløb fra ansøgningen; ved slutningen: "
+            "måltallet og prognosen med 95 %-interval.",
+            "Solid line: achieved; dashed: the planned path from the application; at the end: "
+            "the target and the forecast with its 95% interval.",
+        ),
+    )
     return Slide(
-        word("progress_slide_title", ctx.lang), (figure_view(progress_chart(ctx, series)),)
+        word("progress_slide_title", ctx.lang),
+        (figure_view(progress_chart(ctx, series)),),
+        notes=notes,
     )
 
 
 def funnel_slide(ctx: ReportContext) -> Slide:
-    return Slide(word("funnel_slide_title", ctx.lang), (figure_view(company_funnel_chart(ctx)),))
+    notes = speaker_notes(
+        ctx,
+        _t(
+            ctx,
+            "Trappen tæller virksomheder, ikke personer, fra projektets første kontakt til "
+            "medarbejdere, der er startet på et løft; hvert trin er en delmængde af det forrige.",
+            "The funnel counts companies, not persons, from the programme's first contact to "
+            "employees who started a lift; each step is a subset of the one before.",
+        ),
+    )
+    return Slide(
+        word("funnel_slide_title", ctx.lang), (figure_view(company_funnel_chart(ctx)),), notes=notes
+    )
 
 
 def story_slides(ctx: ReportContext, limit: int = STORY_LIMIT) -> list[Slide]:
     """One slide per story, newest first; one slide saying so when there is none yet."""
     stories = success_stories(ctx, limit)
     heading = word("stories_title", ctx.lang)
+    notes = speaker_notes(
+        ctx,
+        _t(
+            ctx,
+            "Kontekst–mekanisme–udfald: i hvilken situation (kontekst) satte projektets tilbud "
+            "(ressource) noget i gang hos deltagerne eller virksomheden (ræsonnement), og hvad "
+            "kom der ud af det (udfald). Kun observationer, forskerne har vurderet som "
+            "understøttede, vises; forsker og kilde står i registret.",
+            "Context–mechanism–outcome: in which situation (context) the programme's offer "
+            "(resource) set something going in participants or companies (reasoning), and what "
+            "came of it (outcome). Only observations the researchers rated as supported are "
+            "shown; researcher and source stay in the register.",
+        ),
+    )
     if not stories:
-        return [Slide(heading, (Markdown(escape_markdown(word("stories_none", ctx.lang))),))]
+        none = Markdown(escape_markdown(word("stories_none", ctx.lang)))
+        return [Slide(heading, (none,), notes=notes)]
     if len(stories) == 1:
-        return [Slide(heading, (story_view(stories[0], ctx.lang),))]
+        return [Slide(heading, (story_view(stories[0], ctx.lang),), notes=notes)]
     n = len(stories)
     return [
-        Slide(f"{heading} ({i}/{n})", (story_view(s, ctx.lang),))
+        Slide(f"{heading} ({i}/{n})", (story_view(s, ctx.lang),), notes=notes)
         for i, s in enumerate(stories, start=1)
     ]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
 
+from research.report import blocks
 from research.report.article import markdown_table
 from research.report.figures import figure_html, figure_png
 from research.report.publish import PublishedTable
@@ -74,23 +75,41 @@ def section_html(section: Section) -> str:
     return "\n".join(parts)
 
 
+def print_class(table_html: str, block: dict) -> str:
+    """The table's HTML, classed ``research-wide`` when it needs a landscape page in print
+    (the same decision as the PDF's), so the print CSS gives it one."""
+    from research.report.pdf import table_layout
+
+    if not table_layout(block["columns"], block["rows"]).landscape:
+        return table_html
+    return table_html.replace('class="research-table"', 'class="research-table research-wide"', 1)
+
+
 def item_bundle(item: Item) -> dict[str, str]:
     """One notebook output with several representations: nbconvert's HTML export takes
-    ``text/html``; Quarto's Typst PDF prefers ``text/markdown`` and ``image/png``."""
+    ``text/html``; Quarto's Typst PDF prefers ``text/markdown`` and ``image/png``; the PDF
+    and the deck read the block (``blocks.BLOCK_MIME``)."""
     if isinstance(item, Figure):
         png = figure_png(item)
         html_img = figure_html(item, png=png)
-        return {
+        data = {
             "text/html": f'<figure class="research-figure">{html_img}</figure>',
             "image/png": png,
         }
+        return blocks.bundle_with(data, blocks.figure(item))
     if isinstance(item, PublishedTable):
+        shown = item.formatted()
         caption = item.caption + (f" {item.footnote()}" if item.footnote() else "")
-        return {
-            "text/html": item.html(),
-            "text/markdown": markdown_table(item.formatted(), caption),
+        block = blocks.table(shown, item.caption, item.footnote(), item.name)
+        data = {
+            "text/html": print_class(item.html(), block),
+            "text/markdown": markdown_table(shown, caption),
         }
-    return {"text/html": item.html(), "text/markdown": item.markdown()}
+        return blocks.bundle_with(data, block)
+    data = {"text/html": item.html(), "text/markdown": item.markdown()}
+    return blocks.bundle_with(
+        data, blocks.paragraph(item.text, item.items, caveat=item.kind == "caveat")
+    )
 
 
 def show(ctx: ReportContext, section: Section) -> None:
@@ -101,7 +120,8 @@ def show(ctx: ReportContext, section: Section) -> None:
         for table in section.tables():
             table.write_csv(ctx.tables_dir)
     title = html.escape(section.title)
-    display({"text/html": f"<h2>{title}</h2>", "text/markdown": f"## {section.title}"}, raw=True)
+    heading = {"text/html": f"<h2>{title}</h2>", "text/markdown": f"## {section.title}"}
+    display(blocks.bundle_with(heading, blocks.heading(section.title)), raw=True)
     for item in section.items:
         display(item_bundle(item), raw=True)
         if isinstance(item, Figure):

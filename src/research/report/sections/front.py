@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import html
 
+from research.report import blocks
 from research.report.context import ReportContext
 from research.report.formatting import format_date
+from research.report.seminar import escape_markdown
 
 
-def front_matter(ctx: ReportContext) -> str:
-    """The title block as HTML: project, quarter, scope and data date."""
+def front_lines(ctx: ReportContext) -> tuple[str, list[str]]:
+    """The title and the lines under it: project, scope and data date."""
     lang = ctx.lang
     scope = ctx.partner_name or ctx.partner
     if lang == "da":
@@ -28,11 +30,24 @@ def front_matter(ctx: ReportContext) -> str:
             f"Figures as of {format_date(ctx.as_of, 'en')} "
             f"(latest record {format_date(ctx.data_date, 'en')})",
         ]
+    return title, lines
+
+
+def front_matter(ctx: ReportContext) -> str:
+    """The title block as HTML: project, quarter, scope and data date."""
+    title, lines = front_lines(ctx)
     body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
     return f'<header class="report-front"><h1>{html.escape(title)}</h1>{body}</header>'
 
 
 def show_front(ctx: ReportContext) -> None:
-    from IPython.display import HTML, display
+    """The title block with a markdown form (so no renderer falls back to an object's repr)
+    and its block (the PDF's title page)."""
+    from IPython.display import display
 
-    display(HTML(front_matter(ctx)))
+    title, lines = front_lines(ctx)
+    data = {
+        "text/html": front_matter(ctx),
+        "text/markdown": "\n\n".join(escape_markdown(line) for line in lines),
+    }
+    display(blocks.bundle_with(data, blocks.front(title, lines)), raw=True)
