@@ -63,7 +63,7 @@ def _swap(build: Path, target: Path) -> None:
     try:
         _rename(build, target)
     except BaseException:
-        if moved_aside:
+        if moved_aside and not target.exists():
             _rename(aside, target)
         raise
     if moved_aside:
