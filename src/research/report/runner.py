@@ -39,7 +39,7 @@ ARTICLE = "article"  # the evidence's sub-folder of a quarter's report folder
 EXTRA_NOTEBOOKS = ("seminar",)
 TABLES = "tables"
 STALE_AFTER_RERUN = ("quarto", "_quarto.yml")  # rendered by `research render` from old notebooks
-SNAPSHOT = "snapshot.duckdb"  # the database as the run read it, in the scratch folder only
+SNAPSHOT = "snapshot.duckdb"  # the database as the run read it, in a private temporary folder
 TEMPLATES = Path(__file__).parent / "templates" / "nbconvert"
 
 
@@ -90,8 +90,8 @@ def report_folder(out: Path, ctx: ReportContext) -> Path:
 
 
 def _scratch_folder(out: Path) -> Path:
-    """A private folder in ``out`` (so on the reports' filesystem) for the snapshot and the
-    build; nothing in it is ever published except the build folder, by rename."""
+    """A folder in ``out`` (so on the reports' filesystem) to build the report in; only its
+    ``report`` folder is ever published, by rename."""
     try:
         out.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix=".building-", dir=out))
@@ -291,8 +291,10 @@ def run_evidence(
 
 
 class _Run:
-    """One run's scratch folder in ``out``: the database snapshot every reader reads, and the
-    build folder that is published whole. Removed at the end, whatever happened."""
+    """One run's scratch: the database snapshot every reader reads (in a private temporary
+    folder, so that a killed run never leaves a copy of the data among the reports) and the
+    build folder in ``out`` (the reports' filesystem, so it can be renamed into place).
+    Both are removed at the end, whatever happened."""
 
     def __init__(self, db: Path | str | None, out: Path) -> None:
         self.source = resolve_db_path(db or None)
@@ -300,8 +302,9 @@ class _Run:
 
     def __enter__(self) -> _Run:
         self.scratch = _scratch_folder(self.out)
+        self.private = Path(tempfile.mkdtemp(prefix="research-snapshot-"))
         try:
-            self.snapshot = snapshot_database(self.source, self.scratch / SNAPSHOT)
+            self.snapshot = snapshot_database(self.source, self.private / SNAPSHOT)
             self.snapshot_taken = now()
             self.database_hash = database_hash(self.snapshot)
         except BaseException:
@@ -311,6 +314,7 @@ class _Run:
 
     def __exit__(self, *exc: object) -> None:
         shutil.rmtree(self.scratch, ignore_errors=True)
+        shutil.rmtree(self.private, ignore_errors=True)
 
     def context(self, quarter: str | None, lang: str, **options: Any) -> ReportContext:
         """The parameters checked against the snapshot; messages name the user's database."""
