@@ -207,3 +207,36 @@ def test_an_unreadable_backup_location_refuses_the_upgrade(old_db, monkeypatch):
     with pytest.raises(StoreError, match=r"backup copy .* could not be written"):
         connect(old_db)
     assert sha(old_db) == before
+
+
+def _constraints(con) -> list[tuple]:
+    return sorted(
+        con.execute(
+            "SELECT table_name, constraint_type, constraint_text FROM duckdb_constraints() "
+            "WHERE database_name = current_database()"
+        ).fetchall()
+    )
+
+
+def test_an_upgraded_database_has_the_constraints_of_a_new_one_without_foreign_keys(
+    old_db, tmp_path
+):
+    with open_duckdb(old_db, read_only=True) as con:
+        assert any(c[1] == "FOREIGN KEY" for c in _constraints(con))  # an older workbench's
+    with connect(old_db) as upgraded, connect(tmp_path / "new.duckdb") as new:
+        assert _constraints(upgraded) == _constraints(new)
+        assert not [c for c in _constraints(upgraded) if c[1] == "FOREIGN KEY"]
+        assert any(c[1] == "CHECK" for c in _constraints(upgraded))
+
+
+def test_a_corrected_network_in_an_old_database_is_stored_after_the_upgrade(old_db, tmp_path):
+    corrected = tmp_path / "networks.csv"
+    text = (EXAMPLES / "networks.csv").read_text("utf-8")
+    corrected.write_text(text.replace("Lager og logistik Vest", "Lager og logistik"), "utf-8")
+    result = import_file("networks", corrected, old_db, CONFIG, key=None)
+    assert result.stats.changed == 1
+    with connect(old_db, read_only=True) as con:
+        networks = read_table(con, "networks").set_index("network_id")["name"]
+        workshops = read_table(con, "workshops")
+    assert networks["NET02"] == "Lager og logistik"
+    assert (workshops["network_id"] == "NET02").any()  # what points at it is still there
