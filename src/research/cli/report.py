@@ -48,7 +48,8 @@ def report(
     verify: Annotated[
         Path | None,
         typer.Option(
-            help="Re-run a published report folder from its manifest and compare its tables.",
+            help="Re-run a published report folder from its manifest, compare its tables and "
+            "check every file it lists.",
             show_default=False,
         ),
     ] = None,
@@ -149,21 +150,31 @@ def _verify(folder: Path) -> None:
 
     result = verify_report(folder)
     if result.database_changed:
-        typer.secho(
-            "note: the database's content has changed since the report was made; "
-            "differences are expected",
-            err=True,
-            fg="yellow",
+        then, now = (h[:12] for h in result.database_hashes)
+        typer.echo(
+            f"The database has changed since this report was made (content hash {then}… then, "
+            f"{now}… now): the report cannot be reproduced from it, and differences in the "
+            "tables are expected."
         )
+    for difference in result.files:
+        typer.echo(difference.describe())
     if result.identical:
-        typer.echo(f"Verified: {result.tables_compared} tables in {folder} are reproduced exactly.")
+        typer.echo(
+            f"Verified: {result.tables_compared} tables in {folder} are reproduced exactly, "
+            "and every file is as published."
+        )
         return
     for difference in result.differences[:50]:
         typer.echo(difference.describe())
     more = len(result.differences) - 50
     if more > 0:
         typer.echo(f"... and {more} more differences")
-    raise fail(f"{len(result.differences)} differences against the published tables in {folder}")
+    parts = []
+    if result.files:
+        parts.append(f"{len(result.files)} files differ from the manifest")
+    if result.differences:
+        parts.append(f"{len(result.differences)} differences against the published tables")
+    raise fail(f"{' and '.join(parts)} in {folder}")
 
 
 @friendly_errors

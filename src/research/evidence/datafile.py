@@ -49,8 +49,10 @@ def _read_csv(path: Path) -> pd.DataFrame:
 def _read_parquet(path: Path) -> pd.DataFrame:
     import duckdb
 
+    from research.store.connection import open_duckdb
+
     try:
-        with duckdb.connect() as con:
+        with open_duckdb() as con:
             return con.execute("select * from read_parquet(?)", [str(path)]).df()
     except duckdb.Error as exc:
         first = str(exc).splitlines()[0]

@@ -16,6 +16,7 @@ from typing import Literal
 import pandas as pd
 
 from research.metrics.population import participant_facts
+from research.store.tables import REFERENCES, TABLES
 
 Severity = Literal["error", "warning"]
 Tables = dict[str, pd.DataFrame]
@@ -76,6 +77,7 @@ class Rule:
     severity: Severity
     description: str
     find: Callable[[Tables, pd.Timestamp], pd.Series]  # the offending ids
+    description_da: str | None = None  # for rules made from the schema, not named by hand
 
 
 EXAMPLES_SHOWN = 5
@@ -92,6 +94,51 @@ def _dangling(child: str, column: str, parent: str, key: str, id_column: str):
         return _ids(t[child], mask, id_column)
 
     return find
+
+
+# The references that have a rule of their own above (with a name the report's quality section
+# describes in Danish); every other reference gets a generic rule from ``REFERENCES``.
+_NAMED_REFERENCES = {
+    ("enrolments", "participant_id"),
+    ("participants", "cvr"),
+    ("company_contacts", "cvr"),
+    ("survey_answers", "statement_id"),
+}
+
+
+def _record_ids(frame: pd.DataFrame, table: str) -> pd.Series:
+    key = list(TABLES[table].key)
+    return frame[key].astype(str).agg("/".join, axis=1) if len(key) > 1 else frame[key[0]]
+
+
+def _dangling_reference(child: str, column: str, parent: str):
+    key = TABLES[parent].key[0]
+
+    def find(t: Tables, _: pd.Timestamp) -> pd.Series:
+        frame = t[child]
+        values = frame[column]
+        mask = values.notna() & ~values.astype("string").isin(t[parent][key].astype("string"))
+        ids = _record_ids(frame, child)
+        return ids[mask.fillna(False).astype(bool)].astype(str)
+
+    return find
+
+
+def reference_rules() -> tuple[Rule, ...]:
+    """One error rule per stored reference not covered by a named rule: the store keeps no
+    FOREIGN KEY constraints (see store/schema.py), so this is where a dangling one shows."""
+    return tuple(
+        Rule(
+            f"{child}_unknown_{column}",
+            "error",
+            f"{child} rows whose {column} is not in the {parent} table",
+            _dangling_reference(child, column, parent),
+            f"rækker i {child}, hvis {column} ikke findes i {parent}",
+        )
+        for child, columns in REFERENCES.items()
+        for column, parent in columns.items()
+        if (child, column) not in _NAMED_REFERENCES
+    )
 
 
 def _exit_before_start(t: Tables, _: pd.Timestamp) -> pd.Series:
@@ -206,6 +253,7 @@ def rules(grace_days: int = DEFAULT_GRACE_DAYS) -> tuple[Rule, ...]:
                 "survey_answers", "statement_id", "survey_statements", "statement_id", "response_id"
             ),
         ),
+        *reference_rules(),
         Rule(
             "exit_before_start",
             "error",

@@ -101,10 +101,12 @@ def load_context(
     partner: str | None = None,
     config: Path | str | None = None,
     tables_dir: Path | str | None = None,
+    shown_as: Path | None = None,
 ) -> ReportContext:
     """Read the store once (read-only) and check every parameter against it.
 
     Empty strings mean "not given", because papermill parameters cannot be None-typed safely.
+    ``shown_as`` is the database to name in messages when ``db`` is a snapshot of it.
     """
     try:
         check_lang(lang)
@@ -112,15 +114,16 @@ def load_context(
         raise ReportError(str(exc)) from None
     programme = load_programme_config(Path(config) if config else None)
     path = resolve_db_path(db or None)
+    named = shown_as or path
     if not path.exists():
-        raise StoreError(f"database {path} does not exist; run `research simulate` or import data")
+        raise StoreError(f"database {named} does not exist; run `research simulate` or import data")
     with connect(path, read_only=True) as con:
         counts = row_counts(con)
         day = data_date(con)
         tables = read_tables(con)
     if not any(counts.get(name, 0) for name in ("enrolments", "company_contacts", "workshops")):
         raise ReportError(
-            f"database {path} holds no enrolments, contacts or workshops: nothing to report on; "
+            f"database {named} holds no enrolments, contacts or workshops: nothing to report on; "
             "import the exports first (research import --kinds lists them)"
         )
     assert day is not None  # a database with enrolments has a data date

@@ -1,9 +1,9 @@
 """What a report was made from, so that a published quarter can be re-made and checked.
 
 Why: a quarterly figure that the funder has read must be reproducible months later. The
-manifest records the database's content (a hash over every table's rows, which unlike the file's
-bytes does not change when DuckDB reorganises its file), the code version, the parameters, the
-package versions and a hash of every output.
+manifest records the database's content as the report read it (a hash over every table's rows
+of the run's snapshot, which unlike the file's bytes does not change when DuckDB reorganises
+its file), the code version, the parameters, the package versions and a hash of every output.
 """
 
 from __future__ import annotations
@@ -121,17 +121,21 @@ def write_manifest(
     parameters: dict[str, Any],
     database: Path,
     database_content_hash: str,
+    snapshot_taken: str,
     started: str,
     notebooks: list[str],
     written: list[str] | None = None,
 ) -> Path:
+    """``folder/manifest.json``. The report read a snapshot of ``database`` taken at
+    ``snapshot_taken``; ``database_content_hash`` is that snapshot's, so it describes exactly
+    the data the report shows, whatever happened to the database since."""
     manifest = {
-        "manifest_version": 1,
+        "manifest_version": 2,
         "parameters": parameters,
         "database": {
             "path": str(database),
             "content_sha256": database_content_hash,
-            "file_sha256": file_hash(database),
+            "snapshot_taken": snapshot_taken,
         },
         "code": code_version(),
         "packages": package_versions(),
@@ -143,6 +147,15 @@ def write_manifest(
     path = folder / MANIFEST
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def read_outputs(folder: Path) -> list[str]:
+    """The paths a folder's manifest lists as its outputs; none when it has no readable one."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return [str(o["path"]) for o in manifest.get("outputs", [])]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return []
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:

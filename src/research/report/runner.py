@@ -1,10 +1,14 @@
 """The main job: papermill runs the report notebooks, nbconvert renders them, a manifest records.
 
-Why this shape: every parameter is checked (``load_context``) before a kernel starts, so bad
-input costs a second and gives one line. The notebooks run in a build folder next to the report
-and their results are moved into place only when everything succeeded, so a failed run never
-leaves a half-new report; the partly executed notebook is kept as ``<name>.failed.ipynb`` so the
-failing cell can be seen.
+Why this shape: the database is copied once, at the start, into a read-only snapshot that the
+runner and every notebook read, so an import during the run changes nothing in the report and
+the manifest's database hash describes exactly what was read. Every parameter is checked
+(``load_context``) before a kernel starts, so bad input costs a second and gives one line. The
+notebooks run into a build folder beside the reports (same filesystem), the manifest is written
+into it, and only the complete folder is published, by renaming it into place
+(``folder_swap``): a reader sees the old report or the new one, never a mixture. A failed run
+publishes nothing; its partly executed notebook is kept as ``<name>.failed.ipynb`` next to the
+last good report, so the failing cell can be seen.
 """
 
 from __future__ import annotations
@@ -13,15 +17,19 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from research.config import resolve_db_path
 from research.report.context import ReportContext, ReportError, load_context
 from research.report.documents import write_documents
-from research.report.manifest import database_hash, now, write_manifest
+from research.report.folder_swap import publish_folder
+from research.report.manifest import MANIFEST, database_hash, now, read_outputs, write_manifest
 from research.report.quarto import prepare_executed_notebook
+from research.store.snapshot import snapshot_database
 
 KERNEL_ENV = "RESEARCH_KERNEL"
 NOTEBOOKS_ENV = "RESEARCH_NOTEBOOKS"
@@ -32,6 +40,7 @@ ARTICLE = "article"  # the evidence's sub-folder of a quarter's report folder
 EXTRA_NOTEBOOKS = ("seminar",)
 TABLES = "tables"
 STALE_AFTER_RERUN = ("quarto", "_quarto.yml")  # rendered by `research render` from old notebooks
+SNAPSHOT = "snapshot.duckdb"  # the database as the run read it, in a private temporary folder
 TEMPLATES = Path(__file__).parent / "templates" / "nbconvert"
 
 
@@ -81,14 +90,15 @@ def report_folder(out: Path, ctx: ReportContext) -> Path:
     return folder / ctx.partner if ctx.partner else folder
 
 
-def _check_writable(folder: Path) -> None:
+def _scratch_folder(out: Path) -> Path:
+    """A folder in ``out`` (so on the reports' filesystem) to build the report in; only its
+    ``report`` folder is ever published, by rename."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
-            pass
+        out.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=".building-", dir=out))
     except OSError as exc:
         raise ReportError(
-            f"cannot write the report to {folder}: {exc.strerror or exc}; choose another --out"
+            f"cannot write the report to {out}: {exc.strerror or exc}; choose another --out"
         ) from None
 
 
@@ -182,22 +192,39 @@ def render_html(notebook: Path, target: Path, lang: str, title: str) -> Path:
     return target
 
 
-def _move_into_place(build: Path, folder: Path) -> None:
-    """Replace the report's files with the new ones; other files (partner folders) stay, but
-    what was rendered from the old notebooks (a failed run's notebook, Quarto output) goes."""
-    for stale in folder.glob("*.failed.ipynb"):
-        stale.unlink()
-    for rendered in STALE_AFTER_RERUN:
-        path = folder / rendered
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
-    for item in sorted(build.iterdir()):
-        target = folder / item.name
-        if target.is_dir():
-            shutil.rmtree(target)
-        os.replace(item, target)
+def _programme_owned(build: Path) -> Callable[[Path], list[str]]:
+    """What a re-published folder keeps of the old one: every entry this kind of report did
+    not write (partner sub-folders, article/, anything a person put there). What the last run
+    wrote (its manifest lists it), what this run wrote, failed notebooks and what was rendered
+    from the old notebooks (Quarto) are replaced or dropped."""
+
+    def keep(old: Path) -> list[str]:
+        owned = {item.name for item in build.iterdir()} | {MANIFEST, *STALE_AFTER_RERUN}
+        owned |= {path.split("/")[0] for path in read_outputs(old)}
+        return [
+            item.name
+            for item in old.iterdir()
+            if item.name not in owned and not item.name.endswith(".failed.ipynb")
+        ]
+
+    return keep
+
+
+def _publish(build_dir: Path, target_dir: Path, *, out: Path, shares_folder: bool) -> None:
+    """The one place where a complete report (notebooks, HTML, tables, manifest) is published.
+
+    Everything that must vet a whole report before any reader can see it belongs here, before
+    the swap. ``shares_folder``: the target (a quarter's folder) also holds other reports'
+    sub-folders, which the new folder keeps.
+    """
+    keep = _programme_owned(build_dir) if shares_folder else (lambda _old: [])
+    try:
+        publish_folder(build_dir, target_dir, lock_root=out, carry_over=keep)
+    except OSError as exc:
+        raise ReportError(
+            f"cannot publish the report to {target_dir}: {exc.strerror or exc}; "
+            "the previous report is unchanged"
+        ) from None
 
 
 def run_report(
@@ -212,21 +239,22 @@ def run_report(
     kernel: str | None = None,
 ) -> ReportResult:
     """Make one quarterly report (the whole programme, or one partner's) and return its paths."""
-    start, started = time.perf_counter(), now()
-    ctx = load_context(db, quarter, lang, min_cell=min_cell, partner=partner, config=config)
-    source_dir = notebooks_dir()
-    extra = [n for n in EXTRA_NOTEBOOKS if (source_dir / f"{n}.ipynb").is_file()]
-    return _run_notebooks(
-        ctx,
-        report_folder(Path(out), ctx),
-        [MAIN_NOTEBOOK, *extra],
-        tables_subdir=TABLES,
-        title=_title(ctx),
-        config=config,
-        out=out,
-        kernel=kernel,
-        timing=(start, started),
-    )
+    timing = (time.perf_counter(), now())
+    with _Run(db, Path(out)) as run:
+        ctx = run.context(quarter, lang, min_cell=min_cell, partner=partner, config=config)
+        source_dir = notebooks_dir()
+        extra = [n for n in EXTRA_NOTEBOOKS if (source_dir / f"{n}.ipynb").is_file()]
+        return run.notebooks(
+            ctx,
+            report_folder(Path(out), ctx),
+            [MAIN_NOTEBOOK, *extra],
+            tables_subdir=TABLES,
+            title=_title(ctx),
+            config=config,
+            kernel=kernel,
+            timing=timing,
+            shares_folder=not ctx.partner,
+        )
 
 
 def run_evidence(
@@ -242,47 +270,79 @@ def run_evidence(
     """The article's evidence for a quarter: ``reports/<quarter>/article/`` with the executed
     notebook, its HTML, every table as Markdown, LaTeX and CSV and every figure as PDF, SVG
     and PNG (``figures/``). English by default; always the whole programme."""
-    start, started = time.perf_counter(), now()
-    ctx = load_context(db, quarter, lang, min_cell=min_cell, config=config)
-    title = (
-        f"Evidence for the article, {ctx.quarter.label('en')}"
-        if lang == "en"
-        else f"Evidens til artiklen, {ctx.quarter.label('da')}"
-    )
-    return _run_notebooks(
-        ctx,
-        Path(out) / str(ctx.quarter) / ARTICLE,
-        [EVIDENCE_NOTEBOOK],
-        tables_subdir="",
-        title=title,
-        config=config,
-        out=out,
-        kernel=kernel,
-        timing=(start, started),
-    )
+    timing = (time.perf_counter(), now())
+    with _Run(db, Path(out)) as run:
+        ctx = run.context(quarter, lang, min_cell=min_cell, config=config)
+        title = (
+            f"Evidence for the article, {ctx.quarter.label('en')}"
+            if lang == "en"
+            else f"Evidens til artiklen, {ctx.quarter.label('da')}"
+        )
+        return run.notebooks(
+            ctx,
+            Path(out) / str(ctx.quarter) / ARTICLE,
+            [EVIDENCE_NOTEBOOK],
+            tables_subdir="",
+            title=title,
+            config=config,
+            kernel=kernel,
+            timing=timing,
+            shares_folder=False,
+        )
 
 
-def _run_notebooks(
-    ctx: ReportContext,
-    folder: Path,
-    names: list[str],
-    *,
-    tables_subdir: str,
-    title: str,
-    config: Path | str | None,
-    out: Path | str,
-    kernel: str | None,
-    timing: tuple[float, str],
-) -> ReportResult:
-    """Execute ``names`` (the first is the main notebook, rendered to HTML and given the tables
-    folder) into a build folder, then move the results into ``folder`` and write the manifest."""
-    _check_writable(folder)
-    chosen_kernel = kernel_name(kernel)
-    source_dir = notebooks_dir()
-    parameters = parameters_for(ctx, config)
-    main = names[0]
-    build = Path(tempfile.mkdtemp(prefix=".building-", dir=folder))
-    try:
+class _Run:
+    """One run's scratch: the database snapshot every reader reads (in a private temporary
+    folder, so that a killed run never leaves a copy of the data among the reports) and the
+    build folder in ``out`` (the reports' filesystem, so it can be renamed into place).
+    Both are removed at the end, whatever happened."""
+
+    def __init__(self, db: Path | str | None, out: Path) -> None:
+        self.source = resolve_db_path(db or None)
+        self.out = out
+
+    def __enter__(self) -> _Run:
+        self.scratch = _scratch_folder(self.out)
+        self.private = Path(tempfile.mkdtemp(prefix="research-snapshot-"))
+        try:
+            self.snapshot = snapshot_database(self.source, self.private / SNAPSHOT)
+            self.snapshot_taken = now()
+            self.database_hash = database_hash(self.snapshot)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        shutil.rmtree(self.private, ignore_errors=True)
+
+    def context(self, quarter: str | None, lang: str, **options: Any) -> ReportContext:
+        """The parameters checked against the snapshot; messages name the user's database."""
+        return load_context(self.snapshot, quarter, lang, shown_as=self.source, **options)
+
+    def notebooks(
+        self,
+        ctx: ReportContext,
+        folder: Path,
+        names: list[str],
+        *,
+        tables_subdir: str,
+        title: str,
+        config: Path | str | None,
+        kernel: str | None,
+        timing: tuple[float, str],
+        shares_folder: bool,
+    ) -> ReportResult:
+        """Execute ``names`` (the first is the main notebook, rendered to HTML and given the
+        tables folder) on the snapshot into the build folder, write the manifest into it, and
+        publish it as ``folder``."""
+        chosen_kernel = kernel_name(kernel)
+        source_dir = notebooks_dir()
+        parameters = parameters_for(ctx, config)
+        main = names[0]
+        build = self.scratch / "report"
+        build.mkdir()
         jobs = [
             (
                 source_dir / f"{name}.ipynb",
@@ -303,32 +363,30 @@ def _run_notebooks(
             if error is None:
                 prepare_executed_notebook(target)  # Quarto hides what nbconvert hides
                 continue
-            kept = folder / target.name.replace(".ipynb", ".failed.ipynb")
             if target.exists():
+                folder.mkdir(parents=True, exist_ok=True)
+                kept = folder / target.name.replace(".ipynb", ".failed.ipynb")
                 os.replace(target, kept)
                 raise ReportError(f"{error}; the partly run notebook is {kept}") from None
             raise error
         render_html(build / f"{main}.ipynb", build / f"{main}.html", ctx.lang, title)
         write_documents(build, ctx, main, title)  # <main>.pdf, and seminar.pptx
-        written = sorted(item.name for item in build.iterdir())
-        _move_into_place(build, folder)
-    finally:
-        shutil.rmtree(build, ignore_errors=True)
-    manifest = write_manifest(
-        folder,
-        parameters={**parameters, "out": str(out)},
-        database=Path(ctx.db_path),
-        database_content_hash=database_hash(Path(ctx.db_path)),
-        started=timing[1],
-        notebooks=[f"{n}.ipynb" for n in names],
-        written=written,
-    )
-    return ReportResult(
-        folder=folder,
-        html=folder / f"{main}.html",
-        notebooks=tuple(folder / f"{n}.ipynb" for n in names),
-        manifest=manifest,
-        tables=tuple(sorted((folder / tables_subdir).glob("*.csv"))),
-        seconds=time.perf_counter() - timing[0],
-        parameters=parameters,
-    )
+        write_manifest(
+            build,
+            parameters={**parameters, "db": str(self.source.resolve()), "out": str(self.out)},
+            database=self.source.resolve(),
+            database_content_hash=self.database_hash,
+            snapshot_taken=self.snapshot_taken,
+            started=timing[1],
+            notebooks=[f"{n}.ipynb" for n in names],
+        )
+        _publish(build, folder, out=self.out, shares_folder=shares_folder)
+        return ReportResult(
+            folder=folder,
+            html=folder / f"{main}.html",
+            notebooks=tuple(folder / f"{n}.ipynb" for n in names),
+            manifest=folder / MANIFEST,
+            tables=tuple(sorted((folder / tables_subdir).glob("*.csv"))),
+            seconds=time.perf_counter() - timing[0],
+            parameters=parameters,
+        )

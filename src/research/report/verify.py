@@ -2,7 +2,10 @@
 
 Why: "same inputs give the same numbers" is a promise to the funder; this checks it for real
 by running the notebooks again with the recorded parameters into a scratch folder and diffing
-every indicator table cell by cell against what was published.
+every indicator table cell by cell against what was published. It also checks that every file
+the manifest lists is still the one published (its SHA-256), and says when the database no
+longer holds the data the report read (its content hash differs), since then differences are
+expected and are not the code's.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from research.report.context import ReportError
-from research.report.manifest import database_hash, read_manifest
+from research.report.manifest import database_hash, file_hash, read_manifest
 from research.report.runner import EVIDENCE_NOTEBOOK, TABLES, run_evidence, run_report
 
 
@@ -36,15 +39,42 @@ class Difference:
 
 
 @dataclass(frozen=True)
+class FileDifference:
+    """A file the manifest lists that is no longer the one published."""
+
+    path: str
+    reason: str  # "missing" or "changed"
+
+    def describe(self) -> str:
+        if self.reason == "missing":
+            return f"{self.path}: listed in the manifest but missing"
+        return f"{self.path}: changed since it was published (SHA-256 differs from the manifest)"
+
+
+@dataclass(frozen=True)
 class Verification:
     folder: Path
     tables_compared: int
     differences: tuple[Difference, ...]
     database_changed: bool
+    files: tuple[FileDifference, ...] = ()
+    database_hashes: tuple[str, str] = ("", "")  # (when the report was made, now)
 
     @property
     def identical(self) -> bool:
-        return not self.differences
+        return not self.differences and not self.files
+
+
+def check_files(folder: Path, manifest: dict) -> list[FileDifference]:
+    """Every output the manifest lists, against its recorded SHA-256."""
+    out = []
+    for entry in manifest.get("outputs", []):
+        path = folder / entry["path"]
+        if not path.is_file():
+            out.append(FileDifference(entry["path"], "missing"))
+        elif file_hash(path) != entry["sha256"]:
+            out.append(FileDifference(entry["path"], "changed"))
+    return out
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -87,7 +117,8 @@ def verify_report(folder: Path | str, kernel: str | None = None) -> Verification
     db = Path(params.get("db") or manifest["database"]["path"])
     if not db.exists():
         raise ReportError(f"the database the report was made from, {db}, no longer exists")
-    changed = database_hash(db) != manifest["database"]["content_sha256"]
+    files = check_files(folder, manifest)
+    published_hash, current_hash = manifest["database"]["content_sha256"], database_hash(db)
     evidence = f"{EVIDENCE_NOTEBOOK}.ipynb" in manifest.get("notebooks", [])
     with tempfile.TemporaryDirectory(prefix="research-verify-") as scratch:
         options = {
@@ -103,4 +134,11 @@ def verify_report(folder: Path | str, kernel: str | None = None) -> Verification
         else:
             result = run_report(quarter, db, lang, partner=params.get("partner") or None, **options)
             count, differences = compare_tables(folder / TABLES, result.folder / TABLES)
-    return Verification(folder, count, tuple(differences), changed)
+    return Verification(
+        folder,
+        count,
+        tuple(differences),
+        published_hash != current_hash,
+        tuple(files),
+        (published_hash, current_hash),
+    )

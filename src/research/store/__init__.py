@@ -1,6 +1,13 @@
 """The DuckDB store: the only package that speaks SQL."""
 
-from research.store.connection import Connection, connect, migrate, schema_version, transaction
+from research.store.connection import (
+    Connection,
+    connect,
+    migrate,
+    open_duckdb,
+    schema_version,
+    transaction,
+)
 from research.store.read import data_date, query, read_table, read_tables, row_counts
 from research.store.tables import TABLES
 from research.store.write import WriteStats, diff_counts, record_import, upsert, write_tables
@@ -13,6 +20,7 @@ __all__ = [
     "data_date",
     "diff_counts",
     "migrate",
+    "open_duckdb",
     "query",
     "read_table",
     "read_tables",

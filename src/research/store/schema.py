@@ -6,6 +6,8 @@ database has not seen and records each in ``schema_version``.
 
 from __future__ import annotations
 
+import re
+
 from research.domain.codes import (
     CmoStatus,
     ContactKind,
@@ -270,9 +272,41 @@ CREATE TABLE comparison_individuals (
 );
 """
 
+_REFERENCES_CLAUSE = re.compile(r"\s+REFERENCES\s+\w+\s*\(\w+\)")
+
+
+def _without_foreign_keys(ddl: str) -> str:
+    """Rebuild every table of ``ddl`` that holds a FOREIGN KEY, the same but without it.
+
+    Why: DuckDB updates a row of a table with an index on a non-key column (which every
+    FOREIGN KEY column gets) by delete and insert, and refuses that delete while another table
+    points at the row, so a corrected network, consultant, workshop, statement, response or
+    participant could not be stored. References are checked instead before every write
+    (``store.validate.check_references``) and over the whole store by ``research check``.
+    DuckDB cannot drop a constraint, so each table is copied, the old ones dropped (children
+    first) and the copies renamed.
+    """
+    tables = [
+        (name, body)
+        for name, body in re.findall(r"CREATE TABLE (\w+) \((.*?)\n\);", ddl, re.S)
+        if _REFERENCES_CLAUSE.search(body)
+    ]
+    steps = [
+        f"CREATE TABLE {name}__rebuilt ({_REFERENCES_CLAUSE.sub('', body)}\n);\n"
+        f"INSERT INTO {name}__rebuilt SELECT * FROM {name};"
+        for name, body in tables
+    ]
+    steps += [f"DROP TABLE {name};" for name, _ in reversed(tables)]
+    steps += [f"ALTER TABLE {name}__rebuilt RENAME TO {name};" for name, _ in tables]
+    return "\n".join(steps)
+
+
+_V3 = _without_foreign_keys(_V1)
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "programme, participants, enrolments, surveys, contacts, audit", _V1),
     (2, "comparison data: company panel and comparison individuals", _V2),
+    (3, "no FOREIGN KEY constraints: references are checked before writing", _V3),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -22,7 +22,7 @@ import pandas as pd
 from research.metrics.disclosure import TOTAL_LABEL, DisclosureRule, suppress_rates, suppress_series
 from research.metrics.timeliness import DAYS_AFTER_EXIT, form_timeliness
 from research.quality import DEFAULT_GRACE_DAYS, CheckReport, Finding, check_database, run_checks
-from research.quality.checks import rules
+from research.quality.checks import reference_rules, rules
 from research.report.context import ReportContext
 from research.report.formatting import ColumnFormat, format_date
 from research.report.publish import PublishedTable
@@ -53,7 +53,7 @@ DESCRIPTIONS_DA: dict[str, str] = {
     "track_differs_from_rkv": "EUV-forløb på et andet spor end RKV'en besluttede",
     "follow_up_missing": "ledige deltagere, der stoppede for over seks måneder siden, uden "
     "status seks måneder efter",
-}
+} | {rule.name: rule.description_da for rule in reference_rules() if rule.description_da}
 
 
 def _partner_report(ctx: ReportContext) -> CheckReport:
