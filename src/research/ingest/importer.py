@@ -7,7 +7,6 @@ row saying what it changed.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from numbers import Integral
 from pathlib import Path
@@ -15,11 +14,13 @@ from pathlib import Path
 import pandas as pd
 
 from research.config import ProgrammeConfig
-from research.domain.identifiers import mask_cpr
+from research.domain.identifiers import contains_cpr_shaped, mask_cpr, mask_cpr_shaped
 from research.errors import InputFileError, RowProblem, ValidationFailed
+from research.ingest.cpr_guard import count_masked_free_text, guard_cpr, refuse_cpr_in_file_name
 from research.ingest.kinds import KINDS, ImportKind, find_kind
 from research.ingest.kinds.base import Col, Context
 from research.ingest.parsers import is_blank
+from research.ingest.quarantine import write_quarantine
 from research.ingest.readers import RawExport, read_export
 from research.store import (
     Connection,
@@ -44,6 +45,7 @@ class ImportResult:
     quarantine: Path | None = None
     dry_run: bool = False
     problems: list[RowProblem] = field(default_factory=list)
+    masked: int = 0  # free-text cells whose CPR-shaped text was masked before storing
 
     @property
     def changed_anything(self) -> bool:
@@ -61,6 +63,7 @@ def import_file(
     lenient: bool = False,
 ) -> ImportResult:
     kind = find_kind(kind_name)
+    refuse_cpr_in_file_name(Path(path))
     raw = read_export(path)
     columns = match_columns(kind, raw)
     rows_read = len(raw.frame) + len(raw.problems)
@@ -84,7 +87,8 @@ def import_file(
             problems += found
         per_table = {t: diff_counts(con, t, f) for t, f in frames.items() if t in kind.tables}
     stats = sum(per_table.values(), WriteStats())
-    quarantine = _write_quarantine(raw, kind, problems) if problems and not dry_run else None
+    personal = {columns[c.field] for c in kind.columns if c.personal and c.field in columns}
+    quarantine = write_quarantine(raw, personal, problems) if problems and not dry_run else None
     result = ImportResult(
         kind.name,
         raw.path,
@@ -95,7 +99,15 @@ def import_file(
         quarantine=quarantine,
         dry_run=dry_run,
         problems=problems,
+        masked=count_masked_free_text(kind, raw, columns, rejected),
     )
+    if lenient and rejected and len(rejected) >= len(raw.frame) + len(raw.problems):
+        where = f" (see {quarantine})" if quarantine else ""
+        raise ValidationFailed(
+            problems,
+            f"{raw.name}: rejected, every one of the {rows_read} rows has problems{where}; "
+            "nothing was imported",
+        )
     if dry_run or not stats.changes_anything:
         return result
     with connect(db_path) as con, transaction(con):
@@ -115,6 +127,12 @@ def import_file(
 
 def match_columns(kind: ImportKind, raw: RawExport) -> dict[str, str]:
     """Map each template field to the file's header, or refuse the file in one clear line."""
+    for number, header in enumerate(raw.headers, start=1):
+        if contains_cpr_shaped(header):
+            raise InputFileError(
+                f"{raw.name}: the name of column {number} holds a CPR number "
+                f"({mask_cpr_shaped(header)}); column names are stored and shown, so remove it"
+            )
     present = {h.casefold(): h for h in raw.headers if h}
     found: dict[str, str] = {}
     missing = []
@@ -188,14 +206,22 @@ def parse_cells(
     records: dict[str, list] = {}
     for col in kind.columns:
         header = columns.get(col.field)
-        values = []
-        for row, cell in raw.frame[header].items() if header else []:
-            values.append(_parse_cell(col, header, row, cell, raw.name, problems))
-        records[col.field] = values if header else [None] * len(raw.frame)
+        if not header:
+            records[col.field] = [None] * len(raw.frame)
+            continue
+        cells = raw.frame[header]
+        refused: set[int] = set()
+        if not col.personal:
+            cells, refused = guard_cpr(cells, header, raw.name, problems, free_text=col.free_text)
+        records[col.field] = [
+            None if row in refused else _parse_cell(col, header, row, cell, raw.name, problems)
+            for row, cell in cells.items()
+        ]
     parsed = pd.DataFrame(records, index=raw.frame.index, dtype=object)
     extra = [h for h in raw.headers if h and kind.extra_columns and kind.extra_columns(h)]
     for header in extra:
-        parsed[f"extra:{header}"] = raw.frame[header]
+        cells, refused = guard_cpr(raw.frame[header], header, raw.name, problems, free_text=False)
+        parsed[f"extra:{header}"] = cells.where(~cells.index.isin(refused), "")
     return parsed, problems
 
 
@@ -242,25 +268,3 @@ def _count_rows(problems: list[RowProblem]) -> int:
     return len({p.row for p in problems if p.row is not None}) + sum(
         p.row is None for p in problems
     )
-
-
-def _write_quarantine(raw: RawExport, kind: ImportKind, problems: list[RowProblem]) -> Path:
-    """Rejected rows with their reasons, next to the input; CPR numbers masked."""
-    target = raw.path.with_name(f"{raw.path.stem}.quarantine.csv")
-    personal = [c.header for c in kind.columns if c.personal]
-    by_row: dict[int | None, list[str]] = {}
-    for p in problems:
-        by_row.setdefault(p.row, []).append(f"{p.column}: {p.reason}" if p.column else p.reason)
-    tmp = target.with_suffix(".tmp")
-    with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow(["Række", "Fejl", *raw.headers])
-        for row, reasons in sorted(by_row.items(), key=lambda item: item[0] or 0):
-            cells = list(raw.frame.loc[row]) if row in raw.frame.index else [""] * len(raw.headers)
-            cells = [
-                mask_cpr(str(c)) if h in personal and not is_blank(c) else c
-                for h, c in zip(raw.headers, cells, strict=True)
-            ]
-            writer.writerow([row or "", " | ".join(reasons), *cells])
-    tmp.replace(target)
-    return target

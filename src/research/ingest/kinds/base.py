@@ -33,6 +33,16 @@ class Col:
     def names(self) -> tuple[str, ...]:
         return (self.header, *self.aliases)
 
+    @property
+    def identifier(self) -> bool:
+        """An id that is stored as given (``*_id``): a CPR number in it refuses the row."""
+        return self.field.endswith("_id")
+
+    @property
+    def free_text(self) -> bool:
+        """Plain text a person wrote (not an id, not a code): a CPR number in it is masked."""
+        return self.parse is parsers.text and not self.identifier and not self.personal
+
 
 def cpr_column(header: str = "CPR-nummer") -> Col:
     return Col(
