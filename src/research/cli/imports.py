@@ -69,6 +69,7 @@ def import_(
         key=key,
         dry_run=dry_run,
         lenient=lenient,
+        demo=demo_key,
     )
     typer.echo(describe(result))
 
@@ -81,6 +82,8 @@ def describe(result: ImportResult) -> str:
         f"{verb} {s.added}, {'would change' if result.dry_run else 'changed'} {s.changed}, "
         f"unchanged {s.unchanged}"
     )
+    if result.masked:
+        line += f"; a CPR-shaped number masked in {result.masked} free-text cells"
     if result.rejected:
         line += f"; {result.rejected} rows rejected"
         if result.quarantine:

@@ -130,6 +130,11 @@ class CprInfo:
     passes_modulus11: bool
 
     @property
+    def synthetic(self) -> bool:
+        """Whether the number follows the demo convention (see :func:`is_synthetic_cpr`)."""
+        return not self.passes_modulus11 and not _is_new_year(self.birth_date)
+
+    @property
     def masked(self) -> str:
         """The number with the sequence digits hidden, e.g. ``010190-****``."""
         return mask_cpr(self.normalised)
@@ -308,10 +313,9 @@ def is_synthetic_cpr(text: str) -> bool:
     guarantee (see the module docstring); unparseable text gives False.
     """
     try:
-        info = parse_cpr(text)
+        return parse_cpr(text).synthetic
     except InvalidIdentifier:
         return False
-    return not info.passes_modulus11 and not _is_new_year(info.birth_date)
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,6 +9,10 @@ would do with it:
 * an **identifier** (an enrolment, observation or plan id, a network id, ...) or a **coded
   value** (CVR, municipality, gender, dates, numbers) would be stored as given or means a
   number in the wrong column: the row is refused, with the number masked in the message;
+* under the public **demo key**, a CPR number that is not one of this project's synthetic demo
+  numbers (:func:`research.domain.identifiers.is_synthetic_cpr`: fails modulus 11 and is not
+  dated 1 January) refuses its row: with the public key and the stored birth date anyone
+  could recover a real number from its pseudonym in milliseconds;
 * **free text** (names, a programme name, a CMO observation, a wish) is the researchers' own
   writing, where a number quoted by mistake should not cost the whole row: the number is
   replaced by ``******-****`` before anything is stored, and the import says how many cells
@@ -21,12 +25,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from research.domain.identifiers import CPR_FULL_MASK, contains_cpr_shaped, mask_cpr_shaped
+from research.domain.identifiers import (
+    CPR_FULL_MASK,
+    CprInfo,
+    contains_cpr_shaped,
+    mask_cpr_shaped,
+)
 from research.errors import InputFileError, RowProblem
 from research.ingest.kinds.base import ImportKind
 from research.ingest.readers import RawExport
 
-__all__ = ["count_masked_free_text", "guard_cpr", "refuse_cpr_in_file_name"]
+__all__ = [
+    "count_masked_free_text",
+    "guard_cpr",
+    "refuse_cpr_in_file_name",
+    "refuse_real_cpr_under_demo_key",
+]
 
 _SEPARATOR = "\x1f"  # joins a column's cells for one fast scan; never a digit
 
@@ -86,3 +100,27 @@ def count_masked_free_text(
         for c in kind.columns
         if c.free_text and c.field in columns
     )
+
+
+def refuse_real_cpr_under_demo_key(
+    kind: ImportKind, parsed: pd.DataFrame, columns: dict[str, str], file: str
+) -> list[RowProblem]:
+    """A problem for every parsed CPR number that is not a synthetic demo number."""
+    problems = []
+    for col in kind.columns:
+        if not col.personal or col.field not in columns:
+            continue
+        for row, info in parsed[col.field].items():
+            if isinstance(info, CprInfo) and not info.synthetic:
+                problems.append(
+                    RowProblem(
+                        file,
+                        int(row),
+                        columns[col.field],
+                        info.masked,
+                        "not a synthetic demo CPR number: the public demo key takes only the "
+                        "synthetic example files; import real data with your own key "
+                        "(RESEARCH_PSEUDONYM_KEY_FILE)",
+                    )
+                )
+    return problems

@@ -16,10 +16,16 @@ import pandas as pd
 from research.config import ProgrammeConfig
 from research.domain.identifiers import contains_cpr_shaped, mask_cpr, mask_cpr_shaped
 from research.errors import InputFileError, RowProblem, ValidationFailed
-from research.ingest.cpr_guard import count_masked_free_text, guard_cpr, refuse_cpr_in_file_name
+from research.ingest.cpr_guard import (
+    count_masked_free_text,
+    guard_cpr,
+    refuse_cpr_in_file_name,
+    refuse_real_cpr_under_demo_key,
+)
 from research.ingest.kinds import KINDS, ImportKind, find_kind
 from research.ingest.kinds.base import Col, Context
 from research.ingest.parsers import is_blank
+from research.ingest.pseudonym import DEMO_KEY
 from research.ingest.quarantine import write_quarantine
 from research.ingest.readers import RawExport, read_export
 from research.store import (
@@ -31,6 +37,7 @@ from research.store import (
     transaction,
     write_tables,
 )
+from research.store.meta import check_key, record_key, record_origin
 from research.store.validate import Failure, check_references, check_rows
 
 
@@ -61,13 +68,23 @@ def import_file(
     key: bytes | None,
     dry_run: bool = False,
     lenient: bool = False,
+    demo: bool = False,
 ) -> ImportResult:
+    """Import one export into the store at ``db_path``, all or nothing (``lenient``: the good rows).
+
+    ``key`` pseudonymises CPR numbers (None for kinds without them) and must be the key the
+    database's pseudonyms were made with. The data is recorded as synthetic when ``key`` is
+    the public demo key or ``demo`` is true (the ``--demo-key`` flag for kinds without CPR
+    numbers), and as real otherwise (:func:`research.store.meta.data_origin`).
+    """
     kind = find_kind(kind_name)
     refuse_cpr_in_file_name(Path(path))
     raw = read_export(path)
     columns = match_columns(kind, raw)
     rows_read = len(raw.frame) + len(raw.problems)
     with connect(db_path, read_only=True) as con:
+        if key is not None:
+            check_key(con, key)
         frames, problems = prepare(kind, raw, columns, con, config, key)
         if problems and not lenient:
             raise ValidationFailed(
@@ -111,6 +128,12 @@ def import_file(
     if dry_run or not stats.changes_anything:
         return result
     with connect(db_path) as con, transaction(con):
+        if key is not None:
+            check_key(con, key)  # again, under the write lock
+            record_key(con, key)
+        record_origin(
+            con, "synthetic" if demo or key == DEMO_KEY else "real", f"import {kind.name}"
+        )
         written = write_tables(con, frames)
         stats = sum((s for t, s in written.items() if t in kind.tables), WriteStats())
         record_import(
@@ -185,6 +208,8 @@ def prepare(
 ) -> tuple[dict[str, pd.DataFrame], list[RowProblem]]:
     """Parse every cell, build the table rows and validate them; collect every problem."""
     parsed, problems = parse_cells(kind, raw, columns)
+    if key == DEMO_KEY:
+        problems += refuse_real_cpr_under_demo_key(kind, parsed, columns, raw.name)
     problems = list(raw.problems) + problems
     context = Context(con=con, config=config, file_name=raw.name, key=key)
     bad = {p.row for p in problems}

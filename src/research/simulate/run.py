@@ -18,6 +18,7 @@ import pandas as pd
 
 from research.config import ProgrammeConfig
 from research.errors import ResearchError, StoreError
+from research.ingest.pseudonym import DEMO_KEY
 from research.simulate.asof import World, as_of
 from research.simulate.companies import draw_companies, grow_to_fit
 from research.simulate.comparison import build_company_panel, build_comparison_individuals
@@ -32,6 +33,7 @@ from research.simulate.streams import stream
 from research.simulate.timeline import Scale
 from research.simulate.truth import COUNTED_PURPOSES, POPULATIONS
 from research.store import WriteStats, connect, record_import, row_counts, transaction, write_tables
+from research.store.meta import record_key, record_origin
 from research.store.tables import TABLES, WRITE_ORDER
 from research.store.validate import Failure, check_references, check_rows
 
@@ -274,6 +276,8 @@ def simulate(
                     for begin in range(0, len(frame), CHUNK_ROWS):
                         written = write_tables(con, {table: frame.iloc[begin : begin + CHUNK_ROWS]})
                         stats = stats + written[table]
+                record_origin(con, "synthetic", "simulate")
+                record_key(con, DEMO_KEY)  # its pseudonyms are made with the public demo key
                 record_import(
                     con,
                     kind="simulate",
