@@ -77,8 +77,9 @@ def import_(
 def describe(result: ImportResult) -> str:
     s = result.stats
     verb = "would add" if result.dry_run else "added"
+    source = f"sheet '{result.sheet}', {result.kind}" if result.sheet else result.kind
     line = (
-        f"{result.file.name} ({result.kind}): {result.rows_read} rows read; "
+        f"{result.file.name} ({source}): {result.rows_read} rows read; "
         f"{verb} {s.added}, {'would change' if result.dry_run else 'changed'} {s.changed}, "
         f"unchanged {s.unchanged}"
     )

@@ -53,6 +53,7 @@ class ImportResult:
     dry_run: bool = False
     problems: list[RowProblem] = field(default_factory=list)
     masked: int = 0  # free-text cells whose CPR-shaped text was masked before storing
+    sheet: str | None = None  # the .xlsx sheet that was read
 
     @property
     def changed_anything(self) -> bool:
@@ -81,7 +82,7 @@ def import_file(
     refuse_cpr_in_file_name(Path(path))
     raw = read_export(path)
     columns = match_columns(kind, raw)
-    rows_read = len(raw.frame) + len(raw.problems)
+    rows_read = raw.rows_read
     with connect(db_path, read_only=True) as con:
         if key is not None:
             check_key(con, key)
@@ -117,8 +118,9 @@ def import_file(
         dry_run=dry_run,
         problems=problems,
         masked=count_masked_free_text(kind, raw, columns, rejected),
+        sheet=raw.sheet,
     )
-    if lenient and rejected and len(rejected) >= len(raw.frame) + len(raw.problems):
+    if lenient and rejected and not set(raw.frame.index) - rejected:
         where = f" (see {quarantine})" if quarantine else ""
         raise ValidationFailed(
             problems,
@@ -160,7 +162,15 @@ def match_columns(kind: ImportKind, raw: RawExport) -> dict[str, str]:
     found: dict[str, str] = {}
     missing = []
     for col in kind.columns:
-        header = next((present[n.casefold()] for n in col.names if n.casefold() in present), None)
+        named = list(
+            dict.fromkeys(present[n.casefold()] for n in col.names if n.casefold() in present)
+        )
+        if len(named) > 1:
+            raise InputFileError(
+                f"{raw.name}: columns '{named[0]}' and '{named[1]}' are both the column "
+                f"'{col.header}' (accepted names: {', '.join(col.names)}); keep one of them"
+            )
+        header = named[0] if named else None
         if header is not None:
             found[col.field] = header
         elif col.required:
