@@ -146,25 +146,12 @@ def main() -> None:
         db = folder / "bench.duckdb"
         run_child([str(data), str(db), "setup", str(examples)], ns.src)
         if ns.profile:
-            prof = folder / "import.prof"
+            prof, child = folder / "import.prof", folder / "child.py"
+            child.write_text(_CHILD, "utf-8")
             env = {**os.environ, "PYTHONPATH": str(ns.src)}
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "cProfile",
-                    "-o",
-                    str(prof),
-                    "-c",
-                    _CHILD,
-                    str(data),
-                    str(db),
-                    "dry",
-                    str(examples),
-                ],
-                check=True,
-                env=env,
-            )
+            args = [str(data), str(db), "dry", str(examples)]
+            command = [sys.executable, "-m", "cProfile", "-o", str(prof), str(child), *args]
+            subprocess.run(command, check=True, env=env)
             import pstats
 
             pstats.Stats(str(prof)).sort_stats("cumulative").print_stats(30)

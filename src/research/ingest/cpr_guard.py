@@ -43,6 +43,8 @@ __all__ = [
 ]
 
 _SEPARATOR = "\x1f"  # joins a column's cells for one fast scan; never a digit
+_DIGITS = str.maketrans("0123456789", "##########")
+_SIX_DIGITS = "######"
 
 
 def refuse_cpr_in_file_name(path: Path) -> None:
@@ -55,9 +57,11 @@ def refuse_cpr_in_file_name(path: Path) -> None:
 
 
 def _suspects(cells: pd.Series) -> pd.Series:
-    """The cells that hold CPR-shaped text; one scan of the whole column when there are none."""
+    """The cells that hold CPR-shaped text; one fast scan of the whole column when none can
+    (a CPR number needs six digits in a row, which dates, codes and names never have)."""
     text = cells.astype(str)
-    if not contains_cpr_shaped(_SEPARATOR.join(text)):
+    joined = _SEPARATOR.join(text.tolist())
+    if _SIX_DIGITS not in joined.translate(_DIGITS) or not contains_cpr_shaped(joined):
         return cells.iloc[0:0]
     return cells[text.map(contains_cpr_shaped)]
 

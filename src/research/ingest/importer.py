@@ -248,10 +248,7 @@ def parse_cells(
         refused: set[int] = set()
         if not col.personal:
             cells, refused = guard_cpr(cells, header, raw.name, problems, free_text=col.free_text)
-        records[col.field] = [
-            None if row in refused else _parse_cell(col, header, row, cell, raw.name, problems)
-            for row, cell in cells.items()
-        ]
+        records[col.field] = _parse_column(col, header, cells, refused, raw.name, problems)
     parsed = pd.DataFrame(records, index=raw.frame.index, dtype=object)
     extra = [h for h in raw.headers if h and kind.extra_columns and kind.extra_columns(h)]
     for header in extra:
@@ -260,19 +257,44 @@ def parse_cells(
     return parsed, problems
 
 
-def _parse_cell(
-    col: Col, header: str, row: int, cell: object, file: str, problems: list[RowProblem]
-) -> object:
+def _parse_column(
+    col: Col,
+    header: str,
+    cells: pd.Series,
+    refused: set[int],
+    file: str,
+    problems: list[RowProblem],
+) -> list[object]:
+    """Each cell parsed, every problem located. A column holds few distinct values (codes,
+    dates, places), so each is parsed once; CPR numbers are all different and not kept."""
+    parsed: dict[tuple[type, object], tuple[object, str | None]] = {}
+    out: list[object] = []
+    for row, cell in cells.items():
+        if row in refused:
+            out.append(None)
+            continue
+        key = (type(cell), cell)
+        found = None if col.personal else parsed.get(key)
+        if found is None:
+            found = _parse_cell(col, cell)
+            if not col.personal:
+                parsed[key] = found
+        value, reason = found
+        if reason is not None:
+            shown = None if is_blank(cell) else mask_cpr(str(cell)) if col.personal else str(cell)
+            problems.append(RowProblem(file, row, header, shown, reason))
+        out.append(value)
+    return out
+
+
+def _parse_cell(col: Col, cell: object) -> tuple[object, str | None]:
+    """``(value, None)``, or ``(None, reason)`` when the cell cannot be taken."""
     if is_blank(cell):
-        if not col.blank_ok:
-            problems.append(RowProblem(file, row, header, None, "a value is required"))
-        return None
+        return None, None if col.blank_ok else "a value is required"
     try:
-        return col.parse(cell)
+        return col.parse(cell), None
     except ValueError as exc:
-        shown = mask_cpr(str(cell)) if col.personal else str(cell)
-        problems.append(RowProblem(file, row, header, shown, str(exc)))
-        return None
+        return None, str(exc)
 
 
 def _partners_frame(config: ProgrammeConfig) -> pd.DataFrame:
