@@ -80,24 +80,6 @@ def require_distinct(roles: dict[str, str | None]) -> None:
         seen[column] = role
 
 
-def require_finite(series: pd.Series) -> None:
-    """No infinite value (``inf``, ``-inf``, or text such as ``Infinity``): an estimate built
-    on one is infinite or undefined, so refuse it and say where."""
-    if pd.api.types.is_bool_dtype(series):
-        return
-    values = pd.to_numeric(series, errors="coerce") if series.dtype == object else series
-    if not pd.api.types.is_numeric_dtype(values):
-        return
-    infinite = np.isinf(values.to_numpy(dtype=float, na_value=np.nan))
-    if infinite.any():
-        first = series.index[np.flatnonzero(infinite)[0]]
-        raise EstimationError(
-            f"column '{series.name}' holds an infinite value in {int(infinite.sum())} rows "
-            f"(the first in data row {first + 1 if isinstance(first, int) else first}); "
-            "an estimate needs finite numbers: fix or remove those rows"
-        )
-
-
 def numeric(series: pd.Series, role: str) -> np.ndarray:
     """A column as floats; booleans become 0/1; text that is not a number is an error."""
     name = series.name
@@ -206,8 +188,6 @@ def complete_rows(
     used = list(dict.fromkeys(columns))
     frame = df[list(dict.fromkeys([*used, *carry]))]
     keep = frame[used].notna().all(axis=1)
-    for name in used:
-        require_finite(frame.loc[keep, name])
     dropped = int((~keep).sum())
     if dropped:
         notes.append(
