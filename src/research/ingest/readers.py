@@ -205,6 +205,7 @@ def _read_csv(
         rows: list[tuple[int, list]] = []
         problems: list[RowProblem] = []
         swallowed = 0
+        shared = _SharedText(len(headers))
         line = reader.line_num
         for number, cells in enumerate(reader, start=2):
             first, line = line + 1, reader.line_num
@@ -213,7 +214,7 @@ def _read_csv(
                 continue
             problem = _row_problem(path, number, headers, cells, first, line, stray)
             if problem is None:
-                rows.append((number, cells))
+                rows.append((number, shared(cells)))
             else:
                 problems.append(problem)
     except csv.Error as exc:
@@ -221,6 +222,35 @@ def _read_csv(
             f"{path.name}: not a readable CSV file (line {reader.line_num}: {exc})"
         ) from None
     return headers, rows, problems, swallowed
+
+
+class _SharedText:
+    """One string object per distinct value of a column, instead of one per cell.
+
+    A million-row export repeats its dates, codes and places on every row; sharing them takes
+    the file's text from about a gigabyte of separate strings to little more than its unique
+    values. A column with more than ``MAX_DISTINCT`` values (ids, CPR numbers) is left alone,
+    so the lookup tables stay small.
+    """
+
+    MAX_DISTINCT = 10_000
+
+    def __init__(self, width: int) -> None:
+        self.seen: list[dict[str, str] | None] = [{} for _ in range(width)]
+
+    def __call__(self, cells: list[str]) -> list[str]:
+        if len(cells) != len(self.seen):
+            return cells
+        out = []
+        for index, cell in enumerate(cells):
+            seen = self.seen[index]
+            if seen is None:
+                out.append(cell)
+                continue
+            out.append(seen.setdefault(cell, cell))
+            if len(seen) > self.MAX_DISTINCT:
+                self.seen[index] = None
+        return out
 
 
 def _row_problem(
