@@ -8,11 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from research.domain.identifiers import mask_cpr_shaped
+
 
 class ResearchError(Exception):
-    """Raised when the workbench refuses to go on, with a message meant for the user."""
+    """Raised when the workbench refuses to go on, with a message meant for the user.
+
+    Its text never shows a CPR number: anything CPR-shaped in it is masked (``150585-****``),
+    whatever put it there (a header, a file name, a cell quoted in a reason).
+    """
 
     exit_code = 1
+
+    def __str__(self) -> str:
+        return mask_cpr_shaped(super().__str__())
 
 
 class ConfigError(ResearchError):
@@ -35,7 +44,9 @@ class InputFileError(ResearchError):
 class RowProblem:
     """One bad cell or row, located as the user sees it in a spreadsheet.
 
-    ``value`` is already safe to show: CPR numbers are masked before a problem is made.
+    ``value`` is safe to show: the CPR column's cells are masked before a problem is made, and
+    any CPR-shaped text in any field (a CPR number typed into another column, or quoted in a
+    reason) is masked here, so no caller can forget it.
     """
 
     file: str
@@ -43,6 +54,12 @@ class RowProblem:
     column: str | None
     value: str | None
     reason: str
+
+    def __post_init__(self) -> None:
+        for name in ("file", "column", "value", "reason"):
+            text = getattr(self, name)
+            if isinstance(text, str):
+                object.__setattr__(self, name, mask_cpr_shaped(text))
 
     def __str__(self) -> str:
         where = self.file

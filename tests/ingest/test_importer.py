@@ -153,7 +153,7 @@ def test_bad_start_forms_report_every_cell_and_domain_rule(db):
         run("start-forms", BAD / "start-forms" / "bad-values.csv", db)
     found = problems(exc)
     assert (3, "CPR-nummer", "not a valid CPR number (impossible date)") in found
-    # 020304-4003: born 2004 (7th digit 4, year 04), 20 years old at the start.
+    # 020304-4001: born 2004 (7th digit 4, year 04), 20 years old at the start.
     assert (4, "Startdato", "EUV requires age 25 or over at the start") in found
     row5 = {column for row, column, _ in found if row == 5}
     assert row5 == {

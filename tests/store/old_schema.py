@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from research.store.connection import migrate, open_duckdb, schema_version
-from research.store.schema import LATEST_VERSION
 from research.store.tables import WRITE_ORDER
 
-PREVIOUS_VERSION = LATEST_VERSION - 1
+# The last schema with FOREIGN KEY constraints (before migration 3): upgrading it from there runs
+# every migration since, the foreign-key rebuild and the data-origin table included.
+PREVIOUS_VERSION = 2
 
 
 def make_old_database(path: Path, source: Path, version: int = PREVIOUS_VERSION) -> Path:

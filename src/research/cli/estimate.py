@@ -53,11 +53,12 @@ def estimate(
 
     Example: research estimate --data lift.csv --outcome done --treatment network --covariates age
     """
-    from research.evidence.datafile import read_analysis_data
+    from research.evidence.datafile import read_analysis_data, require_finite
     from research.evidence.estimators import run_estimator
 
     frame = read_analysis_data(data)
     names = [c.strip() for c in covariates.split(",") if c.strip()] if covariates else []
+    require_finite(frame, [outcome, treatment, *names, unit, time, cluster])
     result = run_estimator(
         method.strip().lower(),
         frame,

@@ -69,6 +69,7 @@ def import_(
         key=key,
         dry_run=dry_run,
         lenient=lenient,
+        demo=demo_key,
     )
     typer.echo(describe(result))
 
@@ -76,11 +77,14 @@ def import_(
 def describe(result: ImportResult) -> str:
     s = result.stats
     verb = "would add" if result.dry_run else "added"
+    source = f"sheet '{result.sheet}', {result.kind}" if result.sheet else result.kind
     line = (
-        f"{result.file.name} ({result.kind}): {result.rows_read} rows read; "
+        f"{result.file.name} ({source}): {result.rows_read} rows read; "
         f"{verb} {s.added}, {'would change' if result.dry_run else 'changed'} {s.changed}, "
         f"unchanged {s.unchanged}"
     )
+    if result.masked:
+        line += f"; a CPR-shaped number masked in {result.masked} free-text cells"
     if result.rejected:
         line += f"; {result.rejected} rows rejected"
         if result.quarantine:

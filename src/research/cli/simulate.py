@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from research.cli.common import ConfigOption, DbOption, friendly_errors
+from research.cli.common import ConfigOption, DbOption, fail, friendly_errors
 
 
 @friendly_errors
@@ -45,9 +45,17 @@ def simulate(
     from research.config import load_programme_config, resolve_db_path
     from research.simulate import default_until
     from research.simulate import simulate as run_simulation
+    from research.simulate.run import check_scale, check_until
 
     programme = load_programme_config(config)
-    stop = date.fromisoformat(until) if until else default_until(date.today(), programme)
+    check_scale(scale)
+    if until:
+        try:
+            stop = check_until(date.fromisoformat(until), programme)
+        except ValueError:
+            raise fail(f"--until {until!r} is not a date; write it as YYYY-MM-DD", 2) from None
+    else:
+        stop = default_until(date.today(), programme)
     path = resolve_db_path(db)
     summary = run_simulation(
         path,

@@ -30,6 +30,20 @@ convention of this project, not a guarantee: CPR-kontoret may issue numbers with
 on other dates, so such a number could in principle belong to a real person. Synthetic data
 must therefore also be marked synthetic where it is stored; never rely on the number alone.
 
+CPR-shaped text (:func:`find_cpr_shaped`): the one detector every import, message and output
+uses to keep CPR numbers out of places they do not belong. A CPR-shaped value is ten digits
+written ``DDMMYY-SSSS``, ``DDMMYYSSSS`` or with a space (or a non-breaking space or an en dash)
+after the sixth digit, not glued to further digits, whose first six digits are a date that
+can exist once the century is resolved from the 7th digit (the rule :func:`parse_cpr` uses).
+Modulus 11 is deliberately ignored (real numbers issued since 2007 fail it). Why this rule
+keeps false positives low: dates (``31-01-2026``, ``2026-01-31``, ``31.01.26``) and Danish
+phone numbers (eight digits, ``+45 1234 5678``; ``+4512345678`` starts with "day" 45) never
+have the 6+4 digit shape, and a ten-digit run such as an order number only counts when it
+starts with a real day and month. Ten digits inside a pseudonym (``P`` + 32 hex digits) are
+part of that id, not a CPR number. What it still catches on purpose: any account or order
+number that happens to look like a date-headed ten-digit number; masking such a number by
+mistake is the safe error.
+
 CVR rules (domain-facts.md §8.2): 8 digits; weights 2,7,6,5,4,3,2,1 on all eight digits give
 a sum divisible by 11. A valid check digit does not prove the company exists. Do not apply
 this check to P-numbers (they were issued with the wrong weights).
@@ -53,13 +67,16 @@ __all__ = [
     "SYNTHETIC_CVR_PREFIX",
     "CprInfo",
     "InvalidIdentifier",
+    "contains_cpr_shaped",
     "cpr_passes_modulus11",
     "cvr_check_digit",
+    "find_cpr_shaped",
     "is_synthetic_cpr",
     "is_valid_cvr",
     "make_synthetic_cpr",
     "make_synthetic_cvr",
     "mask_cpr",
+    "mask_cpr_shaped",
     "normalise_cvr",
     "parse_cpr",
 ]
@@ -72,6 +89,8 @@ SYNTHETIC_CVR_PREFIX = "99"
 
 _CPR_RE = re.compile(r"([0-9]{6})[- ]?([0-9]{4})")
 _CPR_WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
+_CPR_SHAPED = re.compile(r"(?<![0-9])([0-9]{6})[-\u2013 \u00a0]?([0-9]{4})(?![0-9])")
+_PSEUDONYM = re.compile(r"(?<![0-9A-Za-z])P[0-9a-f]{32}(?![0-9A-Za-z])")
 _CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
 _CVR_RE = re.compile(r"[0-9]{8}")
 _CVR_PER_BLOCK = 9  # of the ten possible 7th digits, at most one makes the check impossible
@@ -109,6 +128,11 @@ class CprInfo:
     birth_date: date
     gender: Gender
     passes_modulus11: bool
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether the number follows the demo convention (see :func:`is_synthetic_cpr`)."""
+        return not self.passes_modulus11 and not _is_new_year(self.birth_date)
 
     @property
     def masked(self) -> str:
@@ -186,6 +210,61 @@ def parse_cpr(text: str) -> CprInfo:
     )
 
 
+def _is_possible_cpr(digits: str) -> bool:
+    """Whether ten digits carry a birth date that exists (the only test a real number passes)."""
+    day, month, yy, seventh = int(digits[0:2]), int(digits[2:4]), int(digits[4:6]), int(digits[6])
+    try:
+        date(_century_year(yy, seventh), month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def find_cpr_shaped(text: object) -> list[tuple[int, int]]:
+    """The ``(start, end)`` spans of CPR-shaped values in ``text`` (rule in the module docstring).
+
+    Not text (a number, a date, None) gives the spans of its ``str()``; an int such as
+    ``1505851234`` read from a spreadsheet is CPR-shaped too.
+    """
+    if text is None or isinstance(text, bool | date):
+        return []
+    if not isinstance(text, str):
+        text = str(text)
+    if len(text) < 10:
+        return []
+    spans = [
+        m.span() for m in _CPR_SHAPED.finditer(text) if _is_possible_cpr(m.group(1) + m.group(2))
+    ]
+    if spans and "P" in text:
+        ids = [m.span() for m in _PSEUDONYM.finditer(text)]
+        spans = [s for s in spans if not any(a <= s[0] and s[1] <= b for a, b in ids)]
+    return spans
+
+
+def contains_cpr_shaped(text: object) -> bool:
+    """Whether ``text`` holds a CPR-shaped value anywhere (see :func:`find_cpr_shaped`)."""
+    return bool(find_cpr_shaped(text))
+
+
+def mask_cpr_shaped(text: object, replacement: str | None = None) -> str:
+    """``text`` with every CPR-shaped value masked.
+
+    By default each value becomes its masked form (``150585-****``, as messages show a CPR
+    number); give ``replacement`` (e.g. :data:`CPR_FULL_MASK`) to hide the birth date too, as
+    stored free text does. Text without such a value comes back unchanged (as ``str``).
+    """
+    shown = "" if text is None else text if isinstance(text, str) else str(text)
+    spans = find_cpr_shaped(shown)
+    if not spans:
+        return shown
+    parts, last = [], 0
+    for start, end in spans:
+        parts += [shown[last:start], replacement or mask_cpr(shown[start:end])]
+        last = end
+    parts.append(shown[last:])
+    return "".join(parts)
+
+
 def _is_new_year(day: date) -> bool:
     return day.month == 1 and day.day == 1
 
@@ -234,10 +313,9 @@ def is_synthetic_cpr(text: str) -> bool:
     guarantee (see the module docstring); unparseable text gives False.
     """
     try:
-        info = parse_cpr(text)
+        return parse_cpr(text).synthetic
     except InvalidIdentifier:
         return False
-    return not info.passes_modulus11 and not _is_new_year(info.birth_date)
 
 
 # --------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from research.domain.codes import CmoStatus
+from research.domain.identifiers import CPR_FULL_MASK, mask_cpr_shaped
 from research.metrics.common import Tables
 
 __all__ = ["LINKED", "MISSING", "UNLINKED", "cmo_register", "link_evidence"]
@@ -48,7 +49,8 @@ def cmo_register(tables: Tables, lang: str = "en") -> pd.DataFrame:
     offered —, ``mechanism_reasoning`` — how people responded —, ``outcome``, ``status``
     (code: hypothesised/supported/refuted/refined), ``linked_metric``, ``network_id``) plus
     ``mechanism`` ("resource → reasoning") and ``status_label`` (Danish or English).
-    A blank ``linked_metric`` is missing.
+    A blank ``linked_metric`` is missing. CPR-shaped text is masked (``******-****``) even
+    if an older database holds it in clear.
     """
     raw = tables["cmo_observations"]
     out = pd.DataFrame(index=raw.index)
@@ -56,7 +58,10 @@ def cmo_register(tables: Tables, lang: str = "en") -> pd.DataFrame:
         if column in ("mechanism", "status_label"):
             continue
         values = raw[column]
-        out[column] = values if column == "recorded_on" else values.astype("string")
+        if column == "recorded_on":
+            out[column] = values
+        else:  # free text a researcher typed: a CPR number quoted by mistake never shows
+            out[column] = values.astype("string").map(_scrub, na_action="ignore")
     key = out["linked_metric"].str.strip()
     out["linked_metric"] = key.where(key != "")
     out["mechanism"] = out["mechanism_resource"] + " → " + out["mechanism_reasoning"]
@@ -65,6 +70,10 @@ def cmo_register(tables: Tables, lang: str = "en") -> pd.DataFrame:
     )
     out = out.sort_values(["recorded_on", "observation_id"], kind="stable")
     return out[REGISTER_COLUMNS].reset_index(drop=True)
+
+
+def _scrub(text: str) -> str:
+    return mask_cpr_shaped(text, CPR_FULL_MASK)
 
 
 def _results(

@@ -10,13 +10,15 @@ read through DuckDB, which is already a dependency (pyarrow is not).
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from research.errors import InputFileError
+from research.errors import EstimationError, InputFileError
 
-__all__ = ["read_analysis_data"]
+__all__ = ["read_analysis_data", "require_finite"]
 
 SEPARATORS = (";", "\t", ",")
 
@@ -77,3 +79,26 @@ def read_analysis_data(path: Path | str) -> pd.DataFrame:
     if frame.empty:
         raise InputFileError(f"{path.name}: the file has a header but no rows")
     return frame
+
+
+def require_finite(frame: pd.DataFrame, columns: Iterable[str | None]) -> None:
+    """No infinite value (``inf``, ``-inf``, ``Infinity``) in the columns an estimate uses: one
+    would make the estimate infinite or undefined, so refuse it and say where.
+
+    Checked here, at the file, rather than in the estimators, whose source is fingerprinted by
+    the coverage study (docs/validation.md).
+    """
+    for name in dict.fromkeys(c for c in columns if c):
+        if name not in frame.columns or pd.api.types.is_bool_dtype(frame[name]):
+            continue
+        values = frame[name]
+        if not pd.api.types.is_numeric_dtype(values):
+            values = pd.to_numeric(values, errors="coerce")
+        infinite = np.isinf(values.to_numpy(dtype=float, na_value=np.nan))
+        if infinite.any():
+            first = int(np.flatnonzero(infinite)[0]) + 1
+            raise EstimationError(
+                f"column '{name}' holds an infinite value in {int(infinite.sum())} rows (the "
+                f"first in data row {first}); an estimate needs finite numbers: fix or remove "
+                "those rows"
+            )

@@ -7,7 +7,6 @@ row saying what it changed.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from numbers import Integral
 from pathlib import Path
@@ -15,11 +14,19 @@ from pathlib import Path
 import pandas as pd
 
 from research.config import ProgrammeConfig
-from research.domain.identifiers import mask_cpr
+from research.domain.identifiers import contains_cpr_shaped, mask_cpr, mask_cpr_shaped
 from research.errors import InputFileError, RowProblem, ValidationFailed
+from research.ingest.cpr_guard import (
+    count_masked_free_text,
+    guard_cpr,
+    refuse_cpr_in_file_name,
+    refuse_real_cpr_under_demo_key,
+)
 from research.ingest.kinds import KINDS, ImportKind, find_kind
 from research.ingest.kinds.base import Col, Context
 from research.ingest.parsers import is_blank
+from research.ingest.pseudonym import DEMO_KEY
+from research.ingest.quarantine import write_quarantine
 from research.ingest.readers import RawExport, read_export
 from research.store import (
     Connection,
@@ -30,6 +37,7 @@ from research.store import (
     transaction,
     write_tables,
 )
+from research.store.meta import check_key, record_key, record_origin
 from research.store.validate import Failure, check_references, check_rows
 
 
@@ -44,6 +52,8 @@ class ImportResult:
     quarantine: Path | None = None
     dry_run: bool = False
     problems: list[RowProblem] = field(default_factory=list)
+    masked: int = 0  # free-text cells whose CPR-shaped text was masked before storing
+    sheet: str | None = None  # the .xlsx sheet that was read
 
     @property
     def changed_anything(self) -> bool:
@@ -59,12 +69,23 @@ def import_file(
     key: bytes | None,
     dry_run: bool = False,
     lenient: bool = False,
+    demo: bool = False,
 ) -> ImportResult:
+    """Import one export into the store at ``db_path``, all or nothing (``lenient``: the good rows).
+
+    ``key`` pseudonymises CPR numbers (None for kinds without them) and must be the key the
+    database's pseudonyms were made with. The data is recorded as synthetic when ``key`` is
+    the public demo key or ``demo`` is true (the ``--demo-key`` flag for kinds without CPR
+    numbers), and as real otherwise (:func:`research.store.meta.data_origin`).
+    """
     kind = find_kind(kind_name)
+    refuse_cpr_in_file_name(Path(path))
     raw = read_export(path)
     columns = match_columns(kind, raw)
-    rows_read = len(raw.frame) + len(raw.problems)
+    rows_read = raw.rows_read
     with connect(db_path, read_only=True) as con:
+        if key is not None:
+            check_key(con, key)
         frames, problems = prepare(kind, raw, columns, con, config, key)
         if problems and not lenient:
             raise ValidationFailed(
@@ -84,7 +105,8 @@ def import_file(
             problems += found
         per_table = {t: diff_counts(con, t, f) for t, f in frames.items() if t in kind.tables}
     stats = sum(per_table.values(), WriteStats())
-    quarantine = _write_quarantine(raw, kind, problems) if problems and not dry_run else None
+    personal = {columns[c.field] for c in kind.columns if c.personal and c.field in columns}
+    quarantine = write_quarantine(raw, personal, problems) if problems and not dry_run else None
     result = ImportResult(
         kind.name,
         raw.path,
@@ -95,10 +117,25 @@ def import_file(
         quarantine=quarantine,
         dry_run=dry_run,
         problems=problems,
+        masked=count_masked_free_text(kind, raw, columns, rejected),
+        sheet=raw.sheet,
     )
+    if lenient and rejected and not set(raw.frame.index) - rejected:
+        where = f" (see {quarantine})" if quarantine else ""
+        raise ValidationFailed(
+            problems,
+            f"{raw.name}: rejected, every one of the {rows_read} rows has problems{where}; "
+            "nothing was imported",
+        )
     if dry_run or not stats.changes_anything:
         return result
     with connect(db_path) as con, transaction(con):
+        if key is not None:
+            check_key(con, key)  # again, under the write lock
+            record_key(con, key)
+        record_origin(
+            con, "synthetic" if demo or key == DEMO_KEY else "real", f"import {kind.name}"
+        )
         written = write_tables(con, frames)
         stats = sum((s for t, s in written.items() if t in kind.tables), WriteStats())
         record_import(
@@ -115,11 +152,25 @@ def import_file(
 
 def match_columns(kind: ImportKind, raw: RawExport) -> dict[str, str]:
     """Map each template field to the file's header, or refuse the file in one clear line."""
+    for number, header in enumerate(raw.headers, start=1):
+        if contains_cpr_shaped(header):
+            raise InputFileError(
+                f"{raw.name}: the name of column {number} holds a CPR number "
+                f"({mask_cpr_shaped(header)}); column names are stored and shown, so remove it"
+            )
     present = {h.casefold(): h for h in raw.headers if h}
     found: dict[str, str] = {}
     missing = []
     for col in kind.columns:
-        header = next((present[n.casefold()] for n in col.names if n.casefold() in present), None)
+        named = list(
+            dict.fromkeys(present[n.casefold()] for n in col.names if n.casefold() in present)
+        )
+        if len(named) > 1:
+            raise InputFileError(
+                f"{raw.name}: columns '{named[0]}' and '{named[1]}' are both the column "
+                f"'{col.header}' (accepted names: {', '.join(col.names)}); keep one of them"
+            )
+        header = named[0] if named else None
         if header is not None:
             found[col.field] = header
         elif col.required:
@@ -167,6 +218,8 @@ def prepare(
 ) -> tuple[dict[str, pd.DataFrame], list[RowProblem]]:
     """Parse every cell, build the table rows and validate them; collect every problem."""
     parsed, problems = parse_cells(kind, raw, columns)
+    if key == DEMO_KEY:
+        problems += refuse_real_cpr_under_demo_key(kind, parsed, columns, raw.name)
     problems = list(raw.problems) + problems
     context = Context(con=con, config=config, file_name=raw.name, key=key)
     bad = {p.row for p in problems}
@@ -188,30 +241,60 @@ def parse_cells(
     records: dict[str, list] = {}
     for col in kind.columns:
         header = columns.get(col.field)
-        values = []
-        for row, cell in raw.frame[header].items() if header else []:
-            values.append(_parse_cell(col, header, row, cell, raw.name, problems))
-        records[col.field] = values if header else [None] * len(raw.frame)
+        if not header:
+            records[col.field] = [None] * len(raw.frame)
+            continue
+        cells = raw.frame[header]
+        refused: set[int] = set()
+        if not col.personal:
+            cells, refused = guard_cpr(cells, header, raw.name, problems, free_text=col.free_text)
+        records[col.field] = _parse_column(col, header, cells, refused, raw.name, problems)
     parsed = pd.DataFrame(records, index=raw.frame.index, dtype=object)
     extra = [h for h in raw.headers if h and kind.extra_columns and kind.extra_columns(h)]
     for header in extra:
-        parsed[f"extra:{header}"] = raw.frame[header]
+        cells, refused = guard_cpr(raw.frame[header], header, raw.name, problems, free_text=False)
+        parsed[f"extra:{header}"] = cells.where(~cells.index.isin(refused), "")
     return parsed, problems
 
 
-def _parse_cell(
-    col: Col, header: str, row: int, cell: object, file: str, problems: list[RowProblem]
-) -> object:
+def _parse_column(
+    col: Col,
+    header: str,
+    cells: pd.Series,
+    refused: set[int],
+    file: str,
+    problems: list[RowProblem],
+) -> list[object]:
+    """Each cell parsed, every problem located. A column holds few distinct values (codes,
+    dates, places), so each is parsed once; CPR numbers are all different and not kept."""
+    parsed: dict[tuple[type, object], tuple[object, str | None]] = {}
+    out: list[object] = []
+    for row, cell in cells.items():
+        if row in refused:
+            out.append(None)
+            continue
+        key = (type(cell), cell)
+        found = None if col.personal else parsed.get(key)
+        if found is None:
+            found = _parse_cell(col, cell)
+            if not col.personal:
+                parsed[key] = found
+        value, reason = found
+        if reason is not None:
+            shown = None if is_blank(cell) else mask_cpr(str(cell)) if col.personal else str(cell)
+            problems.append(RowProblem(file, row, header, shown, reason))
+        out.append(value)
+    return out
+
+
+def _parse_cell(col: Col, cell: object) -> tuple[object, str | None]:
+    """``(value, None)``, or ``(None, reason)`` when the cell cannot be taken."""
     if is_blank(cell):
-        if not col.blank_ok:
-            problems.append(RowProblem(file, row, header, None, "a value is required"))
-        return None
+        return None, None if col.blank_ok else "a value is required"
     try:
-        return col.parse(cell)
+        return col.parse(cell), None
     except ValueError as exc:
-        shown = mask_cpr(str(cell)) if col.personal else str(cell)
-        problems.append(RowProblem(file, row, header, shown, str(exc)))
-        return None
+        return None, str(exc)
 
 
 def _partners_frame(config: ProgrammeConfig) -> pd.DataFrame:
@@ -242,25 +325,3 @@ def _count_rows(problems: list[RowProblem]) -> int:
     return len({p.row for p in problems if p.row is not None}) + sum(
         p.row is None for p in problems
     )
-
-
-def _write_quarantine(raw: RawExport, kind: ImportKind, problems: list[RowProblem]) -> Path:
-    """Rejected rows with their reasons, next to the input; CPR numbers masked."""
-    target = raw.path.with_name(f"{raw.path.stem}.quarantine.csv")
-    personal = [c.header for c in kind.columns if c.personal]
-    by_row: dict[int | None, list[str]] = {}
-    for p in problems:
-        by_row.setdefault(p.row, []).append(f"{p.column}: {p.reason}" if p.column else p.reason)
-    tmp = target.with_suffix(".tmp")
-    with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow(["Række", "Fejl", *raw.headers])
-        for row, reasons in sorted(by_row.items(), key=lambda item: item[0] or 0):
-            cells = list(raw.frame.loc[row]) if row in raw.frame.index else [""] * len(raw.headers)
-            cells = [
-                mask_cpr(str(c)) if h in personal and not is_blank(c) else c
-                for h, c in zip(raw.headers, cells, strict=True)
-            ]
-            writer.writerow([row or "", " | ".join(reasons), *cells])
-    tmp.replace(target)
-    return target

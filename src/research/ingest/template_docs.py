@@ -42,8 +42,9 @@ with the public demo key: `research import companies {EXAMPLES_IN_REPO}/companie
 
 - **CSV as Danish systems write it**: `;` as separator, decimal comma (`2,5`, `1.234,5`),
   dates as `dd-mm-åååå` (also `dd.mm.åååå`, `dd/mm/åååå` and `åååå-mm-dd`), encoded as UTF-8
-  with or without BOM, or Windows-1252. An Excel workbook (`.xlsx`) works too: the first sheet
-  is read, with the column names in row 1.
+  with or without BOM, or Windows-1252 (only when no letter in the file is UTF-8; a stray
+  byte that is not UTF-8 rejects its row). An Excel workbook (`.xlsx`) works too: the first
+  visible sheet is read, with the column names in row 1.
 - **Columns** are found by name, in any order and in any case; the names in parentheses are
   accepted as well. Optional columns may be left out. A column the template does not know
   rejects the file, so that a misspelt column is never silently ignored.
@@ -55,8 +56,10 @@ with the public demo key: `research import companies {EXAMPLES_IN_REPO}/companie
   keyed HMAC (SHA-256) and never stored, logged or shown: only the pseudonym, the birth date
   and the CPR sex are kept. The key comes from `RESEARCH_PSEUDONYM_KEY` or a file named by
   `RESEARCH_PSEUDONYM_KEY_FILE`, kept outside the repository. In messages and quarantine files a
-  CPR number is masked as `010190-****`. The example files use synthetic numbers that fail the
-  modulus-11 check, with the public `--demo-key`; never use that key for real data.
+  CPR number is masked as `010190-****`. A CPR number in another column, an id or a file name
+  rejects the row or the file; in free text it is stored as `******-****`. The example files
+  use synthetic numbers that fail the modulus-11 check and are never dated 1 January, with the
+  public `--demo-key`, which takes no other numbers; never use that key for real data.
 - **All or nothing**: every cell, every rule across columns and rows, and every reference to
   data already imported (a company, a network, a workshop ...) is checked first. By default one
   problem rejects the whole file: nothing is written, and every problem is listed with its

@@ -15,6 +15,7 @@ from typing import Literal
 
 import pandas as pd
 
+from research.domain.identifiers import CPR_FULL_MASK, mask_cpr_shaped
 from research.metrics.population import participant_facts
 from research.store.tables import REFERENCES, TABLES
 
@@ -32,6 +33,11 @@ class Finding:
     description: str
     count: int
     examples: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # ids are pseudonyms or record ids; one that quotes a CPR number never shows it
+        masked = tuple(mask_cpr_shaped(e, CPR_FULL_MASK) for e in self.examples)
+        object.__setattr__(self, "examples", masked)
 
     def as_dict(self) -> dict:
         return {

@@ -15,7 +15,7 @@ import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
-from research.report.publish import PublishedTable
+from research.report.publish import PublishedTable, write_data_csv
 
 FIGURE_FORMATS = ("pdf", "svg", "png")
 FIGURE_DPI = 300  # journals ask for 300 dpi rasters
@@ -82,7 +82,7 @@ def write_table(table: PublishedTable, folder: Path) -> ArticleFiles:
     tex = folder / f"{table.name}.tex"
     tex.write_text(latex_table(shown, caption, table.name), encoding="utf-8")
     csv = folder / f"{table.name}.csv"
-    table.as_data().to_csv(csv, index=False, encoding="utf-8", lineterminator="\n")
+    write_data_csv(table, csv)
     return ArticleFiles(table.name, (md, tex, csv))
 
 

@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from research.csv_safety import csv_safe_frame
+from research.domain.identifiers import CPR_FULL_MASK, mask_cpr_shaped
 from research.metrics.disclosure import MARKER, DisclosureRule
 from research.report.formatting import ColumnFormat, format_table, to_html
 from research.report.labels import check_lang
@@ -76,7 +78,8 @@ class PublishedTable:
         for name, fmt in self.columns.items():
             header = fmt.header(name, self.lang)
             shown.loc[mask[name].to_numpy(), header] = MARKER
-        return shown
+        # researchers' free text can quote a CPR number by mistake: never show one
+        return shown.map(_without_cpr)
 
     def footnote(self) -> str | None:
         parts = [p for p in (self.note,) if p]
@@ -107,9 +110,18 @@ class PublishedTable:
         """``folder/<name>.csv`` (UTF-8, comma, decimal point) and its entry in ``index.json``."""
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{self.name}.csv"
-        self.as_data().to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        write_data_csv(self, path)
         _record(folder, self)
         return path
+
+
+def write_data_csv(table: PublishedTable, path: Path) -> None:
+    """The table's data as CSV, safe to open in a spreadsheet (no live formulas, no CPR)."""
+    csv_safe_frame(table.as_data()).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+
+
+def _without_cpr(cell: object) -> object:
+    return mask_cpr_shaped(cell, CPR_FULL_MASK) if isinstance(cell, str) else cell
 
 
 def _note_en(rule: DisclosureRule) -> str:

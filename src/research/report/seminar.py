@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from research.domain.identifiers import mask_cpr_shaped
 from research.report import blocks
 from research.report.figures import cumulative_progress_chart, figure_html, funnel_chart
 from research.report.formatting import format_date, format_number, format_percent
@@ -46,7 +47,6 @@ CHART_KEY = "participants"
 STORY_LIMIT = 3
 WITHHELD = ".."
 _PARTICIPANT_ID = re.compile(r"\bP[0-9a-f]{32}\b")
-_CPR_LIKE = re.compile(r"(?<!\d)\d{6}[- ]?\d{4}(?!\d)")
 _REDACTED = "[…]"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~^$@])")
 
@@ -343,7 +343,7 @@ def redact(text: Any, known_ids: Iterable[str] = ()) -> str:
         if pid and pid in out:
             out = out.replace(pid, _REDACTED)
     out = _PARTICIPANT_ID.sub(_REDACTED, out)
-    return _CPR_LIKE.sub(_REDACTED, out)
+    return mask_cpr_shaped(out, _REDACTED)
 
 
 def _known_ids(ctx: ReportContext) -> set[str]:

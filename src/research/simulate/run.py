@@ -8,6 +8,7 @@ is a database the rest of the workbench must accept.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -18,6 +19,7 @@ import pandas as pd
 
 from research.config import ProgrammeConfig
 from research.errors import ResearchError, StoreError
+from research.ingest.pseudonym import DEMO_KEY
 from research.simulate.asof import World, as_of
 from research.simulate.companies import draw_companies, grow_to_fit
 from research.simulate.comparison import build_company_panel, build_comparison_individuals
@@ -32,14 +34,50 @@ from research.simulate.streams import stream
 from research.simulate.timeline import Scale
 from research.simulate.truth import COUNTED_PURPOSES, POPULATIONS
 from research.store import WriteStats, connect, record_import, row_counts, transaction, write_tables
+from research.store.meta import record_key, record_origin
 from research.store.tables import TABLES, WRITE_ORDER
 from research.store.validate import Failure, check_references, check_rows
 
 CHUNK_ROWS = 500_000
 
 
+MIN_SCALE = 0.05
+"""The smallest --scale accepted: below about 0.03 some part of the programme (a partner's
+network, a workshop) has nobody left to draw from."""
+MAX_SCALE = 1000.0
+"""The largest --scale accepted: about 1.2 million participants and 20 GiB of memory
+(bench/simulate_bench.py --big); anything larger cannot finish on the machines we know."""
+
+
 class SimulationInvalid(ResearchError):
     """The simulated rows failed the store's validation: a bug in the simulator."""
+
+
+class SimulationArgumentError(ResearchError):
+    """Raised when a scale or a date cannot be simulated."""
+
+
+def check_scale(scale: float) -> float:
+    """A finite scale from ``MIN_SCALE`` to ``MAX_SCALE``; one clear line otherwise."""
+    if not (
+        isinstance(scale, int | float) and math.isfinite(scale) and MIN_SCALE <= scale <= MAX_SCALE
+    ):
+        raise SimulationArgumentError(
+            f"scale must be a number from {MIN_SCALE:g} to {MAX_SCALE:g} (1 = the "
+            f"application's populations); got {scale!r}"
+        )
+    return float(scale)
+
+
+def check_until(until: date, config: ProgrammeConfig, *, follow_up: bool = False) -> date:
+    """A data date inside the project period (or, with ``follow_up``, any day after its start)."""
+    period = config.period
+    if until < period.start or (until > period.end and not follow_up):
+        raise SimulationArgumentError(
+            f"--until {until.isoformat()} is outside the project period "
+            f"{period.start.isoformat()} to {period.end.isoformat()}; give a date inside it"
+        )
+    return until
 
 
 @dataclass(frozen=True)
@@ -245,6 +283,9 @@ def simulate(
     built beside it and moved into place only when it is complete.
     """
     path = Path(db_path)
+    scale = check_scale(scale)
+    if until is not None:
+        check_until(until, config, follow_up=True)  # tests follow enrolments past the end
     if _has_data(path) and not replace:
         raise StoreError(
             f"database {path} already holds data; simulate into a new file or pass replace"
@@ -274,6 +315,8 @@ def simulate(
                     for begin in range(0, len(frame), CHUNK_ROWS):
                         written = write_tables(con, {table: frame.iloc[begin : begin + CHUNK_ROWS]})
                         stats = stats + written[table]
+                record_origin(con, "synthetic", "simulate")
+                record_key(con, DEMO_KEY)  # its pseudonyms are made with the public demo key
                 record_import(
                     con,
                     kind="simulate",

@@ -303,10 +303,43 @@ def _without_foreign_keys(ddl: str) -> str:
 
 _V3 = _without_foreign_keys(_V1)
 
+
+# What a database is made of, said by the database itself: the origin of its data (synthetic,
+# real or both) and the fingerprint of the pseudonymisation key (never the key). A database
+# made before this table existed gets its origin from the synthetic flags (see research.store
+# .meta, which holds the same rule for a database not migrated yet).
+LEGACY_ORIGIN_SQL = """
+SELECT 'origin.synthetic' AS name FROM (SELECT 1) WHERE
+    EXISTS (SELECT 1 FROM participants WHERE synthetic)
+    OR EXISTS (SELECT 1 FROM companies WHERE synthetic)
+    OR EXISTS (SELECT 1 FROM company_panel WHERE synthetic)
+    OR EXISTS (SELECT 1 FROM comparison_individuals WHERE synthetic)
+    OR EXISTS (SELECT 1 FROM import_audit WHERE kind = 'simulate')
+UNION ALL
+SELECT 'origin.real' AS name FROM (SELECT 1) WHERE
+    EXISTS (SELECT 1 FROM participants WHERE NOT synthetic)
+    OR EXISTS (SELECT 1 FROM companies WHERE NOT synthetic)
+    OR EXISTS (SELECT 1 FROM company_panel WHERE NOT synthetic)
+    OR EXISTS (SELECT 1 FROM comparison_individuals WHERE NOT synthetic)
+"""
+
+_V4 = f"""
+CREATE TABLE workbench_meta (
+    name VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+INSERT INTO workbench_meta
+SELECT name, 'inferred from the synthetic flags of a database made before workbench_meta',
+       now()::TIMESTAMP
+FROM ({LEGACY_ORIGIN_SQL});
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "programme, participants, enrolments, surveys, contacts, audit", _V1),
     (2, "comparison data: company panel and comparison individuals", _V2),
     (3, "no FOREIGN KEY constraints: references are checked before writing", _V3),
+    (4, "workbench_meta: data origin and key fingerprint", _V4),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

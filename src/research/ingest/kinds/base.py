@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -32,6 +32,16 @@ class Col:
     @property
     def names(self) -> tuple[str, ...]:
         return (self.header, *self.aliases)
+
+    @property
+    def identifier(self) -> bool:
+        """An id that is stored as given (``*_id``): a CPR number in it refuses the row."""
+        return self.field.endswith("_id")
+
+    @property
+    def free_text(self) -> bool:
+        """Plain text a person wrote (not an id, not a code): a CPR number in it is masked."""
+        return self.parse is parsers.text and not self.identifier and not self.personal
 
 
 def cpr_column(header: str = "CPR-nummer") -> Col:
@@ -110,6 +120,14 @@ class ImportKind:
 
     def has_personal_data(self) -> bool:
         return any(col.personal for col in self.columns)
+
+
+def records(rows: pd.DataFrame) -> Iterator[tuple[int, dict]]:
+    """``(row number, {field: value})`` for each row: what ``iterrows`` gives, without making
+    a Series per row (which took most of a large import's time)."""
+    names = list(rows.columns)
+    values = rows.itertuples(index=False, name=None)
+    return zip(rows.index, (dict(zip(names, v, strict=True)) for v in values), strict=True)
 
 
 def frame(rows: list[dict], index: list[int]) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from research.domain.education import EducationGroup
 from research.domain.geography import job_centre_for
 from research.domain.identifiers import mask_cpr
 from research.ingest import parsers as p
-from research.ingest.kinds.base import Col, Context, ImportKind, cpr_column, frame
+from research.ingest.kinds.base import Col, Context, ImportKind, cpr_column, frame, records
 
 EUV_MIN_AGE = 25
 
@@ -213,7 +213,7 @@ def build_start_forms(rows: pd.DataFrame, ctx: Context) -> dict[str, pd.DataFram
     ended = ctx.existing("enrolments").set_index("enrolment_id")[list(EXIT_FIELDS)]
     enrolments, enrolment_rows = [], []
     firsts: dict[str, tuple[date, int, dict]] = {}
-    for row, r in rows.iterrows():
+    for row, r in records(rows):
         info = r["cpr"]
         person = ctx.person_id(info)
         started = r["started_on"]
@@ -321,7 +321,7 @@ STOP_COLUMNS = (
 def build_stop_forms(rows: pd.DataFrame, ctx: Context) -> dict[str, pd.DataFrame]:
     existing = ctx.existing("enrolments").set_index("enrolment_id")
     out, out_rows = [], []
-    for row, r in rows.iterrows():
+    for row, r in records(rows):
         if r["enrolment_id"] not in existing.index:
             ctx.problem(
                 row,
