@@ -20,6 +20,7 @@ from research.errors import ResearchError, StoreError
 from research.metrics.common import Tables
 from research.report.labels import check_lang
 from research.store.connection import connect
+from research.store.meta import data_origin
 from research.store.read import data_date, read_tables, row_counts
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ class ReportContext:
     partner: str | None = None
     tables_dir: Path | None = None
     programme_tables: Tables = field(default_factory=dict, repr=False)
+    data_origin: str = "real"  # research.store.meta.data_origin: synthetic, real or mixed
 
     @property
     def as_of(self) -> pd.Timestamp:
@@ -121,6 +123,7 @@ def load_context(
         counts = row_counts(con)
         day = data_date(con)
         tables = read_tables(con)
+        origin = data_origin(con)
     if not any(counts.get(name, 0) for name in ("enrolments", "company_contacts", "workshops")):
         raise ReportError(
             f"database {named} holds no enrolments, contacts or workshops: nothing to report on; "
@@ -153,4 +156,5 @@ def load_context(
         partner=partner_id,
         tables_dir=Path(tables_dir) if tables_dir else None,
         programme_tables=tables,
+        data_origin=origin,
     )

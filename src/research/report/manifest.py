@@ -123,6 +123,7 @@ def write_manifest(
     database_content_hash: str,
     snapshot_taken: str,
     started: str,
+    data_origin: str = "real",
     notebooks: list[str],
     written: list[str] | None = None,
 ) -> Path:
@@ -136,6 +137,8 @@ def write_manifest(
             "path": str(database),
             "content_sha256": database_content_hash,
             "snapshot_taken": snapshot_taken,
+            # research.store.meta.data_origin: "synthetic" or "mixed" outputs carry a mark
+            "data_origin": data_origin,
         },
         "code": code_version(),
         "packages": package_versions(),

@@ -25,6 +25,7 @@ from typing import Any
 
 from research.config import resolve_db_path
 from research.report.context import ReportContext, ReportError, load_context
+from research.report.data_mark import data_mark, stamp_table_index
 from research.report.documents import write_documents
 from research.report.folder_swap import publish_folder
 from research.report.manifest import MANIFEST, database_hash, now, read_outputs, write_manifest
@@ -167,14 +168,19 @@ def _first_line(text: str) -> str:
     return lines[0] if lines else ""
 
 
-def render_html(notebook: Path, target: Path, lang: str, title: str) -> Path:
-    """Self-contained HTML: no code, no prompts, no parameters cells, figures embedded."""
+def render_html(
+    notebook: Path, target: Path, lang: str, title: str, *, mark: str | None = None
+) -> Path:
+    """Self-contained HTML: no code, no prompts, no parameters cells, figures embedded;
+    ``mark`` (synthetic data) is shown at the top and on every printed page."""
     import nbformat
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = nbformat.read(notebook, as_version=4)
     nb.metadata["title"] = title
+    if mark:
+        nb.metadata["workbench_mark"] = mark
     remove = TagRemovePreprocessor(
         remove_cell_tags={"parameters", "injected-parameters", "remove-cell"}, enabled=True
     )
@@ -369,14 +375,17 @@ class _Run:
                 os.replace(target, kept)
                 raise ReportError(f"{error}; the partly run notebook is {kept}") from None
             raise error
-        render_html(build / f"{main}.ipynb", build / f"{main}.html", ctx.lang, title)
-        write_documents(build, ctx, main, title)  # <main>.pdf, and seminar.pptx
+        mark = data_mark(ctx.data_origin, ctx.lang)
+        stamp_table_index(build / tables_subdir, ctx.data_origin, mark)
+        render_html(build / f"{main}.ipynb", build / f"{main}.html", ctx.lang, title, mark=mark)
+        write_documents(build, ctx, main, title, mark=mark)  # <main>.pdf, and seminar.pptx
         write_manifest(
             build,
             parameters={**parameters, "db": str(self.source.resolve()), "out": str(self.out)},
             database=self.source.resolve(),
             database_content_hash=self.database_hash,
             snapshot_taken=self.snapshot_taken,
+            data_origin=ctx.data_origin,
             started=timing[1],
             notebooks=[f"{n}.ipynb" for n in names],
         )
