@@ -86,7 +86,7 @@ def test_difference_accounts_for_shared_clusters() -> None:
     d = np.zeros(n)
     d[arm == 1] = f1.influence[:, 0, 0]
     d[arm == 0] = -f0.influence[:, 0, 0]
-    expected = np.sqrt(np.sum(np.bincount(clusters, weights=d) ** 2))
+    expected = np.sqrt(20 / 19 * np.sum(np.bincount(clusters, weights=d) ** 2))
     assert out["estimate"].iloc[0] == pytest.approx(f1.estimate[0, 0] - f0.estimate[0, 0])
     assert out["std_error"].iloc[0] == pytest.approx(expected)
 
@@ -119,7 +119,8 @@ def test_cif_contrasts_answer_mid_project(small) -> None:
 
 @pytest.mark.parametrize("horizon", [12.0, 24.0])
 def test_cif_contrast_on_independent_clusters_matches_two_group_se(horizon) -> None:
-    """With every person their own cluster the contrast's variance is the sum of the arms'."""
+    """With every person their own cluster the contrast's variance is the sum of the arms'
+    (up to each one's small-sample factor)."""
     rng = np.random.default_rng(11)
     n = 300
     frame = pd.DataFrame(
@@ -140,5 +141,11 @@ def test_cif_contrast_on_independent_clusters_matches_two_group_se(horizon) -> N
         np.arange(n),
         horizons=[horizon],
     )
-    expected = np.hypot(completed.loc["a", "std_error"], completed.loc["b", "std_error"])
+    # Each SE carries its own G/(G − 1) factor: undo them, add, apply the joint one.
+    na, nb = (frame["arm"] == "a").sum(), (frame["arm"] == "b").sum()
+    raw = (
+        completed.loc["a", "std_error"] ** 2 * (na - 1) / na
+        + completed.loc["b", "std_error"] ** 2 * (nb - 1) / nb
+    )
+    expected = np.sqrt(raw * n / (n - 1))
     assert diff["std_error"].iloc[0] == pytest.approx(expected)

@@ -21,11 +21,12 @@ person i's case weight, computed exactly by the recursion
     ∂S(s)/∂w_i   = ∂S(s−)/∂w_i (1 − h(s)) − S(s−) ∂h(s)/∂w_i
     ∂F_k(t)/∂w_i = Σ_{s ≤ t} ∂S(s−)/∂w_i h_k(s) + S(s−) ∂h_k(s)/∂w_i
 
-and Var = Σ_c (Σ_{i ∈ c} D_i)² over clusters c (the employer; a person without one is a
-cluster of their own). The same D_i give the variance of a contrast F_a(t) − F_b(t) of two
+and Var = G/(G − 1) Σ_c (Σ_{i ∈ c} D_i)² over the G clusters c (the employer; a person without
+one is a cluster of their own). The same D_i give the variance of a contrast F_a(t) − F_b(t) of two
 groups that share companies: D_i^a − D_i^b. A group's CIF has a log(−log) interval (inside
-[0, 1]); a contrast a normal one. A horizon beyond the longest follow-up in a group (nobody
-still running at t and the curve not finished) is not estimable: status ``follow_up_short``.
+[0, 1]); a contrast one from t with G − 1 degrees of freedom. A horizon beyond the longest
+follow-up in a group (nobody still running at t and the curve not finished) is not
+estimable: status ``follow_up_short``.
 The recursion is checked against a hand-worked fixture and against numeric derivatives
 (tests/evidence/test_competing.py); coverage by simulation is in docs/validation.md.
 """
@@ -50,6 +51,7 @@ __all__ = [
     "cif_contrasts",
     "cif_difference",
     "cif_table",
+    "contrast_interval",
 ]
 
 CAUSES: dict[str, int] = {"completed": 1, "dropped_out": 2}
@@ -152,9 +154,12 @@ def aalen_johansen(
 
 
 def _cluster_se(influence: np.ndarray, clusters: np.ndarray) -> float:
-    """sqrt(Σ_c (Σ_{i∈c} D_i)²): the cluster-robust infinitesimal-jackknife SE."""
+    """sqrt(G/(G−1) · Σ_c (Σ_{i∈c} D_i)²): the cluster-robust infinitesimal-jackknife SE with
+    the usual small-sample factor for G clusters (as Stata's and fixest's CR1)."""
     sums = np.bincount(clusters, weights=influence)
-    return float(np.sqrt(np.sum(sums**2)))
+    g = int(np.count_nonzero(np.bincount(clusters)))
+    factor = g / (g - 1) if g > 1 else np.nan
+    return float(np.sqrt(factor * np.sum(sums**2)))
 
 
 def _loglog(f: float, se: float, z: float) -> tuple[float, float]:
@@ -248,6 +253,20 @@ _TABLE_COLUMNS = [
 ]
 
 
+def contrast_interval(
+    estimate: float, se: float, clusters: int, confidence: float = 0.95
+) -> tuple[float, float, float]:
+    """Interval and two-sided p-value for a contrast from t with G − 1 degrees of freedom.
+
+    Why t: with 30 companies the normal interval of a 24-month contrast covered 93.2 % in
+    the coverage study, t(G − 1) with the G/(G − 1) factor 94.6 % (docs/validation.md).
+    """
+    df = max(clusters - 1, 1)
+    crit = stats.t.ppf(0.5 + confidence / 2, df)
+    p = float(2 * stats.t.sf(abs(estimate / se), df)) if se > 0 else np.nan
+    return estimate - crit * se, estimate + crit * se, p
+
+
 def cif_difference(
     time: np.ndarray,
     cause: np.ndarray,
@@ -261,7 +280,8 @@ def cif_difference(
 
     ``arm`` is 0/1 per person; people of both arms may share a cluster (a company), which the
     joint influence D_i^1 − D_i^0 accounts for. Columns: ``horizon``, ``cif_level``,
-    ``cif_reference``, ``estimate``, ``std_error``, ``estimable``.
+    ``cif_reference``, ``estimate``, ``std_error``, ``n_clusters``, ``estimable``. Intervals
+    use t with G − 1 degrees of freedom (:func:`contrast_interval`).
     """
     arm = np.asarray(arm).astype(bool)
     fits = [aalen_johansen(time[side], cause[side], horizons) for side in (~arm, arm)]
@@ -278,6 +298,7 @@ def cif_difference(
                 "cif_reference": f0,
                 "estimate": f1 - f0,
                 "std_error": _cluster_se(influence, clusters),
+                "n_clusters": len(np.unique(clusters)),
                 "estimable": bool(fits[0].estimable[g] and fits[1].estimable[g]),
             }
         )
@@ -309,7 +330,6 @@ def cif_contrasts(
     """
     from research.evidence.subgroups import DEFAULT_ANALYSES, _population
 
-    z = stats.norm.ppf(0.5 + confidence / 2)
     rows = []
     for analysis in analyses or DEFAULT_ANALYSES:
         data = _population(frame, analysis)
@@ -380,16 +400,15 @@ def cif_contrasts(
                             "months in either arm, so no interval"
                         )
                     else:
-                        se = float(d["std_error"])
-                        est = float(d["estimate"])
-                        p = 2 * stats.norm.sf(abs(est / se)) if se > 0 else np.nan
+                        est, se = float(d["estimate"]), float(d["std_error"])
+                        low, high, p = contrast_interval(est, se, int(d["n_clusters"]), confidence)
                         row.update(
                             cif_level=d["cif_level"],
                             cif_reference=d["cif_reference"],
                             estimate=est,
                             std_error=se,
-                            ci_low=est - z * se,
-                            ci_high=est + z * se,
+                            ci_low=low,
+                            ci_high=high,
                             p_value=p,
                         )
                     rows.append(row)

@@ -33,6 +33,7 @@ LEVEL = 0.05  # of the pre-trend test
 # The modules whose code decides the figures in docs/validation.md; their fingerprint is
 # written into the file, so a change to any of them without a new study is caught.
 SOURCES = (
+    "competing.py",
     "coverage.py",
     "coverage_designs.py",
     "estimate.py",
@@ -283,7 +284,23 @@ def _reading(rows: Sequence[Row]) -> list[str]:
         f"(small_sample='dummies', as OLS with dummies): {_se_verdict(dummies)}. Not counting "
         f"unit effects nested in the clusters (the default, as Stata's xtreg and R's fixest): "
         f"{_se_verdict(nested)}.",
+        *_reading_cif(r),
     ]
+
+
+def _reading_cif(r: dict[str, Row]) -> list[str]:
+    """The Aalen–Johansen contrasts (running lifts censored at the data date)."""
+    lines = []
+    for suffix, what in (("", "400 lifts in 60 companies"), (", 120 lifts", "120 lifts in 30")):
+        for horizon in (12, 24):
+            name = f"CIF difference at {horizon} months, clustered{suffix}"
+            if name in r:
+                lines.append(
+                    f"- Cumulative incidence of completion, treated minus untreated at {horizon} "
+                    f"months ({what}; infinitesimal-jackknife SE clustered by company with the "
+                    f"G/(G-1) factor, t(G-1) interval): {_se_verdict(r[name])}."
+                )
+    return lines
 
 
 def _reading_tests(rows: Sequence[Row]) -> list[str]:
