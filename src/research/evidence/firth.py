@@ -10,7 +10,12 @@ output of R ``logistf`` on its ``sex2`` example (tests/evidence/test_firth.py).
 **Fit.** Newton steps on the modified score U*(β) = X'(y − p + h(½ − p)), with h the diagonal
 of the hat matrix W^½ X (X'WX)⁻¹ X' W^½ and W = diag(p(1 − p)), using the Fisher information
 X'WX, step-halving on the penalised log-likelihood and at most ``max_step`` change per
-coefficient (as logistf). **Covariance**: the inverse Fisher information at the estimate (as
+coefficient (as logistf). Converged when an iteration changes no coefficient and the penalised
+log-likelihood by more than ``tol`` and the largest modified score is below ``gtol`` (logistf's
+xconv, lconv and gconv). Along flat ridges of sparse cell designs Fisher scoring creeps without
+meeting the score criterion; the fit is then finished by BFGS on the same objective with the
+modified score as its gradient, and converged means a largest score below 1e-5 there.
+**Covariance**: the inverse Fisher information at the estimate (as
 logistf's Wald output), or, with clusters, the sandwich with that bread and the clusters'
 summed scores x_i(y_i − p_i), times G/(G − 1).
 """
@@ -20,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import optimize
 from scipy.special import expit
 
 __all__ = ["FirthFit", "firth_logit"]
@@ -50,6 +56,31 @@ def _penalised(x: np.ndarray, y: np.ndarray, beta: np.ndarray) -> tuple[float, n
     return (loglik + 0.5 * logdet if sign > 0 else -np.inf), info
 
 
+def _modified_score(x: np.ndarray, y: np.ndarray, beta: np.ndarray, info: np.ndarray) -> np.ndarray:
+    """U*(β) = X'(y − p + h(½ − p)): the gradient of the penalised log-likelihood."""
+    p = expit(x @ beta)
+    root = x * np.sqrt(p * (1 - p))[:, None]
+    hat = np.einsum("ij,jk,ik->i", root, np.linalg.pinv(info), root)
+    return x.T @ (y - p + hat * (0.5 - p))
+
+
+def _polish(x: np.ndarray, y: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, float, bool]:
+    """BFGS on the penalised log-likelihood from ``beta``; converged when its gradient is 0."""
+
+    def objective(b: np.ndarray) -> tuple[float, np.ndarray]:
+        value, info = _penalised(x, y, b)
+        if not np.isfinite(value):
+            return np.inf, np.zeros_like(b)
+        return -value, -_modified_score(x, y, b, info)
+
+    result = optimize.minimize(
+        objective, beta, jac=True, method="BFGS", options={"gtol": 1e-7, "maxiter": 2000}
+    )
+    value = _penalised(x, y, result.x)[0]
+    gradient = np.max(np.abs(result.jac)) if result.jac is not None else np.inf
+    return result.x, value, bool(np.isfinite(value) and gradient < 1e-5)
+
+
 def firth_logit(
     y: np.ndarray,
     x: np.ndarray,
@@ -58,7 +89,8 @@ def firth_logit(
     max_iter: int = 100,
     max_step: float = 5.0,
     max_halvings: int = 25,
-    tol: float = 1e-8,
+    tol: float = 1e-6,
+    gtol: float = 1e-5,
 ) -> FirthFit:
     """Fit logit P(y = 1) = x β by Firth's penalised likelihood (``x`` holds the constant)."""
     y = np.asarray(y, dtype=float)
@@ -84,10 +116,14 @@ def firth_logit(
                 break
             step /= 2
         beta = beta + step
+        change = candidate - current
         current, info = candidate, candidate_info
-        if np.max(np.abs(step)) < tol and np.max(np.abs(score)) < 1e-6:
+        if np.max(np.abs(step)) < tol and abs(change) < tol and np.max(np.abs(score)) < gtol:
             converged = True
             break
+    if not converged:  # creeping along a flat ridge: finish with quasi-Newton on the same objective
+        beta, current, converged = _polish(x, y, beta)
+        info = _penalised(x, y, beta)[1]
     inverse = np.linalg.pinv(info)
     n_clusters = None
     if clusters is not None:
