@@ -92,3 +92,17 @@ def test_cmo_observations_are_shown_beside_their_results(article):
     assert (linked["evidence"] == "result below / in this article").all()
     dangling = register[register["linked_metric"] == "dropout_reasons"]
     assert (dangling["evidence"] == "no such result yet").all()
+
+
+def test_every_subgroup_contrast_with_a_person_per_arm_is_answered(article):
+    """The pooled table has an estimate and interval for every contrast (issue 14), and the
+    cumulative-incidence table estimates contrasts the finished-lift logits leave blank."""
+    pooled = pd.read_csv(article.folder / "pooled_subgroup_effects.csv", dtype=str)
+    assert not pooled.empty
+    for column in ("pooled_estimate_pp", "pooled_ci_low_pp", "pooled_ci_high_pp"):
+        assert pooled[column].notna().all() and (pooled[column] != "..").all(), column
+    incidence = pd.read_csv(article.folder / "cumulative_incidence_contrasts.csv", dtype=str)
+    logits = pd.read_csv(article.folder / "subgroup_effects.csv", dtype=str)
+    assert (incidence["status"] == "ok").sum() > (logits["status"] == "ok").sum()
+    figures = {p.stem for p in (article.folder / "figures").glob("pooled_forest_*.svg")}
+    assert len(figures) == pooled["analysis"].nunique()
