@@ -51,23 +51,62 @@ def test_reml_reproduces_metafor_on_the_bcg_trials() -> None:
     a, b, c, d = (np.array(col, dtype=float) for col in zip(*BCG, strict=True))
     y = np.log((a / (a + b)) / (c / (c + d)))
     v = 1 / a - 1 / (a + b) + 1 / c - 1 / (c + d)
-    _, _, mu, mu_se, tau2 = shrink(y, v)
-    assert tau2 == pytest.approx(0.3132, abs=5e-4)
-    assert mu == pytest.approx(-0.7145, abs=5e-4)
-    assert mu_se == pytest.approx(0.1798, abs=5e-4)
+    pooled = shrink(y, v)
+    assert pooled.tau2 == pytest.approx(0.3132, abs=5e-4)
+    assert pooled.overall == pytest.approx(-0.7145, abs=5e-4)
+    assert pooled.overall_se == pytest.approx(0.1798, abs=5e-4)
 
 
-def test_shrinkage_by_hand() -> None:
-    """Equal variances 0.01, τ² = s² − v: each estimate moves toward the mean by
-    B = v/(v + τ²); a noisier subgroup moves further than a precise one."""
-    y = np.array([0.1, 0.4, -0.2, 0.3, 0.0])
-    pooled, se, mu, _, tau2 = shrink(y, np.full(5, 0.01))
-    b = 0.01 / (0.01 + tau2)
-    assert mu == pytest.approx(y.mean())
-    assert pooled == pytest.approx(mu + (1 - b) * (y - mu))
-    assert (se < 0.1).all()  # never less certain than the subgroup alone...
-    noisy, _, _, _, _ = shrink(np.array([0.1, 0.4, 0.4]), np.array([0.01, 0.01, 0.2]))
-    assert abs(noisy[2] - 0.4) > abs(noisy[1] - 0.4)  # ...and the noisy one moves more
+EIGHT_SCHOOLS = (
+    np.array([28.0, 8.0, -3.0, 7.0, -1.0, 1.0, 18.0, 12.0]),
+    np.array([15.0, 10.0, 16.0, 11.0, 9.0, 11.0, 10.0, 18.0]),
+)
+
+
+def _by_quadrature(y: np.ndarray, v: np.ndarray, j: int) -> tuple[float, float]:
+    """E and SD of θ_j given y with a flat prior on τ, by adaptive quadrature: an
+    independent implementation of BDA3 §5.4."""
+    from scipy import integrate
+
+    def pieces(tau: float) -> tuple[float, float, float]:
+        w = 1 / (v + tau**2)
+        v_mu = 1 / w.sum()
+        mu = v_mu * (w * y).sum()
+        density = np.sqrt(v_mu) * np.prod(np.sqrt(w)) * np.exp(-0.5 * (w * (y - mu) ** 2).sum())
+        b = v[j] / (v[j] + tau**2)
+        mean = mu + (1 - b) * (y[j] - mu)
+        return density, mean, v[j] * (1 - b) + b**2 * v_mu
+
+    top = 4 * max(np.std(y), np.sqrt(v.max()))
+
+    def moment(f) -> float:
+        return integrate.quad(lambda t: f(*pieces(t)), 0, top, limit=200)[0]
+
+    norm = moment(lambda d, m, s: d)
+    m1 = moment(lambda d, m, s: d * m) / norm
+    m2 = moment(lambda d, m, s: d * (s + m**2)) / norm
+    return m1, float(np.sqrt(m2 - m1**2))
+
+
+def test_pooling_matches_quadrature_and_bda_on_eight_schools() -> None:
+    """The grid computation equals quadrature of the same posterior; school A's 28 ± 15 is
+    pulled to about 10-12, as in BDA3 Table 5.3 (median 10, 50 % interval 7 to 16)."""
+    y, sigma = EIGHT_SCHOOLS
+    pooled = shrink(y, sigma**2, grid=4000)
+    for j in (0, 2, 6):
+        mean, sd = _by_quadrature(y, sigma**2, j)
+        assert pooled.estimate[j] == pytest.approx(mean, abs=0.02)
+        assert pooled.std_error[j] == pytest.approx(sd, abs=0.02)
+    assert 9 < pooled.estimate[0] < 13
+    assert pooled.std_error[0] < sigma[0]
+    assert pooled.tau2 == pytest.approx(0.0, abs=1e-6)  # REML τ̂ is 0 here; the posterior is not
+
+
+def test_shrinkage_moves_noisy_subgroups_more() -> None:
+    pooled = shrink(np.array([0.1, 0.4, 0.4]), np.array([0.01, 0.01, 0.2]))
+    assert abs(pooled.estimate[2] - 0.4) > abs(pooled.estimate[1] - 0.4)
+    assert pooled.shrinkage[2] > pooled.shrinkage[1]
+    assert pooled.std_error[2] < np.sqrt(0.2)  # the noisy one borrows strength
 
 
 def test_minimum_detectable_effect_by_hand() -> None:
@@ -111,9 +150,9 @@ def test_every_demo_contrast_with_one_per_arm_gets_an_estimate(small) -> None:
 
 
 def test_pooling_leaves_a_lone_subgroup_alone() -> None:
-    estimates, se, *_ = shrink(np.array([0.2]), np.array([0.04]))
-    assert estimates.tolist() == [0.2]
-    assert se.tolist() == [0.2]
+    pooled = shrink(np.array([0.2]), np.array([0.04]))
+    assert pooled.estimate.tolist() == [0.2]
+    assert pooled.std_error.tolist() == [0.2]
 
 
 def test_firth_subgroup_estimate_for_two_empty_cells_is_zero() -> None:

@@ -9,14 +9,13 @@ subgroup with at least one participant per arm an answer:
    likelihood (:mod:`~research.evidence.firth`) on *every* cell with data, so separated cells
    get finite estimates; average marginal effects per subgroup with delta-method,
    company-clustered SEs.
-2. **Pooled (empirical Bayes).** The subgroup AMEs y_g with variances v_g are treated as a
-   random-effects meta-analysis, y_g ~ N(θ_g, v_g), θ_g ~ N(μ, τ²), τ² by REML. Each subgroup
-   is shrunk toward the overall effect in proportion to its noise: θ̂_g = μ̂ + (1 − B_g)(y_g −
-   μ̂) with B_g = v_g / (v_g + τ²). Its variance adds to the conditional posterior variance
-   v_g(1 − B_g) the uncertainty of μ̂ (B_g² / Σ w) and of τ̂² (Kass & Steffey 1989:
-   (∂B_g/∂τ²)² Var(τ̂²) (y_g − μ̂)², with Var(τ̂²) = 2 / Σ w²), so a small subgroup far from
-   the rest is not made falsely certain when τ̂² is near 0. Large effects in small groups are
-   not taken at face value; large groups keep their own estimate.
+2. **Pooled (normal hierarchical model).** The subgroup AMEs y_g with variances v_g are
+   treated as a random-effects meta-analysis, y_g ~ N(θ_g, v_g), θ_g ~ N(μ, τ²). Each
+   subgroup is shrunk toward the overall effect in proportion to its noise, B_g = v_g / (v_g +
+   τ²), with μ and τ integrated out (flat priors, exact grid computation; :func:`shrink`), so
+   a small subgroup far from the rest is not made falsely certain when τ looks small. Large
+   effects in small groups are not taken at face value; large groups keep their own estimate.
+   The REML μ̂ and τ̂ are reported beside them (and reproduce metafor).
 
 docs/pooling.md compares this with a mixed-effects logit (statsmodels'
 ``BinomialBayesMixedGLM``, random treatment slopes by subgroup) in a simulation study
@@ -29,6 +28,7 @@ trajectory, the subgroup will detect the effect the researchers call relevant.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -46,6 +46,7 @@ from research.evidence.subgroups import (
 
 __all__ = [
     "RELEVANT_EFFECT",
+    "Pooled",
     "firth_subgroup_effects",
     "minimum_detectable",
     "pooled_subgroup_effects",
@@ -199,28 +200,64 @@ def _reml_tau2(y: np.ndarray, v: np.ndarray) -> float:
     return 0.0 if negative(0.0) <= negative(tau2) else tau2
 
 
-def shrink(
-    estimates: Sequence[float], variances: Sequence[float]
-) -> tuple[np.ndarray, np.ndarray, float, float, float]:
-    """Empirical-Bayes estimates of each θ_g (see module doc).
+@dataclass(frozen=True)
+class Pooled:
+    """Partially pooled subgroup effects and the meta-analysis they come from."""
 
-    Returns (pooled estimates, their standard errors, μ̂, SE of μ̂, τ̂²). With one subgroup
-    nothing is pooled (its own estimate and SE come back).
+    estimate: np.ndarray  # posterior mean of each θ_g
+    std_error: np.ndarray  # posterior SD of each θ_g
+    shrinkage: np.ndarray  # posterior mean of B_g = v_g / (v_g + τ²)
+    overall: float  # REML μ̂
+    overall_se: float
+    tau2: float  # REML τ̂²
+
+
+def shrink(estimates: Sequence[float], variances: Sequence[float], grid: int = 400) -> Pooled:
+    """Partially pooled estimates of each θ_g (see module doc), with τ integrated out.
+
+    Given τ, θ_g | y ~ N(μ̂_τ + (1 − B_g)(y_g − μ̂_τ), v_g(1 − B_g) + B_g² V_μ,τ) with
+    B_g = v_g/(v_g + τ²) and μ̂_τ, V_μ,τ the weighted mean and its variance. τ has a uniform
+    prior, and p(τ | y) ∝ V_μ,τ^½ Π (v_g + τ²)^−½ exp(−Σ (y_g − μ̂_τ)² / 2(v_g + τ²)) is
+    evaluated on a grid of ``grid`` points from 0 to 4 times the larger of the spread of y and
+    the largest SE; the moments of θ_g are mixed over it (Gelman et al., *Bayesian Data
+    Analysis*, 3rd ed., §5.4). Plugging in the REML τ̂ instead covered 87.5 % in the pooling
+    study, mostly because τ̂ is often 0 with eight subgroups; integrating over τ covers 95 %.
+    ``overall`` and ``tau2`` are the REML estimates, for reporting. With one subgroup nothing
+    is pooled.
     """
     y = np.asarray(estimates, dtype=float)
     v = np.asarray(variances, dtype=float)
     if len(y) < 2:
-        return y.copy(), np.sqrt(v), float(y[0]) if len(y) else np.nan, np.nan, np.nan
+        overall = float(y[0]) if len(y) else np.nan
+        return Pooled(y.copy(), np.sqrt(v), np.zeros(len(y)), overall, np.nan, np.nan)
     tau2 = _reml_tau2(y, v)
     w = 1 / (v + tau2)
     mu = float(np.sum(w * y) / np.sum(w))
-    var_mu = float(1 / np.sum(w))
-    b = v / (v + tau2)
-    pooled = mu + (1 - b) * (y - mu)
-    var_tau2 = 2 / np.sum(w**2)
-    d_b = -v / (v + tau2) ** 2
-    variance = v * (1 - b) + b**2 * var_mu + d_b**2 * var_tau2 * (y - mu) ** 2
-    return pooled, np.sqrt(variance), mu, float(np.sqrt(var_mu)), tau2
+    top = 4 * max(float(np.std(y)), float(np.sqrt(v.max())), 1e-9)
+    taus = np.linspace(0.0, top, grid)[:, None]  # grid x 1
+    weights = 1 / (v[None, :] + taus**2)  # grid x k
+    v_mu = 1 / weights.sum(axis=1, keepdims=True)
+    mu_tau = v_mu * (weights * y).sum(axis=1, keepdims=True)
+    log_post = (
+        0.5 * np.log(v_mu[:, 0])
+        + 0.5 * np.log(weights).sum(axis=1)
+        - 0.5 * (weights * (y - mu_tau) ** 2).sum(axis=1)
+    )
+    posterior = np.exp(log_post - log_post.max())
+    posterior /= posterior.sum()
+    b = v[None, :] * weights
+    means = mu_tau + (1 - b) * (y - mu_tau)
+    variances_tau = v * (1 - b) + b**2 * v_mu
+    mean = posterior @ means
+    variance = posterior @ (variances_tau + means**2) - mean**2
+    return Pooled(
+        mean,
+        np.sqrt(np.maximum(variance, 0.0)),
+        posterior @ b,
+        mu,
+        float(np.sqrt(1 / np.sum(w))),
+        tau2,
+    )
 
 
 def pooled_subgroup_effects(
@@ -230,11 +267,12 @@ def pooled_subgroup_effects(
     confidence: float = 0.95,
     relevant: float = RELEVANT_EFFECT,
 ) -> pd.DataFrame:
-    """Firth AMEs per subgroup, pooled within each analysis and level by empirical Bayes.
+    """Firth AMEs per subgroup, partially pooled within each analysis and level.
 
     The rows of :func:`firth_subgroup_effects` plus ``pooled_estimate``, ``pooled_se``,
-    ``pooled_ci_low``, ``pooled_ci_high``, ``overall`` (μ̂), ``tau`` (√τ̂²), ``shrinkage``
-    (B_g: 0 keeps the subgroup's own estimate, 1 takes the overall one), ``mde`` (the
+    ``pooled_ci_low``, ``pooled_ci_high``, ``overall`` (REML μ̂), ``tau`` (REML τ̂),
+    ``shrinkage`` (posterior mean of B_g: 0 keeps the subgroup's own estimate, 1 takes the
+    overall one), ``mde`` (the
     minimum detectable effect at today's arm sizes, 80 % power, 5 % two-sided) and
     ``precise_enough`` (mde ≤ ``relevant``).
     """
@@ -254,14 +292,12 @@ def pooled_subgroup_effects(
         for _, block in rows[rows["status"] == "ok"].groupby("level", sort=False):
             y = block["estimate"].to_numpy(float)
             v = block["std_error"].to_numpy(float) ** 2
-            pooled, se, mu, _, tau2 = shrink(y, v)
-            rows.loc[block.index, "pooled_estimate"] = pooled
-            rows.loc[block.index, "pooled_se"] = se
-            rows.loc[block.index, "overall"] = mu
-            rows.loc[block.index, "tau"] = np.sqrt(tau2) if np.isfinite(tau2) else np.nan
-            rows.loc[block.index, "shrinkage"] = (
-                v / (v + tau2) if np.isfinite(tau2) else np.zeros(len(v))
-            )
+            pooled = shrink(y, v)
+            rows.loc[block.index, "pooled_estimate"] = pooled.estimate
+            rows.loc[block.index, "pooled_se"] = pooled.std_error
+            rows.loc[block.index, "overall"] = pooled.overall
+            rows.loc[block.index, "tau"] = np.sqrt(pooled.tau2)
+            rows.loc[block.index, "shrinkage"] = pooled.shrinkage
         rows["pooled_ci_low"] = rows["pooled_estimate"] - z * rows["pooled_se"]
         rows["pooled_ci_high"] = rows["pooled_estimate"] + z * rows["pooled_se"]
         base = (rows["events_level"] + rows["events_reference"]) / (
