@@ -256,7 +256,8 @@ def render_markdown(summary: pd.DataFrame, replications: int, seed: int) -> str:
         "half treated at random; a three-level adjustment factor (logit effects 0, +0.5, −0.5); "
         f"subgroup intercepts ~ N({INTERCEPT[0]}, {INTERCEPT[1]}²) and subgroup treatment "
         f"effects ~ N({SLOPE[0]}, {SLOPE[1]}²) on the logit scale, drawn afresh in every "
-        "replication, so the planted subgroup effects truly differ. The truth is each subgroup's sample AME under the planted model. Methods: "
+        "replication, so the planted subgroup effects truly differ. The truth is each "
+        "subgroup's sample AME under the planted model. Methods: "
         "see `src/research/evidence/pooling_study.py`.",
         "",
         "| method | subgroups | answered | RMSE (pp) | mean abs. error (pp) | coverage | "
@@ -292,10 +293,11 @@ def render_markdown(summary: pd.DataFrame, replications: int, seed: int) -> str:
         "every subgroup with a person per arm, cuts the error of unpooled estimates, and is "
         "the only pooled method here whose intervals are near 95 % (the mixed logit's point "
         "estimates are a little closer, but an interval that misses a quarter of the time "
-        "would mislead the researchers more than a slightly wider one); it takes the article's adjusted AMEs and "
-        "company-clustered SEs as its input, runs in milliseconds, and its shrinkage per "
-        "subgroup can be shown to a reader. Like every pooled estimate, its intervals are "
-        "honest on average over subgroups, not for each one: a subgroup whose true effect is "
-        "far from the others is pulled toward them and its interval covers it less often.",
+        "would mislead the researchers more than a slightly wider one); it takes the "
+        "article's adjusted AMEs and company-clustered SEs as its input, runs in "
+        "milliseconds, and its shrinkage per subgroup can be shown to a reader. Like every "
+        "pooled estimate, its intervals are honest on average over subgroups, not for each "
+        "one: a subgroup whose true effect is far from the others is pulled toward them and "
+        "its interval covers it less often.",
     ]
     return "\n".join(lines) + "\n"
