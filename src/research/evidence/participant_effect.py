@@ -33,6 +33,10 @@ long-term unemployed).
 Standard errors: M-estimation sandwich (``ra``, ``ipw``: the estimation of the models is
 counted), normal intervals; no clustering (people are independent draws). Person counts below
 ``min_cell`` are hidden and estimates with a group that small are reported as too small.
+Estimates that cannot be made say why in ``status``, in words: "too few known outcomes"
+(fewer than :data:`PER_TERM` participants with a known outcome per adjustment term), "no
+overlap" (separation: the covariates tell the groups apart exactly), "could not be solved"
+(a singular model) or "did not converge"; ``message`` gives the detail.
 """
 
 from __future__ import annotations
@@ -54,9 +58,14 @@ from research.simulate.truth import EMPLOYMENT, EmploymentTruth
 __all__ = [
     "COVARIATES",
     "FAILED",
+    "NOT_CONVERGED",
+    "NOT_SOLVABLE",
+    "NO_OVERLAP",
     "OK",
+    "TOO_FEW_OUTCOMES",
     "TOO_SMALL",
     "ParticipantEffect",
+    "failure_reason",
     "participant_effect",
     "person_frame",
     "planted_employment_effects",
@@ -64,7 +73,31 @@ __all__ = [
 
 OK = "ok"
 TOO_SMALL = "too_small"
-FAILED = "failed"
+FAILED = "failed"  # kept for callers; rows now carry one of the reasons below instead
+TOO_FEW_OUTCOMES = "too few known outcomes"
+NO_OVERLAP = "no overlap"
+NOT_SOLVABLE = "could not be solved"
+NOT_CONVERGED = "did not converge"
+
+PER_TERM = 10
+"""Participants with a known outcome needed per adjustment term before RA and IPW are tried
+(the usual events-per-variable rule for a logit): below it the per-arm outcome model and the
+propensity model are not identified from so few people, and the row says so in words."""
+
+
+def failure_reason(message: str) -> str:
+    """The reason, in words a reader can act on, for an estimator's error message."""
+    text = message.lower()
+    if "separation" in text or "overlap" in text or ("propensit" in text and "outside" in text):
+        return NO_OVERLAP
+    if "singular" in text or "collinear" in text:
+        return NOT_SOLVABLE
+    if "converge" in text:
+        return NOT_CONVERGED
+    if "too few" in text:
+        return TOO_FEW_OUTCOMES
+    return FAILED
+
 
 OUTCOME = "employed_6_months"
 TREATMENT = "treated"
@@ -332,7 +365,19 @@ def participant_effect(
             options,
         )
 
+    from research.evidence.prepare import covariate_matrix
+
+    terms = covariate_matrix(data, covariates).shape[1]
+    needed = PER_TERM * terms
+
     def attempt(method: str, estimand: str) -> dict[str, object]:
+        if method != "diff" and n1 < needed:
+            return _row(None, method, ESTIMANDS[estimand], n1, n0, min_cell) | {
+                "status": TOO_FEW_OUTCOMES,
+                "message": f"too few known outcomes: {n1} participants with a known six-month "
+                f"status; adjusting for {terms} covariate terms needs at least {needed} "
+                f"({PER_TERM} per term). More outcomes arrive six months after each exit.",
+            }
         try:
             if method == "diff":
                 est = diff(data, OUTCOME, TREATMENT, confidence=confidence)
@@ -356,7 +401,15 @@ def participant_effect(
                     confidence=confidence,
                 )
         except EstimationError as problem:
-            return _row(None, method, ESTIMANDS[estimand], n1, n0, min_cell, str(problem))
+            row = _row(None, method, ESTIMANDS[estimand], n1, n0, min_cell, str(problem))
+            if row["status"] == FAILED:
+                row["status"] = failure_reason(str(problem))
+                if row["status"] == NO_OVERLAP:
+                    row["message"] = (
+                        "no overlap: the covariates tell participants and comparison persons "
+                        f"(or the employed and the rest) apart exactly for some people ({problem})"
+                    )
+            return row
         return _row(est, method, ESTIMANDS[estimand], n1, n0, min_cell)
 
     rows = [
@@ -375,9 +428,10 @@ def participant_effect(
         overlap.insert(0, "group", np.where(overlap["treated"] == 1, "participant", "comparison"))
     except EstimationError as problem:
         balance, overlap = empty_balance, empty_overlap
-        status, message = FAILED, f"balance and overlap: {problem}"
+        status, message = failure_reason(str(problem)), f"balance and overlap: {problem}"
     if (estimates["status"] != OK).any():
-        status = FAILED
+        reasons = sorted(set(estimates.loc[estimates["status"] != OK, "status"]))
+        status = reasons[0] if len(reasons) == 1 else FAILED
         message = "; ".join(
             f"{r.method} {r.estimand.split(':')[0]}: {r.message}"
             for r in estimates.itertuples()
