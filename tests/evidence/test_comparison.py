@@ -256,3 +256,14 @@ def test_failure_reasons_in_words(message, reason):
     from research.evidence.participant_effect import failure_reason
 
     assert failure_reason(message) == reason
+
+
+def test_an_education_group_without_participants_is_merged_not_fatal(small):
+    """At the project's end a rare education group (H15) often has no participant with a
+    known outcome; RA and IPW used to give no estimate (6 of 60 simulated programmes)."""
+    frame = person_frame(small.tables)
+    participants = frame["treated"] == 1
+    frame.loc[participants & (frame["highest_education"] == "H15"), "highest_education"] = "H10"
+    result = participant_effect(frame)
+    assert set(result.estimates["status"]) == {"ok"}, result.estimates["message"].tolist()
+    assert result.options["merged_levels"]["highest_education"] == ["H15 -> H10"]

@@ -36,7 +36,9 @@ counted), normal intervals; no clustering (people are independent draws). Person
 Estimates that cannot be made say why in ``status``, in words: "too few known outcomes"
 (fewer than :data:`PER_TERM` participants with a known outcome per adjustment term), "no
 overlap" (separation: the covariates tell the groups apart exactly), "could not be solved"
-(a singular model) or "did not converge"; ``message`` gives the detail.
+(a singular model) or "did not converge"; ``message`` gives the detail. Levels of a text
+covariate with fewer than ``min_cell`` participants or comparison persons are merged into the
+commonest level first (:func:`merge_sparse_levels`; named in ``options``).
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ __all__ = [
     "TOO_SMALL",
     "ParticipantEffect",
     "failure_reason",
+    "merge_sparse_levels",
     "participant_effect",
     "person_frame",
     "planted_employment_effects",
@@ -281,6 +284,49 @@ def _row(
     return row if est is None else row | est.table_fields()
 
 
+def merge_sparse_levels(
+    data: pd.DataFrame, covariates: Sequence[str], min_count: int
+) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Merge levels of text covariates with fewer than ``min_count`` participants or
+    comparison persons into the commonest level.
+
+    Why: at the project's end about 80 participants have a known outcome, and a rare
+    education group (H15 is 5 % of the unemployed) often has no participant at all. A level
+    absent from one group separates the propensity model and leaves the participants' outcome
+    model singular, so RA and IPW gave no estimate in 6 of 60 simulated programmes. Merging
+    the level (a coarser adjustment) keeps both estimators defined; ``options`` names what
+    was merged.
+    """
+    out = data.copy()
+    merged: dict[str, list[str]] = {}
+    group = out[TREATMENT].astype(int)
+    for name in covariates:
+        if out[name].dtype != object:
+            continue
+        by_group = pd.crosstab(out[name], group).reindex(columns=[0, 1], fill_value=0)
+        sparse = by_group.index[by_group.min(axis=1) < min_count].tolist()
+        commonest = out[name].value_counts().index[0]
+        sparse = [level for level in sparse if level != commonest]
+        if sparse:
+            out[name] = out[name].where(~out[name].isin(sparse), commonest)
+            merged[name] = [f"{level} -> {commonest}" for level in sparse]
+    return out, merged
+
+
+def _in_words(row: dict[str, object]) -> dict[str, object]:
+    """A failed row's status becomes its reason in words (:func:`failure_reason`)."""
+    if row["status"] != FAILED:
+        return row
+    message = str(row.get("message") or "")
+    reason = failure_reason(message)
+    if reason == NO_OVERLAP:
+        message = (
+            "no overlap: the covariates tell participants and comparison persons (or the "
+            f"employed and the rest) apart exactly for some people ({message})"
+        )
+    return row | {"status": reason, "message": message}
+
+
 def _typed(table: pd.DataFrame) -> pd.DataFrame:
     """Counts as nullable integers (hidden ones missing), numbers as floats."""
     for name in ("n_treated", "n_comparison"):
@@ -321,6 +367,7 @@ def participant_effect(
             data[name] = data[name].astype(float)
     n1 = int((data[TREATMENT] == 1).sum())
     n0 = int((data[TREATMENT] == 0).sum())
+    data, merged = merge_sparse_levels(data, covariates, min_cell)
     counts = _counts(data, pending, min_cell)
     options = {
         "outcome": "employed six months after leaving (participants) / after the reference "
@@ -330,6 +377,7 @@ def participant_effect(
         "confidence": confidence,
         "outcome_model": "logit per arm (ra)",
         "propensity_model": "logit on the covariates (ipw)",
+        "merged_levels": merged,
     }
     empty_balance = pd.DataFrame(
         columns=[
@@ -401,16 +449,10 @@ def participant_effect(
                     confidence=confidence,
                 )
         except EstimationError as problem:
-            row = _row(None, method, ESTIMANDS[estimand], n1, n0, min_cell, str(problem))
-            if row["status"] == FAILED:
-                row["status"] = failure_reason(str(problem))
-                if row["status"] == NO_OVERLAP:
-                    row["message"] = (
-                        "no overlap: the covariates tell participants and comparison persons "
-                        f"(or the employed and the rest) apart exactly for some people ({problem})"
-                    )
-            return row
-        return _row(est, method, ESTIMANDS[estimand], n1, n0, min_cell)
+            return _in_words(
+                _row(None, method, ESTIMANDS[estimand], n1, n0, min_cell, str(problem))
+            )
+        return _in_words(_row(est, method, ESTIMANDS[estimand], n1, n0, min_cell))
 
     rows = [
         attempt("diff", "diff"),
