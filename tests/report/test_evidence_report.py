@@ -106,3 +106,11 @@ def test_every_subgroup_contrast_with_a_person_per_arm_is_answered(article):
     assert (incidence["status"] == "ok").sum() > (logits["status"] == "ok").sum()
     figures = {p.stem for p in (article.folder / "figures").glob("pooled_forest_*.svg")}
     assert len(figures) == pooled["analysis"].nunique()
+
+
+def test_subgroup_table_names_the_outcome(article):
+    """Completion and dropout rows of the same contrast differ by their outcome column."""
+    effects = pd.read_csv(article.folder / "subgroup_effects.csv", dtype=str)
+    assert {"Completion", "Dropout"} <= set(effects["outcome_label"])
+    keys = ["outcome_label", "label"]
+    assert not effects.duplicated(keys).any()

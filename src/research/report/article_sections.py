@@ -121,6 +121,7 @@ def subgroup_section(ctx: ReportContext, found: Found | None = None) -> Section:
     if results.empty:
         return Section(title, [intro, Text(_t(ctx, "No data.", "Ingen data."))])
     data = results.copy()
+    data["outcome_label"] = data["outcome"].map(lambda o: _outcome_words(ctx, o))
     data["effect_pp"] = data["estimate"] * 100
     data["ci_low_pp"] = data["ci_low"] * 100
     data["ci_high_pp"] = data["ci_high"] * 100
@@ -138,6 +139,7 @@ def subgroup_section(ctx: ReportContext, found: Found | None = None) -> Section:
         data=data,
         columns={
             "label": ColumnFormat("text", label_en="Subgroup and contrast", label_da="Kontrast"),
+            "outcome_label": ColumnFormat("text", label_en="Outcome", label_da="Udfald"),
             "n_level": ColumnFormat("number", label_en="n (level)", label_da="n (niveau)"),
             "n_reference": ColumnFormat("number", label_en="n (ref.)", label_da="n (ref.)"),
             "rate_level": ColumnFormat("percent", label_en="Rate (level)", label_da="Andel"),
@@ -187,6 +189,12 @@ def subgroup_section(ctx: ReportContext, found: Found | None = None) -> Section:
             )
         )
     return Section(title, items)
+
+
+def _outcome_words(ctx: ReportContext, outcome: str) -> str:
+    """The outcome column's words: completion and dropout rows must not look like duplicates."""
+    words = {"completed": ("Completion", "Gennemførelse"), "dropped_out": ("Dropout", "Frafald")}
+    return _t(ctx, *words.get(outcome, (outcome, outcome)))
 
 
 def _named(name: str, fig: Figure) -> Figure:
@@ -745,6 +753,7 @@ def cumulative_incidence_section(ctx: ReportContext, found: Found | None = None)
     if results.empty:
         return Section(title, [intro, Text(_t(ctx, "No data.", "Ingen data."))])
     data = results.copy()
+    data["outcome_label"] = data["outcome"].map(lambda o: _outcome_words(ctx, o))
     for column in ("estimate", "ci_low", "ci_high", "cif_level", "cif_reference"):
         data[f"{column}_pct"] = data[column] * 100
     data["contrast"] = (
@@ -765,7 +774,7 @@ def cumulative_incidence_section(ctx: ReportContext, found: Found | None = None)
         data=data,
         columns={
             "contrast": ColumnFormat("text", label_en="Subgroup and contrast", label_da="Kontrast"),
-            "outcome": ColumnFormat("text", label_en="Outcome", label_da="Udfald"),
+            "outcome_label": ColumnFormat("text", label_en="Outcome", label_da="Udfald"),
             "horizon": ColumnFormat("number", 0, label_en="Months", label_da="Måneder"),
             "n_level": ColumnFormat("number", label_en="n (level)", label_da="n (niveau)"),
             "n_reference": ColumnFormat("number", label_en="n (ref.)", label_da="n (ref.)"),
@@ -867,6 +876,7 @@ def pooled_subgroup_section(ctx: ReportContext, found: Found | None = None) -> S
         return trajectory.expected_share(period, day)
 
     data = results.copy()
+    data["outcome_label"] = data["outcome"].map(lambda o: _outcome_words(ctx, o))
     base = (data["events_level"] + data["events_reference"]) / (
         data["n_level"] + data["n_reference"]
     )
@@ -905,7 +915,7 @@ def pooled_subgroup_section(ctx: ReportContext, found: Found | None = None) -> S
         data=data,
         columns={
             "contrast": ColumnFormat("text", label_en="Subgroup and contrast", label_da="Kontrast"),
-            "outcome": ColumnFormat("text", label_en="Outcome", label_da="Udfald"),
+            "outcome_label": ColumnFormat("text", label_en="Outcome", label_da="Udfald"),
             "n_level": ColumnFormat("number", label_en="n (level)", label_da="n (niveau)"),
             "n_reference": ColumnFormat("number", label_en="n (ref.)", label_da="n (ref.)"),
             "estimate_pp": ColumnFormat("number", 1, label_en="Own (pp)", label_da="Egen (pp)"),
@@ -950,6 +960,157 @@ def pooled_subgroup_section(ctx: ReportContext, found: Found | None = None) -> S
                 ),
             )
         )
+    return Section(title, items)
+
+
+# --- 7. RKV across the colleges (activity 1) ----------------------------------------------------
+
+
+def rkv_section(ctx: ReportContext, found: Found | None = None) -> Section:
+    """Do the colleges decide the same EUV track for similar people, and did they converge?"""
+    from research.evidence.rkv import rkv_frame, rkv_standardisation
+
+    title = _t(
+        ctx,
+        "7. RKV across the colleges: the same track for similar people?",
+        "7. RKV på tværs af skolerne: samme spor for ens personer?",
+    )
+    frame = rkv_frame(ctx.tables, ctx.as_of)
+    intro = Text(
+        _t(
+            ctx,
+            "Ordinal logit of the decided EUV track (EUV3 < EUV2 < EUV1) on college by "
+            "half-year, adjusted for the calculator's advisory track, age band, gender and "
+            "prior education. A college's shift is on the latent (log-odds) scale against the "
+            "first college; positive means shorter tracks for the same people. The share of "
+            "variation due to the college is the latent-scale ICC. The adjusted track mix "
+            "predicts every RKV of the half-year as if each college had made it. Agreement is "
+            "with a rule-based advisory track (docs/rkv-standardisation.md says which EUV "
+            "rules the forms allow).",
+            "Ordinal logit af det besluttede EUV-spor efter skole og halvår, justeret for "
+            "beregnerens vejledende spor, alder, køn og uddannelse. Andelen af variationen der "
+            "skyldes skolen, det justerede spormix og enighed med et regelbaseret spor.",
+        )
+    )
+    result = rkv_standardisation(frame, min_cell=ctx.rule.min_cell)
+    if result.status != "ok":
+        return Section(title, [intro, Text(result.message)])
+    _collect(found, "rkv_standardisation", result.effects)
+    effects = result.effects.merge(result.icc, on="period", how="left")
+    items: list = [intro]
+    items.append(
+        PublishedTable(
+            name="rkv_college_effects",
+            caption=_t(
+                ctx,
+                "College shifts in the decided track (log-odds, against the first college) "
+                "and the share of variation due to the college, by half-year",
+                "Skolernes forskydning i det besluttede spor (log-odds) og andel af "
+                "variationen der skyldes skolen, efter halvår",
+            ),
+            data=effects,
+            columns={
+                "period": ColumnFormat("text", label_en="Half-year", label_da="Halvår"),
+                "college": ColumnFormat("text", label_en="College", label_da="Skole"),
+                "estimate": ColumnFormat("number", 2, label_en="Shift", label_da="Forskydning"),
+                "ci_low": ColumnFormat("number", 2, label_en="95% CI low", label_da="nedre"),
+                "ci_high": ColumnFormat("number", 2, label_en="95% CI high", label_da="øvre"),
+                "icc": ColumnFormat("number", 2, label_en="College share", label_da="Skoleandel"),
+            },
+            lang=ctx.lang,
+            keys=("period", "college"),
+            rule=ctx.rule,
+        )
+    )
+    shifts = effects[~effects["reference"]].assign(
+        plot_label=lambda d: d["period"].astype(str) + ": " + d["college"].astype(str)
+    )
+    items.append(
+        _named(
+            "rkv_college_shifts",
+            forest_plot(
+                shifts,
+                title=_t(
+                    ctx,
+                    "College shifts in the decided EUV track, by half-year",
+                    "Skolernes forskydning i det besluttede EUV-spor, efter halvår",
+                ),
+                data_date=ctx.as_of.date(),
+                label="plot_label",
+                scale=1.0,
+                x_label=_t(
+                    ctx,
+                    "Shift on the latent scale (log-odds; > 0: shorter tracks)",
+                    "Forskydning (log-odds; > 0: kortere spor)",
+                ),
+                lang=ctx.lang,
+            ),
+        )
+    )
+    mix = result.mix.copy()
+    for column in ("share", "ci_low", "ci_high"):
+        mix[f"{column}_pct"] = mix[column] * 100
+    items.append(
+        PublishedTable(
+            name="rkv_adjusted_track_mix",
+            caption=_t(
+                ctx,
+                "Adjusted track mix: the share each college would place on each track if it "
+                "had made every RKV of the half-year (%)",
+                "Justeret spormix: andelen hver skole ville placere på hvert spor (%)",
+            ),
+            data=mix,
+            columns={
+                "period": ColumnFormat("text", label_en="Half-year", label_da="Halvår"),
+                "college": ColumnFormat("text", label_en="College", label_da="Skole"),
+                "track": ColumnFormat("text", label_en="Track", label_da="Spor"),
+                "share_pct": ColumnFormat("number", 1, label_en="Share (%)", label_da="Andel"),
+                "ci_low_pct": ColumnFormat("number", 1, label_en="95% CI low", label_da="nedre"),
+                "ci_high_pct": ColumnFormat("number", 1, label_en="95% CI high", label_da="øvre"),
+            },
+            lang=ctx.lang,
+            keys=("period", "college", "track"),
+            rule=ctx.rule,
+        )
+    )
+    agreement = result.agreement.copy()
+    agreement["share_pct"] = agreement["share"] * 100
+    agreement["ci_low_pct"] = agreement["ci_low"] * 100
+    agreement["ci_high_pct"] = agreement["ci_high"] * 100
+    counts = ["n", "agree"]
+    mask = _hidden_counts(agreement, counts, ctx.rule.min_cell)
+    disagree = agreement["n"] - agreement["agree"]
+    mask["agree"] |= (disagree > 0) & (disagree < ctx.rule.min_cell)
+    for column in ("share_pct", "ci_low_pct", "ci_high_pct"):
+        mask[column] = mask["n"] | mask["agree"]
+    items.append(
+        PublishedTable(
+            name="rkv_agreement",
+            caption=_t(
+                ctx,
+                "Agreement of the decided track with the rule-based advisory track, by college "
+                "and half-year",
+                "Enighed mellem besluttet og regelbaseret vejledende spor, efter skole og halvår",
+            ),
+            data=agreement,
+            columns={
+                "college": ColumnFormat("text", label_en="College", label_da="Skole"),
+                "half": ColumnFormat("text", label_en="Half-year", label_da="Halvår"),
+                "n": ColumnFormat("number", label_en="RKVs", label_da="RKV'er"),
+                "agree": ColumnFormat("number", label_en="Agree", label_da="Enige"),
+                "share_pct": ColumnFormat(
+                    "number", 1, label_en="Agreement (%)", label_da="Enighed"
+                ),
+                "ci_low_pct": ColumnFormat("number", 1, label_en="95% CI low", label_da="nedre"),
+                "ci_high_pct": ColumnFormat("number", 1, label_en="95% CI high", label_da="øvre"),
+            },
+            lang=ctx.lang,
+            hidden=mask,
+            person_counts=tuple(counts),
+            keys=("college", "half"),
+            rule=ctx.rule,
+        )
+    )
     return Section(title, items)
 
 
