@@ -167,7 +167,8 @@ def render_markdown(summary: pd.DataFrame, seeds) -> str:
         "only asymptotically; about 80 participants carry the ATT). The scale-1 demo's RA ATT "
         "of 0.289 against 0.136 (seed 2025) is a z = 2.6 draw, not a bias. What did go wrong "
         "was a sparse education group: before levels with fewer than 5 participants or "
-        "comparison persons were merged, 6 of these 60 programmes had no RA or IPW estimate "
-        "and coverage was 82 %.",
+        "comparison persons were merged, 6 of 60 programmes (the same seeds, simulated before "
+        "the RKV college difference was planted) had no RA or IPW estimate and coverage was "
+        "82 %.",
     ]
     return "\n".join(lines) + "\n"
