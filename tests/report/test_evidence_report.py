@@ -114,3 +114,11 @@ def test_subgroup_table_names_the_outcome(article):
     assert {"Completion", "Dropout"} <= set(effects["outcome_label"])
     keys = ["outcome_label", "label"]
     assert not effects.duplicated(keys).any()
+
+
+def test_two_stage_company_effect_is_published(article):
+    """Issue 14 §4: the staggered-adoption estimate beside the TWFE one."""
+    two_stage = pd.read_csv(article.folder / "company_effect_two_stage.csv", dtype=str)
+    assert len(two_stage) == 1 and two_stage["estimate"].notna().all()
+    event = pd.read_csv(article.folder / "company_event_two_stage.csv", dtype=str)
+    assert "0" in set(event["relative_period"])

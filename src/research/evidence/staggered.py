@@ -27,8 +27,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import stats
-from scipy.sparse import csr_matrix, hstack
-from scipy.sparse.linalg import lsqr
 
 from research.errors import EstimationError
 
@@ -47,18 +45,25 @@ class TwoStage:
     notes: list[str] = field(default_factory=list)
 
 
-def _impute(y, unit, time, untreated, n_units, n_periods) -> np.ndarray:
-    """Step 1 on the untreated rows and y − â_i − l̂_t for every row (NaN where â_i or l̂_t
-    cannot be estimated)."""
+def _impute(y, unit, time, untreated, n_units, n_periods, tol=1e-9, max_iter=5000):
+    """Step 1 on the untreated rows by alternating projections (a_i = mean of y − l_t over
+    unit i's untreated rows, then l_t likewise, until nothing moves), and y − â_i − l̂_t for
+    every row (NaN where â_i or l̂_t cannot be estimated)."""
     rows = np.flatnonzero(untreated)
-    ones = np.ones(len(rows))
-    a = csr_matrix((ones, (np.arange(len(rows)), unit[rows])), shape=(len(rows), n_units))
-    t = csr_matrix((ones, (np.arange(len(rows)), time[rows])), shape=(len(rows), n_periods))
-    design = hstack([a, t]).tocsr()
-    solution = lsqr(design, y[rows], atol=1e-12, btol=1e-12, iter_lim=20000)[0]
-    alpha, lam = solution[:n_units], solution[n_units:]
-    seen_unit = np.bincount(unit[rows], minlength=n_units) > 0
-    seen_time = np.bincount(time[rows], minlength=n_periods) > 0
+    u, t, v = unit[rows], time[rows], y[rows]
+    n_u = np.bincount(u, minlength=n_units).astype(float)
+    n_t = np.bincount(t, minlength=n_periods).astype(float)
+    seen_unit, seen_time = n_u > 0, n_t > 0
+    n_u[~seen_unit], n_t[~seen_time] = 1.0, 1.0
+    alpha = np.zeros(n_units)
+    lam = np.zeros(n_periods)
+    for _ in range(max_iter):
+        alpha_new = np.bincount(u, weights=v - lam[t], minlength=n_units) / n_u
+        lam_new = np.bincount(t, weights=v - alpha_new[u], minlength=n_periods) / n_t
+        moved = max(np.max(np.abs(alpha_new - alpha)), np.max(np.abs(lam_new - lam)))
+        alpha, lam = alpha_new, lam_new
+        if moved < tol:
+            break
     fitted = alpha[unit] + lam[time]
     fitted[~(seen_unit[unit] & seen_time[time])] = np.nan
     return y - fitted
@@ -120,12 +125,16 @@ def two_stage_did(
             "in periods without untreated observations) were left out"
         )
     rng = np.random.default_rng(seed)
-    members = [np.flatnonzero(unit_codes == u) for u in range(n_units)]
+    by_unit = np.argsort(unit_codes, kind="stable")
+    sizes = np.bincount(unit_codes, minlength=n_units)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     draws_att, draws_event = [], []
     for _ in range(bootstrap):
         chosen = rng.integers(0, n_units, n_units)
-        rows = np.concatenate([members[u] for u in chosen])
-        new_unit = np.repeat(np.arange(n_units), [len(members[u]) for u in chosen])
+        lengths = sizes[chosen]
+        offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        rows = by_unit[np.repeat(starts[chosen], lengths) + offsets]
+        new_unit = np.repeat(np.arange(n_units), lengths)
         eff = _impute(y[rows], new_unit, time_codes[rows], ~treated[rows], n_units, n_periods)
         a, e = _estimates(eff, treated[rows], relative[rows], event_periods)
         draws_att.append(a)

@@ -591,6 +591,106 @@ def _pretrend_finding(ctx: ReportContext, pretrend: pd.DataFrame) -> str:
     )
 
 
+# --- 4a. Staggered adoption: Gardner's two-stage DiD ---------------------------------------------
+
+
+def staggered_section(ctx: ReportContext, found: Found | None = None) -> Section:
+    """The company effect robust to staggered adoption: the two-stage DiD beside TWFE."""
+    from research.errors import EstimationError
+    from research.evidence.company_effect import OUTCOME, company_panel_frame
+    from research.evidence.staggered import two_stage_did
+
+    title = _t(
+        ctx,
+        "4a. Companies joining in different years: two-stage difference in differences",
+        "4a. Virksomheder der starter i forskellige år: totrins difference-in-differences",
+    )
+    panel = ctx.tables.get("company_panel", pd.DataFrame())
+    if panel.empty:
+        return Section(title, [Text(_t(ctx, "No company panel imported.", "Intet panel."))])
+    frame = company_panel_frame(panel)
+    frame = frame.assign(cohort=frame["cohort"].astype("Float64").to_numpy(na_value=np.nan))
+    intro = Text(
+        _t(
+            ctx,
+            "Two-way fixed effects compare late joiners with early joiners whose effect is "
+            "already under way. Gardner's two-stage estimator fits company and year effects on "
+            "company-years before participation (and never-participating companies) only, "
+            "imputes each participating company-year's share without participation, and "
+            "averages the differences; standard errors by a company bootstrap.",
+            "Totrinsestimatoren (Gardner) estimerer virksomheds- og årseffekter på år uden "
+            "deltagelse og sammenligner deltagende år med det forventede; standardfejl ved "
+            "bootstrap over virksomheder.",
+        )
+    )
+    try:
+        result = two_stage_did(frame, OUTCOME, "cvr", "year", "cohort", lags=3)
+    except EstimationError as problem:
+        return Section(title, [intro, Text(str(problem))])
+    event = result.event.copy()
+    treated_companies = int(frame.loc[frame["treated_now"] == 1, "cvr"].nunique())
+    overall = pd.DataFrame(
+        {
+            "estimand": [_t(ctx, "ATT, all participating years", "ATT, alle deltagerår")],
+            "estimate": [result.att],
+            "std_error": [result.att_se],
+            "ci_low": [result.att - 1.959963984540054 * result.att_se],
+            "ci_high": [result.att + 1.959963984540054 * result.att_se],
+            "n_treated_companies": [treated_companies],
+        }
+    )
+    _collect(found, "skilled_share_two_stage", overall)
+    companies_hidden = _hidden_counts(overall, ["n_treated_companies"], ctx.rule.min_cell)
+    items: list = [
+        intro,
+        PublishedTable(
+            name="company_effect_two_stage",
+            caption=_t(
+                ctx,
+                "Company-level effect on the skilled share (pp), two-stage DiD",
+                "Effekt på andelen faglærte (pp), totrins DiD",
+            ),
+            data=overall,
+            columns=_formats(
+                overall,
+                (
+                    ("estimand", "text", None, "Estimand", "Estimand"),
+                    ("estimate", "number", 2, "Estimate", "Estimat"),
+                    ("ci_low", "number", 2, "95% CI low", "nedre"),
+                    ("ci_high", "number", 2, "95% CI high", "øvre"),
+                    ("n_treated_companies", "number", 0, "Participating", "Deltagende"),
+                ),
+            ),
+            lang=ctx.lang,
+            hidden=companies_hidden,
+            rule=ctx.rule,
+        ),
+        PublishedTable(
+            name="company_event_two_stage",
+            caption=_t(
+                ctx,
+                "Effect by years since first participation (two-stage; 3 = 3 or more)",
+                "Effekt efter år siden første deltagelse (totrins)",
+            ),
+            data=event,
+            columns=_formats(
+                event,
+                (
+                    ("relative_period", "number", 0, "Year", "År"),
+                    ("estimate", "number", 2, "Estimate", "Estimat"),
+                    ("ci_low", "number", 2, "95% CI low", "nedre"),
+                    ("ci_high", "number", 2, "95% CI high", "øvre"),
+                ),
+            ),
+            lang=ctx.lang,
+            keys=("relative_period",),
+            rule=ctx.rule,
+        ),
+    ]
+    items += [Text(note) for note in result.notes]
+    return Section(title, items)
+
+
 # --- 5. Participant-level effect with a comparison group -------------------------------------
 
 
