@@ -156,3 +156,71 @@ def test_bad_files_are_one_line_errors(tmp_path, name, content, message):
 def test_help_shows_a_working_example():
     done = runner.invoke(app, ["estimate", "--help"])
     assert done.exit_code == 0 and "Example: research estimate" in done.output
+
+
+@pytest.fixture(scope="module")
+def panel_file(tmp_path_factory):
+    """Companies by year: staggered first participation, year dummies d2021, d2022."""
+    rng = np.random.default_rng(8)
+    rows = []
+    for firm in range(40):
+        first = rng.choice([2021, 2022, np.nan])
+        alpha = rng.normal()
+        for year in range(2019, 2025):
+            treated = int(not np.isnan(first) and year >= first)
+            y = alpha + 0.2 * (year - 2019) + 1.0 * treated + rng.normal()
+            rows.append((f"f{firm}", year, first, treated, y, rng.normal()))
+    df = pd.DataFrame(rows, columns=["fcode", "year", "first", "grant", "share", "x"])
+    df["d2021"] = (df["year"] == 2021).astype(int)
+    df["d2022"] = (df["year"] == 2022).astype(int)
+    path = tmp_path_factory.mktemp("panel") / "panel.csv"
+    df.to_csv(path, index=False)
+    return path
+
+
+def test_fe_drops_year_dummies_with_a_note_instead_of_stopping(panel_file):
+    """Issue 14: --covariates x,d2021,d2022 --unit fcode --time year --method fe used to stop."""
+    args = ["--data", str(panel_file), "--outcome", "share", "--treatment", "grant"]
+    args += ["--unit", "fcode", "--time", "year", "--method", "fe", "--json"]
+    result = estimate(*args, "--covariates", "x,d2021,d2022")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["options"]["covariates"] == ["x"]
+    assert any("d2021, d2022" in w for w in payload["warnings"])
+    plain = json.loads(estimate(*args, "--covariates", "x").output)
+    assert payload["estimate"] == pytest.approx(plain["estimate"])
+
+
+def test_small_sample_and_se_choices_reach_the_library(panel_file, files, frame):
+    args = ["--data", str(panel_file), "--outcome", "share", "--treatment", "grant"]
+    args += ["--unit", "fcode", "--time", "year", "--method", "fe", "--json"]
+    nested = json.loads(estimate(*args).output)
+    dummies = json.loads(estimate(*args, "--small-sample", "dummies").output)
+    assert dummies["std_error"] > nested["std_error"]
+    assert "as OLS with unit and period dummies" in dummies["options"]["se_type"]
+    wls = json.loads(
+        estimate(
+            "--data", str(files["csv"]), *COMMON, "--method", "ipw", "--se", "wls", "--json"
+        ).output
+    )
+    library = run_estimator(
+        "ipw", frame, outcome="udfald", treatment="netværk", covariates=["alder", "køn"], se="wls"
+    )
+    assert wls["std_error"] == pytest.approx(library.std_error)
+    wrong = estimate("--data", str(files["csv"]), *COMMON, "--method", "ols", "--se", "wls")
+    assert wrong.exit_code != 0 and "se applies to ipw only" in wrong.output
+
+
+def test_event_study_from_the_command_line(panel_file):
+    args = ["--data", str(panel_file), "--outcome", "share", "--method", "event"]
+    args += ["--unit", "fcode", "--time", "year", "--first-treated", "first"]
+    text = estimate(*args, "--leads", "2", "--lags", "2")
+    assert text.exit_code == 0, text.output
+    assert "pre-trend F test" in text.output and "0 (ref.)" in text.output
+    payload = json.loads(estimate(*args, "--json").output)
+    periods = [c["relative_period"] for c in payload["coefficients"]]
+    assert -1 in periods and 0 in periods
+    missing = estimate("--data", str(panel_file), "--outcome", "share", "--method", "event")
+    assert missing.exit_code != 0 and "event needs --unit, --time and --first-treated" in (
+        missing.output
+    )

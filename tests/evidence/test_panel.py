@@ -225,3 +225,22 @@ def test_bad_event_study_input_is_one_clear_error(change, message):
 def test_event_study_needs_a_lead():
     with pytest.raises(EstimationError, match="leads must be at least 1"):
         E.event_study(panel(), "y", "unit", "time", "first", leads=0)
+
+
+def test_covariates_absorbed_by_the_fixed_effects_are_dropped_with_a_note():
+    """As fixest and Stata: year dummies (absorbed by the period effects), a unit constant
+    (absorbed by the unit effects) and a copy of a kept covariate are left out, with notes,
+    and the estimate equals the one without them."""
+    df = panel()
+    df["d3"] = (df["time"] == 3).astype(int)
+    df["d4"] = (df["time"] == 4).astype(int)
+    df["group"] = df["unit"].str[1:].astype(int) % 3
+    df["x_twice"] = 2 * df["x"]
+    with_all = E.fe(df, "y", "d", "unit", "time", covariates=["x", "d3", "d4", "group", "x_twice"])
+    only_x = E.fe(df, "y", "d", "unit", "time", covariates=["x"])
+    assert with_all.estimate == pytest.approx(only_x.estimate, abs=EXACT)
+    assert with_all.std_error == pytest.approx(only_x.std_error, abs=EXACT)
+    assert with_all.options["covariates"] == ["x"]
+    notes = " ".join(with_all.warnings)
+    assert "absorbed by the unit and period effects were left out: d3, d4, group" in notes
+    assert "collinear with the other terms" in notes and "x_twice" in notes

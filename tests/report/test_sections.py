@@ -435,3 +435,19 @@ def test_company_tables_explain_their_marker_without_the_person_note(built, cont
         assert ctx.rule.note() not in note, t.name
         if t.hidden is not None and t.hidden.to_numpy().any():
             assert "virksomheder" in note or "besvarelser" in note, t.name
+
+
+@pytest.mark.parametrize("case", ["programme-da", "partner-en"])
+def test_quality_shows_rkv_agreement_by_college_and_half_year(built, contexts, case):
+    """Issue 14 §5: the progress report's quality part has the agreement of decided and
+    advisory EUV tracks; its counts equal research.evidence.rkv's, and none is 1-4."""
+    from research.evidence.rkv import agreement_table, rkv_frame
+
+    ctx = contexts[case]
+    section, _ = built(case, "quality")
+    data = table(section, "rkv_agreement").as_data().set_index(["college", "half"])
+    expected = agreement_table(rkv_frame(ctx.tables, ctx.as_of)).set_index(["college", "half"])
+    assert _compare(data["n"], expected["n"], "n") >= 1
+    for column in ("n", "agree"):
+        shown_values = pd.to_numeric(data[column], errors="coerce").dropna()
+        assert not ((shown_values > 0) & (shown_values < ctx.rule.min_cell)).any()

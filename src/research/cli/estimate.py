@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from research.cli.common import friendly_errors
+from research.errors import EstimationError
 
 if TYPE_CHECKING:
     from research.evidence.estimate import Estimate
@@ -16,7 +17,9 @@ if TYPE_CHECKING:
 METHOD_HELP = (
     "diff (difference in means), ols (regression adjustment), logit (average marginal effect, "
     "binary outcome), ra (g-computation), ipw (inverse-probability weighting), fe (two-way "
-    "fixed effects; needs --unit and --time), did (2x2 difference in differences; needs --time)."
+    "fixed effects; needs --unit and --time), did (2x2 difference in differences; needs "
+    "--time), event (event study: needs --unit, --time and --first-treated; --treatment is "
+    "not used)."
 )
 
 
@@ -28,7 +31,7 @@ def estimate(
     outcome: Annotated[str, typer.Option(help="Outcome column.")],
     treatment: Annotated[
         str, typer.Option(help="Treatment column (0/1; for did the treated group).")
-    ],
+    ] = "",
     covariates: Annotated[
         str | None, typer.Option(help="Covariate columns, comma-separated: age,sex,partner.")
     ] = None,
@@ -45,6 +48,23 @@ def estimate(
         float | None,
         typer.Option(help="ipw only: drop rows with a propensity outside [trim, 1-trim]."),
     ] = None,
+    small_sample: Annotated[
+        str | None,
+        typer.Option(
+            help="fe and event: nested (default; unit effects nested in clusters not counted, "
+            "as xtreg and fixest) or dummies (as OLS with dummies)."
+        ),
+    ] = None,
+    se: Annotated[
+        str | None,
+        typer.Option(help="ipw: sandwich (default, M-estimation) or wls (weights as known)."),
+    ] = None,
+    first_treated: Annotated[
+        str | None,
+        typer.Option(help="event: column with the period each unit was first treated."),
+    ] = None,
+    leads: Annotated[int | None, typer.Option(help="event: leads to keep (binned).")] = None,
+    lags: Annotated[int | None, typer.Option(help="event: lags to keep (binned).")] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print estimate, SE, interval, n and options as JSON.")
     ] = False,
@@ -58,7 +78,27 @@ def estimate(
 
     frame = read_analysis_data(data)
     names = [c.strip() for c in covariates.split(",") if c.strip()] if covariates else []
-    require_finite(frame, [outcome, treatment, *names, unit, time, cluster])
+    require_finite(frame, [outcome, treatment, *names, unit, time, cluster, first_treated])
+    chosen = method.strip().lower()
+    if chosen == "event":
+        _event(
+            frame,
+            outcome,
+            unit,
+            time,
+            first_treated,
+            names,
+            cluster,
+            small_sample,
+            leads,
+            lags,
+            as_json,
+        )
+        return
+    if not treatment:
+        raise EstimationError(f"{chosen} needs a treatment column (--treatment)")
+    if first_treated or leads is not None or lags is not None:
+        raise EstimationError("--first-treated, --leads and --lags apply to --method event")
     result = run_estimator(
         method.strip().lower(),
         frame,
@@ -70,11 +110,64 @@ def estimate(
         time=time,
         estimand=estimand.strip().lower(),
         trim=trim,
+        small_sample=small_sample,
+        se=se,
     )
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         typer.echo(render(result))
+
+
+def _event(
+    frame,
+    outcome: str,
+    unit: str | None,
+    time: str | None,
+    first_treated: str | None,
+    covariates: list[str],
+    cluster: str | None,
+    small_sample: str | None,
+    leads: int | None,
+    lags: int | None,
+    as_json: bool,
+) -> None:
+    """The event study: coefficients by period relative to first treatment, pre-trend test."""
+    from research.evidence.event_study import event_study
+
+    if not (unit and time and first_treated):
+        raise EstimationError("event needs --unit, --time and --first-treated")
+    study = event_study(
+        frame,
+        outcome,
+        unit,
+        time,
+        first_treated,
+        leads=leads,
+        lags=lags,
+        covariates=covariates,
+        cluster=cluster,
+        small_sample=small_sample or "nested",  # type: ignore[arg-type]
+    )
+    if as_json:
+        typer.echo(json.dumps(study.to_dict(), indent=2, ensure_ascii=False))
+        return
+    lines = [f"{'period':>6}  {'estimate':>9}  {'std. error':>10}  95 % interval"]
+    for row in study.coefficients.itertuples():
+        if row.reference:
+            lines.append(f"{row.relative_period:>6}  {'0 (ref.)':>9}")
+            continue
+        lines.append(
+            f"{row.relative_period:>6}  {_number(row.estimate):>9}  {_number(row.std_error):>10}"
+            f"  {_number(row.ci_low)} to {_number(row.ci_high)}"
+        )
+    lines.append(
+        f"pre-trend F test: F = {_number(study.pretrend_statistic)}, "
+        f"p = {_number(study.pretrend_p_value)}"
+    )
+    lines.append(f"rows {study.n} in {study.n_clusters} clusters")
+    lines += [f"warning: {w}" for w in study.warnings]
+    typer.echo("\n".join(lines))
 
 
 def _number(value: float) -> str:

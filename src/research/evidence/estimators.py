@@ -361,14 +361,23 @@ def run_estimator(
     estimand: Estimand = "ate",
     trim: float | None = None,
     confidence: float = CONFIDENCE,
+    small_sample: str | None = None,
+    se: str | None = None,
 ) -> Estimate:
     """Run one of ``METHODS`` by name, checking that it got the columns it needs.
 
     ``fe`` needs ``unit`` and ``time`` (and clusters by unit unless ``cluster`` is given);
     ``did`` needs ``time`` (two periods; ``unit``, if given, is the default cluster).
-    ``estimand`` applies to ``ra`` and ``ipw``, ``trim`` to ``ipw``.
+    ``estimand`` applies to ``ra`` and ``ipw``, ``trim`` to ``ipw``, ``small_sample``
+    ("nested" or "dummies") to ``fe`` and ``se`` ("sandwich" or "wls") to ``ipw``.
     """
     covariates = list(covariates)
+    if small_sample is not None and method != "fe":
+        raise EstimationError("small_sample applies to fe (and the event study) only")
+    if se is not None and method != "ipw":
+        raise EstimationError("se applies to ipw only ('sandwich' or 'wls')")
+    if se is not None and se not in ("sandwich", "wls"):
+        raise EstimationError(f"unknown se '{se}'; use 'sandwich' or 'wls'")
     if method not in METHODS:
         raise EstimationError(f"unknown method '{method}'; choose one of {', '.join(METHODS)}")
     if method in ("diff",) and covariates:
@@ -392,12 +401,26 @@ def run_estimator(
         if not covariates:
             raise EstimationError("ipw needs covariates for the propensity model")
         return ipw(
-            df, covariates=covariates, cluster=cluster, estimand=estimand, trim=trim, **common
+            df,
+            covariates=covariates,
+            cluster=cluster,
+            estimand=estimand,
+            trim=trim,
+            se=se or "sandwich",  # type: ignore[arg-type]
+            **common,
         )
     if method == "fe":
         if not (unit and time):
             raise EstimationError("fe needs a unit and a time column (--unit and --time)")
-        return fe(df, unit=unit, time=time, covariates=covariates, cluster=cluster, **common)
+        return fe(
+            df,
+            unit=unit,
+            time=time,
+            covariates=covariates,
+            cluster=cluster,
+            small_sample=small_sample or "nested",  # type: ignore[arg-type]
+            **common,
+        )
     if not time:
         raise EstimationError("did needs a time column with two periods (--time)")
     return did(df, time=time, unit=unit, covariates=covariates, cluster=cluster, **common)

@@ -141,6 +141,49 @@ def fit_within(
     return WithinFit(result, cov, k_dummy, counted)
 
 
+def drop_absorbed_covariates(
+    x: np.ndarray,
+    names: Sequence[str],
+    unit: np.ndarray,
+    time: np.ndarray,
+    keep: int = 1,
+) -> tuple[np.ndarray, list[str], list[str]]:
+    """Leave out covariates the unit and period effects absorb, or that are collinear with the
+    terms before them, as R fixest and Stata do; the first ``keep`` columns (the treatment
+    terms) are never dropped, so their being absorbed stays an error in :func:`fit_within`.
+
+    Returns the remaining columns, their names and one note per kind of drop. Columns are
+    taken in order: a covariate is kept when it adds rank to those kept so far.
+    """
+    demeaned = demean_two_way(x, unit, time)
+    scale = np.maximum(1.0, np.abs(x).max(axis=0))
+    kept = list(range(min(keep, x.shape[1])))
+    absorbed, collinear = [], []
+    for j in range(keep, x.shape[1]):
+        column = demeaned[:, j]
+        if np.abs(column).max() < 1e-8 * scale[j]:
+            absorbed.append(names[j])
+            continue
+        trial = demeaned[:, [*kept, j]]
+        singular = np.linalg.svd(trial, compute_uv=False)
+        if singular.min() < RANK_TOLERANCE * singular.max():
+            collinear.append(names[j])
+            continue
+        kept.append(j)
+    notes = []
+    if absorbed:
+        notes.append(
+            f"covariates absorbed by the unit and period effects were left out: "
+            f"{', '.join(absorbed)}"
+        )
+    if collinear:
+        notes.append(
+            f"covariates collinear with the other terms once the fixed effects are removed "
+            f"were left out: {', '.join(collinear)}"
+        )
+    return x[:, kept], [names[j] for j in kept], notes
+
+
 SE_TYPES = {
     "dummies": "cluster-robust (CR1), as OLS with unit and period dummies",
     "nested": "cluster-robust (CR1), unit effects nested in clusters not counted",
@@ -204,6 +247,8 @@ def fe(
         )
     x = np.column_stack([prep.t, prep.x.to_numpy()])
     names = [f"treatment '{treatment}'", *prep.x.columns]
+    x, names, dropped = drop_absorbed_covariates(x, names, unit_codes, time_codes)
+    prep.warnings.extend(dropped)
     check_small_sample(small_sample)
     fit = fit_within(prep.y, x, unit_codes, time_codes, prep.clusters, names, small_sample)
     test = fit.result.t_test(np.eye(x.shape[1])[:1], cov_p=fit.cov)
@@ -211,7 +256,7 @@ def fe(
     options = {
         "estimand": "two-way fixed-effects coefficient (ATT under parallel trends and a "
         "constant effect)",
-        "covariates": list(prep.x.columns),
+        "covariates": names[1:],
         "unit": unit,
         "time": time,
         "se_type": SE_TYPES[small_sample],

@@ -122,6 +122,7 @@ def subgroup_section(ctx: ReportContext, found: Found | None = None) -> Section:
     if results.empty:
         return Section(title, [intro, Text(_t(ctx, "No data.", "Ingen data."))])
     data = results.copy()
+    data["outcome_label"] = data["outcome"].map(lambda o: _outcome_words(ctx, o))
     data["effect_pp"] = data["estimate"] * 100
     data["ci_low_pp"] = data["ci_low"] * 100
     data["ci_high_pp"] = data["ci_high"] * 100
@@ -139,6 +140,7 @@ def subgroup_section(ctx: ReportContext, found: Found | None = None) -> Section:
         data=data,
         columns={
             "label": ColumnFormat("text", label_en="Subgroup and contrast", label_da="Kontrast"),
+            "outcome_label": ColumnFormat("text", label_en="Outcome", label_da="Udfald"),
             "n_level": ColumnFormat("number", label_en="n (level)", label_da="n (niveau)"),
             "n_reference": ColumnFormat("number", label_en="n (ref.)", label_da="n (ref.)"),
             "rate_level": ColumnFormat("percent", label_en="Rate (level)", label_da="Andel"),
@@ -188,6 +190,12 @@ def subgroup_section(ctx: ReportContext, found: Found | None = None) -> Section:
             )
         )
     return Section(title, items)
+
+
+def _outcome_words(ctx: ReportContext, outcome: str) -> str:
+    """The outcome column's words: completion and dropout rows must not look like duplicates."""
+    words = {"completed": ("Completion", "Gennemførelse"), "dropped_out": ("Dropout", "Frafald")}
+    return _t(ctx, *words.get(outcome, (outcome, outcome)))
 
 
 def _named(name: str, fig: Figure) -> Figure:
@@ -584,6 +592,106 @@ def _pretrend_finding(ctx: ReportContext, pretrend: pd.DataFrame) -> str:
     )
 
 
+# --- 4a. Staggered adoption: Gardner's two-stage DiD ---------------------------------------------
+
+
+def staggered_section(ctx: ReportContext, found: Found | None = None) -> Section:
+    """The company effect robust to staggered adoption: the two-stage DiD beside TWFE."""
+    from research.errors import EstimationError
+    from research.evidence.company_effect import OUTCOME, company_panel_frame
+    from research.evidence.staggered import two_stage_did
+
+    title = _t(
+        ctx,
+        "4a. Companies joining in different years: two-stage difference in differences",
+        "4a. Virksomheder der starter i forskellige år: totrins difference-in-differences",
+    )
+    panel = ctx.tables.get("company_panel", pd.DataFrame())
+    if panel.empty:
+        return Section(title, [Text(_t(ctx, "No company panel imported.", "Intet panel."))])
+    frame = company_panel_frame(panel)
+    frame = frame.assign(cohort=frame["cohort"].astype("Float64").to_numpy(na_value=np.nan))
+    intro = Text(
+        _t(
+            ctx,
+            "Two-way fixed effects compare late joiners with early joiners whose effect is "
+            "already under way. Gardner's two-stage estimator fits company and year effects on "
+            "company-years before participation (and never-participating companies) only, "
+            "imputes each participating company-year's share without participation, and "
+            "averages the differences; standard errors by a company bootstrap.",
+            "Totrinsestimatoren (Gardner) estimerer virksomheds- og årseffekter på år uden "
+            "deltagelse og sammenligner deltagende år med det forventede; standardfejl ved "
+            "bootstrap over virksomheder.",
+        )
+    )
+    try:
+        result = two_stage_did(frame, OUTCOME, "cvr", "year", "cohort", lags=3)
+    except EstimationError as problem:
+        return Section(title, [intro, Text(str(problem))])
+    event = result.event.copy()
+    treated_companies = int(frame.loc[frame["treated_now"] == 1, "cvr"].nunique())
+    overall = pd.DataFrame(
+        {
+            "estimand": [_t(ctx, "ATT, all participating years", "ATT, alle deltagerår")],
+            "estimate": [result.att],
+            "std_error": [result.att_se],
+            "ci_low": [result.att - 1.959963984540054 * result.att_se],
+            "ci_high": [result.att + 1.959963984540054 * result.att_se],
+            "n_treated_companies": [treated_companies],
+        }
+    )
+    _collect(found, "skilled_share_two_stage", overall)
+    companies_hidden = _hidden_counts(overall, ["n_treated_companies"], ctx.rule.min_cell)
+    items: list = [
+        intro,
+        PublishedTable(
+            name="company_effect_two_stage",
+            caption=_t(
+                ctx,
+                "Company-level effect on the skilled share (pp), two-stage DiD",
+                "Effekt på andelen faglærte (pp), totrins DiD",
+            ),
+            data=overall,
+            columns=_formats(
+                overall,
+                (
+                    ("estimand", "text", None, "Estimand", "Estimand"),
+                    ("estimate", "number", 2, "Estimate", "Estimat"),
+                    ("ci_low", "number", 2, "95% CI low", "nedre"),
+                    ("ci_high", "number", 2, "95% CI high", "øvre"),
+                    ("n_treated_companies", "number", 0, "Participating", "Deltagende"),
+                ),
+            ),
+            lang=ctx.lang,
+            hidden=companies_hidden,
+            rule=ctx.rule,
+        ),
+        PublishedTable(
+            name="company_event_two_stage",
+            caption=_t(
+                ctx,
+                "Effect by years since first participation (two-stage; 3 = 3 or more)",
+                "Effekt efter år siden første deltagelse (totrins)",
+            ),
+            data=event,
+            columns=_formats(
+                event,
+                (
+                    ("relative_period", "number", 0, "Year", "År"),
+                    ("estimate", "number", 2, "Estimate", "Estimat"),
+                    ("ci_low", "number", 2, "95% CI low", "nedre"),
+                    ("ci_high", "number", 2, "95% CI high", "øvre"),
+                ),
+            ),
+            lang=ctx.lang,
+            keys=("relative_period",),
+            rule=ctx.rule,
+        ),
+    ]
+    items += [Text(note) for note in result.notes]
+    return Section(title, items)
+
+
 # --- 5. Participant-level effect with a comparison group -------------------------------------
 
 
@@ -688,6 +796,422 @@ def participant_effect_section(ctx: ReportContext, found: Found | None = None) -
         )
     if result.status != "ok" and result.message:
         items.append(Text(result.message))
+    return Section(title, items)
+
+
+# --- 1a. Every lift, running ones included: cumulative incidence ------------------------------
+
+
+def _subgroup_label(rows: pd.DataFrame) -> pd.Series:
+    label = rows["subgroup"].astype(str)
+    if rows["level"].nunique() > 1:
+        label = label + ": " + rows["level"].astype(str)
+    return label
+
+
+def _cif_counts_mask(data: pd.DataFrame, counts: list[str], rule_min: int) -> pd.DataFrame:
+    """Counts below the threshold hidden, and the probabilities of an arm whose size is hidden
+    (a CIF of a handful of lifts gives away who completed)."""
+    mask = _hidden_counts(data, counts, rule_min)
+    for column, arm in (("cif_level_pct", "n_level"), ("cif_reference_pct", "n_reference")):
+        if column in mask:
+            mask[column] = mask[arm]
+    return mask
+
+
+def cumulative_incidence_section(ctx: ReportContext, found: Found | None = None) -> Section:
+    """Completion and dropout by subgroup from every lift, the running ones censored at the data
+    date: Aalen–Johansen cumulative incidence at 12 and 24 months and its subgroup contrasts."""
+    from research.evidence.competing import HORIZONS, cif_contrasts
+    from research.evidence.frames import lift_frame
+
+    title = _t(
+        ctx,
+        "1a. Completion and dropout with running lifts: cumulative incidence",
+        "1a. Gennemførelse og frafald med igangværende forløb: kumuleret incidens",
+    )
+    frame = lift_frame(ctx.tables, ctx.as_of)
+    intro = Text(
+        _t(
+            ctx,
+            "Every lift counts, including those still running (censored at the data date). "
+            "The cumulative incidence is the probability of having completed (or dropped out) "
+            "within 12 and 24 months of the start, with the other exit as a competing risk "
+            "(Aalen–Johansen). The contrast is the named level minus the reference within each "
+            "subgroup, in percentage points, unadjusted; standard errors by the infinitesimal "
+            "jackknife clustered by company, t intervals. A horizon no lift in an arm has "
+            "reached yet is named, not estimated.",
+            "Alle forløb tæller, også de igangværende (censureret på opgørelsesdatoen). Den "
+            "kumulerede incidens er sandsynligheden for at have gennemført (eller være faldet "
+            "fra) inden for 12 og 24 måneder efter start, med den anden udgang som konkurrerende "
+            "risiko (Aalen–Johansen). Kontrasten er niveauet minus referencen i hver undergruppe "
+            "i procentpoint, ujusteret; standardfejl klynget på virksomhed.",
+        )
+    )
+    results = cif_contrasts(frame, horizons=HORIZONS, min_cell=ctx.rule.min_cell)
+    if found is not None:
+        _collect(found, "cumulative_incidence", results)
+    if results.empty:
+        return Section(title, [intro, Text(_t(ctx, "No data.", "Ingen data."))])
+    data = results.copy()
+    data["outcome_label"] = data["outcome"].map(lambda o: _outcome_words(ctx, o))
+    for column in ("estimate", "ci_low", "ci_high", "cif_level", "cif_reference"):
+        data[f"{column}_pct"] = data[column] * 100
+    data["contrast"] = (
+        data["analysis"].map(lambda a: _t(ctx, *ANALYSIS_TITLES.get(a, (a, a))))
+        + ": "
+        + _subgroup_label(data)
+    )
+    counts = ["n_level", "n_reference", "events_level", "events_reference"]
+    table = PublishedTable(
+        name="cumulative_incidence_contrasts",
+        caption=_t(
+            ctx,
+            "Cumulative incidence of completion and dropout within 12 and 24 months, by "
+            "subgroup: level minus reference (percentage points)",
+            "Kumuleret incidens af gennemførelse og frafald inden for 12 og 24 måneder, efter "
+            "undergruppe: niveau minus reference (procentpoint)",
+        ),
+        data=data,
+        columns={
+            "contrast": ColumnFormat("text", label_en="Subgroup and contrast", label_da="Kontrast"),
+            "outcome_label": ColumnFormat("text", label_en="Outcome", label_da="Udfald"),
+            "horizon": ColumnFormat("number", 0, label_en="Months", label_da="Måneder"),
+            "n_level": ColumnFormat("number", label_en="n (level)", label_da="n (niveau)"),
+            "n_reference": ColumnFormat("number", label_en="n (ref.)", label_da="n (ref.)"),
+            "cif_level_pct": ColumnFormat(
+                "number", 1, label_en="CIF level (%)", label_da="KI niveau (%)"
+            ),
+            "cif_reference_pct": ColumnFormat(
+                "number", 1, label_en="CIF ref. (%)", label_da="KI ref. (%)"
+            ),
+            "estimate_pct": ColumnFormat(
+                "number", 1, label_en="Difference (pp)", label_da="Forskel (pp)"
+            ),
+            "ci_low_pct": ColumnFormat("number", 1, label_en="95% CI low", label_da="nedre"),
+            "ci_high_pct": ColumnFormat("number", 1, label_en="95% CI high", label_da="øvre"),
+            "status": ColumnFormat("text", label_en="Status", label_da="Status"),
+        },
+        lang=ctx.lang,
+        hidden=_cif_counts_mask(data, counts, ctx.rule.min_cell),
+        person_counts=tuple(counts),
+        keys=("analysis", "subgroup", "level", "reference", "horizon"),
+        rule=ctx.rule,
+    )
+    items: list = [intro, table]
+    first = data[data["horizon"] == min(HORIZONS)]
+    for analysis, rows in first.groupby("analysis", sort=False):
+        en, da = ANALYSIS_TITLES.get(analysis, (analysis, analysis))
+        shown = rows.assign(plot_label=_subgroup_label(rows))
+        estimated = int(shown["status"].eq("ok").sum())
+        items.append(
+            _named(
+                f"cif_forest_{analysis}",
+                forest_plot(
+                    shown,
+                    title=_t(
+                        ctx,
+                        f"{en}: {estimated} of {len(shown)} contrasts at 12 months",
+                        f"{da}: {estimated} af {len(shown)} kontraster efter 12 måneder",
+                    ),
+                    data_date=ctx.as_of.date(),
+                    label="plot_label",
+                    x_label=_t(
+                        ctx,
+                        "Difference in cumulative incidence at 12 months (percentage points)",
+                        "Forskel i kumuleret incidens efter 12 måneder (procentpoint)",
+                    ),
+                    lang=ctx.lang,
+                ),
+            )
+        )
+    return Section(title, items)
+
+
+# --- 1b. Every subgroup answered: Firth estimates pooled by empirical Bayes -------------------
+
+
+def pooled_subgroup_section(ctx: ReportContext, found: Found | None = None) -> Section:
+    """Every subgroup contrast with at least one person per arm: a Firth-penalised estimate,
+    shrunk toward the analysis's overall effect by empirical Bayes, with the minimum
+    detectable effect and the quarter the subgroup will be large enough on the plan."""
+    from research.evidence.frames import lift_frame
+    from research.evidence.pooling import (
+        RELEVANT_EFFECT,
+        pooled_subgroup_effects,
+        quarter_detectable,
+    )
+
+    title = _t(
+        ctx,
+        "1b. Every subgroup: estimates that borrow strength",
+        "1b. Alle undergrupper: estimater der låner styrke",
+    )
+    frame = lift_frame(ctx.tables, ctx.as_of)
+    results = pooled_subgroup_effects(frame)
+    intro = Text(
+        _t(
+            ctx,
+            "Lifts with a known outcome. Each subgroup's average marginal effect comes from a "
+            "Firth-penalised logit (finite under separation; adjusted as in section 1 where "
+            "there are at least two of the rarer outcome per model term), then is shrunk toward "
+            "the analysis's overall effect by empirical Bayes (REML random-effects), so small "
+            "subgroups borrow strength and large effects in small groups are not taken at face "
+            "value. The minimum detectable effect (80 % power, 5 % level) says how large an "
+            f"effect today's numbers can detect; the last column gives the quarter in which, on "
+            f"the planned trajectory, it reaches {RELEVANT_EFFECT:.0%}. Why this method: "
+            "docs/pooling.md.",
+            "Forløb med kendt udfald. Hver undergruppes effekt er fra en Firth-penaliseret "
+            "logit, trukket mod analysens samlede effekt (empirisk Bayes), så små grupper låner "
+            "styrke. Mindste påviselige effekt (80 % styrke) og kvartalet hvor gruppen er stor "
+            "nok efter planen.",
+        )
+    )
+    if results.empty:
+        return Section(title, [intro, Text(_t(ctx, "No data.", "Ingen data."))])
+    trajectory = ctx.config.trajectory_for("participants")
+    period = ctx.config.period
+    today = ctx.as_of.date()
+
+    def planned(day) -> float:
+        return trajectory.expected_share(period, day)
+
+    data = results.copy()
+    data["outcome_label"] = data["outcome"].map(lambda o: _outcome_words(ctx, o))
+    base = (data["events_level"] + data["events_reference"]) / (
+        data["n_level"] + data["n_reference"]
+    )
+    data["large_enough_by"] = [
+        str(q) if q is not None else _t(ctx, "not in the project", "ikke i projektet")
+        for q in (
+            quarter_detectable(
+                n1, n0, p, today=today, quarters=period.quarters, planned_share=planned
+            )
+            for n1, n0, p in zip(data["n_level"], data["n_reference"], base, strict=True)
+        )
+    ]
+    data.loc[data["precise_enough"].astype(bool), "large_enough_by"] = _t(ctx, "now", "nu")
+    for column in ("estimate", "pooled_estimate", "pooled_ci_low", "pooled_ci_high", "mde"):
+        data[f"{column}_pp"] = data[column] * 100
+    data["contrast"] = (
+        data["analysis"].map(lambda a: _t(ctx, *ANALYSIS_TITLES.get(a, (a, a))))
+        + ": "
+        + _subgroup_label(data)
+    )
+    _collect(found, "pooled_subgroup_effects", results)
+    counts = ["n_level", "n_reference", "events_level", "events_reference"]
+    mask = _hidden_counts(data, counts, ctx.rule.min_cell)
+    # A small arm's own estimate gives its outcomes away; the pooled one mixes in the others.
+    mask["estimate_pp"] = mask["n_level"] | mask["n_reference"]
+    mask["mde_pp"] = mask["estimate_pp"]  # the MDE of known rates gives the arm sizes away
+    table = PublishedTable(
+        name="pooled_subgroup_effects",
+        caption=_t(
+            ctx,
+            "Subgroup effects on completion and dropout, Firth-penalised and pooled "
+            "(percentage points)",
+            "Effekter i undergrupper på gennemførelse og frafald, Firth-penaliseret og samlet "
+            "(procentpoint)",
+        ),
+        data=data,
+        columns={
+            "contrast": ColumnFormat("text", label_en="Subgroup and contrast", label_da="Kontrast"),
+            "outcome_label": ColumnFormat("text", label_en="Outcome", label_da="Udfald"),
+            "n_level": ColumnFormat("number", label_en="n (level)", label_da="n (niveau)"),
+            "n_reference": ColumnFormat("number", label_en="n (ref.)", label_da="n (ref.)"),
+            "estimate_pp": ColumnFormat("number", 1, label_en="Own (pp)", label_da="Egen (pp)"),
+            "pooled_estimate_pp": ColumnFormat(
+                "number", 1, label_en="Pooled (pp)", label_da="Samlet (pp)"
+            ),
+            "pooled_ci_low_pp": ColumnFormat("number", 1, label_en="95% CI low", label_da="nedre"),
+            "pooled_ci_high_pp": ColumnFormat("number", 1, label_en="95% CI high", label_da="øvre"),
+            "shrinkage": ColumnFormat("number", 2, label_en="Shrinkage", label_da="Krympning"),
+            "mde_pp": ColumnFormat("number", 1, label_en="MDE (pp)", label_da="MDE (pp)"),
+            "large_enough_by": ColumnFormat(
+                "text", label_en="Large enough by", label_da="Stor nok i"
+            ),
+        },
+        lang=ctx.lang,
+        hidden=mask,
+        person_counts=tuple(counts),
+        keys=("analysis", "subgroup", "level", "reference"),
+        rule=ctx.rule,
+    )
+    items: list = [intro, table]
+    for analysis, rows in data.groupby("analysis", sort=False):
+        en, da = ANALYSIS_TITLES.get(analysis, (analysis, analysis))
+        shown = rows.assign(plot_label=_subgroup_label(rows))
+        items.append(
+            _named(
+                f"pooled_forest_{analysis}",
+                forest_plot(
+                    shown,
+                    title=_t(ctx, f"{en} (pooled)", f"{da} (samlet)"),
+                    data_date=ctx.as_of.date(),
+                    label="plot_label",
+                    estimate="pooled_estimate",
+                    low="pooled_ci_low",
+                    high="pooled_ci_high",
+                    x_label=_t(
+                        ctx,
+                        "Pooled average marginal effect (percentage points)",
+                        "Samlet gennemsnitlig marginal effekt (procentpoint)",
+                    ),
+                    lang=ctx.lang,
+                ),
+            )
+        )
+    return Section(title, items)
+
+
+# --- 7. RKV across the colleges (activity 1) ----------------------------------------------------
+
+
+def rkv_section(ctx: ReportContext, found: Found | None = None) -> Section:
+    """Do the colleges decide the same EUV track for similar people, and did they converge?"""
+    from research.evidence.rkv import rkv_frame, rkv_standardisation
+
+    title = _t(
+        ctx,
+        "7. RKV across the colleges: the same track for similar people?",
+        "7. RKV på tværs af skolerne: samme spor for ens personer?",
+    )
+    frame = rkv_frame(ctx.tables, ctx.as_of)
+    intro = Text(
+        _t(
+            ctx,
+            "Ordinal logit of the decided EUV track (EUV3 < EUV2 < EUV1) on college by "
+            "half-year, adjusted for the calculator's advisory track, age band, gender and "
+            "prior education. A college's shift is on the latent (log-odds) scale against the "
+            "first college; positive means shorter tracks for the same people. The share of "
+            "variation due to the college is the latent-scale ICC. The adjusted track mix "
+            "predicts every RKV of the half-year as if each college had made it. Agreement is "
+            "with a rule-based advisory track (docs/rkv-standardisation.md says which EUV "
+            "rules the forms allow).",
+            "Ordinal logit af det besluttede EUV-spor efter skole og halvår, justeret for "
+            "beregnerens vejledende spor, alder, køn og uddannelse. Andelen af variationen der "
+            "skyldes skolen, det justerede spormix og enighed med et regelbaseret spor.",
+        )
+    )
+    result = rkv_standardisation(frame, min_cell=ctx.rule.min_cell)
+    if result.status != "ok":
+        return Section(title, [intro, Text(result.message)])
+    _collect(found, "rkv_standardisation", result.effects)
+    effects = result.effects.merge(result.icc, on="period", how="left")
+    items: list = [intro]
+    items.append(
+        PublishedTable(
+            name="rkv_college_effects",
+            caption=_t(
+                ctx,
+                "College shifts in the decided track (log-odds, against the first college) "
+                "and the share of variation due to the college, by half-year",
+                "Skolernes forskydning i det besluttede spor (log-odds) og andel af "
+                "variationen der skyldes skolen, efter halvår",
+            ),
+            data=effects,
+            columns={
+                "period": ColumnFormat("text", label_en="Half-year", label_da="Halvår"),
+                "college": ColumnFormat("text", label_en="College", label_da="Skole"),
+                "estimate": ColumnFormat("number", 2, label_en="Shift", label_da="Forskydning"),
+                "ci_low": ColumnFormat("number", 2, label_en="95% CI low", label_da="nedre"),
+                "ci_high": ColumnFormat("number", 2, label_en="95% CI high", label_da="øvre"),
+                "icc": ColumnFormat("number", 2, label_en="College share", label_da="Skoleandel"),
+            },
+            lang=ctx.lang,
+            keys=("period", "college"),
+            rule=ctx.rule,
+        )
+    )
+    shifts = effects[~effects["reference"]].assign(
+        plot_label=lambda d: d["period"].astype(str) + ": " + d["college"].astype(str)
+    )
+    items.append(
+        _named(
+            "rkv_college_shifts",
+            forest_plot(
+                shifts,
+                title=_t(
+                    ctx,
+                    "College shifts in the decided EUV track, by half-year",
+                    "Skolernes forskydning i det besluttede EUV-spor, efter halvår",
+                ),
+                data_date=ctx.as_of.date(),
+                label="plot_label",
+                scale=1.0,
+                x_label=_t(
+                    ctx,
+                    "Shift on the latent scale (log-odds; > 0: shorter tracks)",
+                    "Forskydning (log-odds; > 0: kortere spor)",
+                ),
+                lang=ctx.lang,
+            ),
+        )
+    )
+    mix = result.mix.copy()
+    for column in ("share", "ci_low", "ci_high"):
+        mix[f"{column}_pct"] = mix[column] * 100
+    items.append(
+        PublishedTable(
+            name="rkv_adjusted_track_mix",
+            caption=_t(
+                ctx,
+                "Adjusted track mix: the share each college would place on each track if it "
+                "had made every RKV of the half-year (%)",
+                "Justeret spormix: andelen hver skole ville placere på hvert spor (%)",
+            ),
+            data=mix,
+            columns={
+                "period": ColumnFormat("text", label_en="Half-year", label_da="Halvår"),
+                "college": ColumnFormat("text", label_en="College", label_da="Skole"),
+                "track": ColumnFormat("text", label_en="Track", label_da="Spor"),
+                "share_pct": ColumnFormat("number", 1, label_en="Share (%)", label_da="Andel"),
+                "ci_low_pct": ColumnFormat("number", 1, label_en="95% CI low", label_da="nedre"),
+                "ci_high_pct": ColumnFormat("number", 1, label_en="95% CI high", label_da="øvre"),
+            },
+            lang=ctx.lang,
+            keys=("period", "college", "track"),
+            rule=ctx.rule,
+        )
+    )
+    agreement = result.agreement.copy()
+    agreement["share_pct"] = agreement["share"] * 100
+    agreement["ci_low_pct"] = agreement["ci_low"] * 100
+    agreement["ci_high_pct"] = agreement["ci_high"] * 100
+    counts = ["n", "agree"]
+    mask = _hidden_counts(agreement, counts, ctx.rule.min_cell)
+    disagree = agreement["n"] - agreement["agree"]
+    mask["agree"] |= (disagree > 0) & (disagree < ctx.rule.min_cell)
+    for column in ("share_pct", "ci_low_pct", "ci_high_pct"):
+        mask[column] = mask["n"] | mask["agree"]
+    items.append(
+        PublishedTable(
+            name="rkv_agreement",
+            caption=_t(
+                ctx,
+                "Agreement of the decided track with the rule-based advisory track, by college "
+                "and half-year",
+                "Enighed mellem besluttet og regelbaseret vejledende spor, efter skole og halvår",
+            ),
+            data=agreement,
+            columns={
+                "college": ColumnFormat("text", label_en="College", label_da="Skole"),
+                "half": ColumnFormat("text", label_en="Half-year", label_da="Halvår"),
+                "n": ColumnFormat("number", label_en="RKVs", label_da="RKV'er"),
+                "agree": ColumnFormat("number", label_en="Agree", label_da="Enige"),
+                "share_pct": ColumnFormat(
+                    "number", 1, label_en="Agreement (%)", label_da="Enighed"
+                ),
+                "ci_low_pct": ColumnFormat("number", 1, label_en="95% CI low", label_da="nedre"),
+                "ci_high_pct": ColumnFormat("number", 1, label_en="95% CI high", label_da="øvre"),
+            },
+            lang=ctx.lang,
+            hidden=mask,
+            person_counts=tuple(counts),
+            keys=("college", "half"),
+            rule=ctx.rule,
+        )
+    )
     return Section(title, items)
 
 

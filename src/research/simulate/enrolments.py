@@ -24,9 +24,9 @@ from research.simulate.catalogue import (
 )
 from research.simulate.networks import Networks
 from research.simulate.organisation import Organisation
-from research.simulate.people import People
+from research.simulate.people import People, track_for
 from research.simulate.timeline import DAY, d64, months, uniform_days
-from research.simulate.truth import AU, COMPLETION, EUV_DURATION, PREPARATORY
+from research.simulate.truth import AU, COMPLETION, EUV_DURATION, PREPARATORY, RKV_COLLEGES
 
 _NAT = np.datetime64("NaT", "D")
 
@@ -64,6 +64,21 @@ def job_centres(codes: np.ndarray, days: np.ndarray) -> np.ndarray:
 
 def _logistic(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
+
+
+def college_track(
+    p: pd.DataFrame, college: np.ndarray, decided_on: np.ndarray, colleges, truth=RKV_COLLEGES
+) -> np.ndarray:
+    """The RKV's decided track with the college's planted assessment practice
+    (``truth.RKV_COLLEGES``): assessed experience times exp(shift), the shift cut to
+    ``remaining`` for RKVs decided from ``converge_on``. No random draws, so the rest of the
+    programme is the same draw as without the plant."""
+    shifts = dict(zip(colleges, truth.log_experience_shift, strict=False))
+    shift = np.array([shifts.get(c, 0.0) for c in college], dtype=float)
+    converged = decided_on >= np.datetime64(truth.converge_on, "D")
+    shift = np.where(converged, truth.remaining * shift, shift)
+    assessed = p["experience_assessed"].to_numpy(dtype=float) * np.exp(shift)
+    return track_for(assessed, p["relevant_education"].to_numpy(dtype=bool))
 
 
 def _leaving_status(rng: np.random.Generator, employed_at_entry, employed_6m) -> np.ndarray:
@@ -127,6 +142,7 @@ def build_programme(
         np.where(kind == "rkv_only", end + 365 * DAY, entry - DAY),
     )
     rkv_end = np.maximum(rkv_end, rkv_start)
+    track = college_track(p, college, rkv_end, org.colleges)
 
     # --- preparatory Danish/maths course --------------------------------------------------
     is_euv = kind == "euv"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from types import MappingProxyType
 from typing import Any
 
@@ -26,6 +27,7 @@ __all__ = [
     "POPULATIONS",
     "PREPARATORY",
     "RAMP_UP",
+    "RKV_COLLEGES",
     "SURVEY",
     "TRACKS",
     "AuTruth",
@@ -37,6 +39,7 @@ __all__ = [
     "Populations",
     "PreparatoryTruth",
     "RampUp",
+    "RkvColleges",
     "SurveyTruth",
     "TrackRules",
     "is_counted_participant",
@@ -147,6 +150,26 @@ class TrackRules:
 
 
 TRACKS = TrackRules()
+
+
+@dataclass(frozen=True)
+class RkvColleges:
+    """Planted effect 6: the colleges do not yet decide the EUV track alike (activity 1).
+
+    Each college's RKV assesses relevant experience as the assessed years times
+    exp(``log_experience_shift`` of the college, in ``org.colleges`` order), so a college with
+    a positive shift places the same people on shorter tracks (more EUV1). From
+    ``converge_on`` (when the shared RKV concept is in use) only ``remaining`` of each shift is
+    left: the colleges converge. The shift applies to the RKV decision (``track_decided``),
+    not to the calculator's ``track_estimated``.
+    """
+
+    log_experience_shift: tuple[float, ...] = (0.0, 0.6, -0.45)
+    converge_on: date = date(2026, 1, 1)
+    remaining: float = 0.15
+
+
+RKV_COLLEGES = RkvColleges()
 
 
 # --------------------------------------------------------------------------------------------
@@ -469,6 +492,7 @@ def truth_markdown() -> str:
         ("POPULATIONS", POPULATIONS),
         ("RAMP_UP", RAMP_UP),
         ("TRACKS", TRACKS),
+        ("RKV_COLLEGES", RKV_COLLEGES),
         ("COMPLETION", COMPLETION),
         ("PREPARATORY", PREPARATORY),
         ("EUV_DURATION", EUV_DURATION),

@@ -306,6 +306,50 @@ def _summary(ctx: ReportContext, report: CheckReport) -> Text:
     )
 
 
+def rkv_agreement_table(ctx: ReportContext) -> PublishedTable | None:
+    """Activity 1: how often each college's RKV decides the track the EUV rules advise, by
+    half-year (research.evidence.rkv; the article's section 7 adjusts for who was assessed).
+    Counts of 1-4 RKVs, or of 1-4 that disagree, are withheld with the shares they give away."""
+    from research.evidence.rkv import agreement_table, rkv_frame
+
+    if ctx.tables.get("rkv_results", pd.DataFrame()).empty:
+        return None
+    frame = rkv_frame(ctx.tables, ctx.as_of)
+    if frame.empty or frame["advisory"].notna().sum() == 0:
+        return None
+    data = agreement_table(frame)
+    data["share_pct"] = data["share"] * 100
+    small = ctx.rule.min_cell
+    mask = pd.DataFrame(False, index=data.index, columns=data.columns)
+    mask["n"] = (data["n"] > 0) & (data["n"] < small)
+    disagree = data["n"] - data["agree"]
+    mask["agree"] = mask["n"] | ((data["agree"] > 0) & (data["agree"] < small))
+    mask["agree"] |= (disagree > 0) & (disagree < small)
+    mask["share_pct"] = mask["agree"]
+    return PublishedTable(
+        name="rkv_agreement",
+        caption=tr(
+            ctx,
+            "RKV: besluttet EUV-spor som det regelbaserede vejledende spor, efter skole og halvår",
+            "RKV: decided EUV track equal to the rule-based advisory track, by college and "
+            "half-year",
+        ),
+        data=data,
+        columns={
+            "college": ColumnFormat("text", label_da="Skole", label_en="College"),
+            "half": ColumnFormat("text", label_da="Halvår", label_en="Half-year"),
+            "n": ColumnFormat("number", label_da="RKV'er", label_en="RKVs"),
+            "agree": ColumnFormat("number", label_da="Enige", label_en="Agree"),
+            "share_pct": ColumnFormat("number", 1, label_da="Enighed (%)", label_en="Agree (%)"),
+        },
+        lang=ctx.lang,
+        hidden=mask,
+        person_counts=("n", "agree"),
+        keys=("college", "half"),
+        rule=ctx.rule,
+    )
+
+
 def quality(ctx: ReportContext) -> Section:
     """Section 8: research check's findings and the forms' completeness and timeliness."""
     title = tr(ctx, "8. Datakvalitet", "8. Data quality")
@@ -333,8 +377,10 @@ def quality(ctx: ReportContext) -> Section:
             "partner's enrolments.",
         )
     )
+    rkv = rkv_agreement_table(ctx)
+    rkv_items = [rkv] if rkv is not None else []
     if timeliness is None:
-        items += [intro, no_data(ctx, "ingen forløb", "no enrolments")]
+        items += [intro, no_data(ctx, "ingen forløb", "no enrolments"), *rkv_items]
         return Section(title, items)
-    items += [intro, timeliness[0]]
+    items += [intro, timeliness[0], *rkv_items]
     return Section(title, items, data=[timeliness[1]])
