@@ -26,7 +26,7 @@ from research.report.evidence_figures import (
 )
 from research.report.formatting import ColumnFormat
 from research.report.publish import PublishedTable
-from research.report.sections.base import Section, Text, show
+from research.report.sections.base import Section, Text, publish_section, show
 from research.report.sections.helpers import tr
 
 # The analyses and the words the article uses for them (English; Danish for the Danish variant).
@@ -761,6 +761,7 @@ def show_front(ctx: ReportContext) -> None:
 def show_article(ctx: ReportContext, section: Section) -> None:
     """Write the section's article files into ``ctx.tables_dir``, then display it (``show``
     also writes the CSVs and clears the figures, so the files come first)."""
+    section = publish_section(ctx, section)
     folder: Path | None = ctx.tables_dir
     if folder is not None:
         for table in section.tables():
@@ -769,4 +770,4 @@ def show_article(ctx: ReportContext, section: Section) -> None:
             if isinstance(item, Figure):
                 name = (item.get_gid() or "figure").removeprefix("figure-")
                 write_figure(item, name, folder / "figures")
-    show(ctx, section)
+    show(ctx, section, published=True)

@@ -24,6 +24,7 @@ from research.store.read import data_date, read_tables, row_counts
 
 if TYPE_CHECKING:
     from research.metrics.disclosure import DisclosureRule
+    from research.report.publication import Publication
 
 
 class ReportError(ResearchError):
@@ -44,6 +45,7 @@ class ReportContext:
     partner: str | None = None
     tables_dir: Path | None = None
     programme_tables: Tables = field(default_factory=dict, repr=False)
+    publication: Publication | None = field(default=None, repr=False, compare=False)
 
     @property
     def as_of(self) -> pd.Timestamp:
@@ -139,6 +141,8 @@ def load_context(
         from research.report.partner import filter_to_partner
 
         scoped = filter_to_partner(tables, partner_id)
+    from research.report.publication import Publication
+
     return ReportContext(
         tables=scoped,
         config=programme,
@@ -150,4 +154,5 @@ def load_context(
         partner=partner_id,
         tables_dir=Path(tables_dir) if tables_dir else None,
         programme_tables=tables,
+        publication=Publication(rule.min_cell),
     )

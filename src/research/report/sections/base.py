@@ -8,6 +8,7 @@ the tables as CSV, so a table shown is always a table written.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -56,12 +57,13 @@ class Section:
     """One numbered part of the report."""
 
     title: str
-    items: list[Item] = field(default_factory=list)
+    items: list[Item | Chart] = field(default_factory=list)
     data: list[PublishedTable] = field(default_factory=list)  # written as CSV, not shown
 
     def tables(self) -> list[PublishedTable]:
         """Every table of the section: shown ones first, then the data-only ones."""
-        return [i for i in self.items if isinstance(i, PublishedTable)] + list(self.data)
+        shown = [i for i in self.items if isinstance(i, PublishedTable)]
+        return shown + list(self.data)
 
 
 def item_html(item: Item) -> str:
@@ -93,13 +95,50 @@ def item_bundle(item: Item) -> dict[str, str]:
     return {"text/html": item.html(), "text/markdown": item.markdown()}
 
 
-def show(ctx: ReportContext, section: Section) -> None:
-    """Display the section in the notebook and write its tables to ``ctx.tables_dir``."""
+@dataclass(frozen=True)
+class Chart:
+    """A figure drawn from one published table *after* the publication protected it, so the
+    figure never shows a count the joint protection withholds (``publish_section``)."""
+
+    table: str
+    draw: Callable[[PublishedTable], Figure | Text]
+
+
+def publish_section(ctx: ReportContext, section: Section) -> Section:
+    """The section after joint protection: its tables admitted to ``ctx.publication`` (which
+    may withhold more cells, given everything shown before) and its charts drawn from them."""
+    if ctx.publication is None:
+        admitted = {t.name: t for t in section.tables()}
+    else:
+        admitted = {t.name: t for t in ctx.publication.admit(section.tables())}
+
+    def final(item: Item | Chart) -> Item:
+        if isinstance(item, PublishedTable):
+            return admitted[item.name]
+        if isinstance(item, Chart):
+            return item.draw(admitted[item.table])
+        return item
+
+    return Section(
+        section.title,
+        [final(i) for i in section.items],
+        [admitted[t.name] for t in section.data],
+    )
+
+
+def show(ctx: ReportContext, section: Section, *, published: bool = False) -> None:
+    """Protect the section jointly with what was shown before, display it, and write its
+    tables (and the publication's cells and relations) to ``ctx.tables_dir``.
+    ``published``: the section already went through ``publish_section``."""
     from IPython.display import display
 
+    if not published:
+        section = publish_section(ctx, section)
     if ctx.tables_dir is not None:
         for table in section.tables():
             table.write_csv(ctx.tables_dir)
+        if ctx.publication is not None:
+            ctx.publication.write(ctx.tables_dir)
     title = html.escape(section.title)
     display({"text/html": f"<h2>{title}</h2>", "text/markdown": f"## {section.title}"}, raw=True)
     for item in section.items:
