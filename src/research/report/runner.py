@@ -181,6 +181,23 @@ def render_html(notebook: Path, target: Path, lang: str, title: str) -> Path:
     return target
 
 
+def audit_before_publishing(build: Path) -> None:
+    """The disclosure audit of the finished files (``report.audit``): nothing moves into place
+    when a reader could work out a small group from them. One line names the first cell."""
+    from research.report.audit import audit_report, find_publications
+
+    if not find_publications(build):
+        if any(build.rglob("*.csv")):
+            raise ReportError("refusing to publish: the tables have no publication.json to audit")
+        return
+    result = audit_report(build)
+    if not result.passed:
+        more = f" (and {len(result.leaks) - 1} more)" if len(result.leaks) > 1 else ""
+        raise ReportError(
+            f"refusing to publish, the disclosure audit failed: {result.leaks[0].line()}{more}"
+        )
+
+
 def _move_into_place(build: Path, folder: Path) -> None:
     """Replace the report's files with the new ones; other files (partner folders) stay, but
     what was rendered from the old notebooks (a failed run's notebook, Quarto output) goes."""
@@ -309,6 +326,7 @@ def _run_notebooks(
             raise error
         render_html(build / f"{main}.ipynb", build / f"{main}.html", ctx.lang, title)
         written = sorted(item.name for item in build.iterdir())
+        audit_before_publishing(build)
         _move_into_place(build, folder)
     finally:
         shutil.rmtree(build, ignore_errors=True)
