@@ -156,3 +156,19 @@ def test_publishing_is_refused_on_a_leaky_build(tmp_path):
 def test_a_folder_without_a_publication_record_is_named(tmp_path):
     with pytest.raises(AuditError, match=r"no publication\.json"):
         audit_report(tmp_path)
+
+
+def test_the_audit_applies_the_publications_own_threshold(tmp_path):
+    # withheld 4 and 1 of a shown 5: each may be 1 … 4, safe under min_cell 3, not under 5
+    t = table(
+        "ages",
+        {"total": 5, "young": 4, "old": 1},
+        hidden={"young", "old"},
+        links=[margin("ages", "n", "total", ["young", "old"], name="ages")],
+    )
+    for min_cell, passed in ((3, True), (5, False)):
+        pub = Publication(min_cell)
+        pub.tables = {"ages": t}
+        t.write_csv(tmp_path / str(min_cell) / "tables")
+        pub.write(tmp_path / str(min_cell) / "tables")
+        assert audit_report(tmp_path / str(min_cell)).passed is passed

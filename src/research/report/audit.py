@@ -80,7 +80,7 @@ class _Loaded:
     places: dict[str, tuple[str, int | None, str, str]] = field(default_factory=dict)
     relations: list[Relation] = field(default_factory=list)
     leaks: list[Leak] = field(default_factory=list)
-    min_cell: int = 5
+    min_cell: int = 0  # the strictest rule of the publications read
 
 
 def find_publications(folder: Path) -> list[Path]:

@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 from research.report.figures import cumulative_progress_chart, figure_html, funnel_chart
 from research.report.formatting import format_date, format_number, format_percent
 from research.report.labels import label as word
+from research.report.publish import PublishedTable
 
 if TYPE_CHECKING:
     from research.report.context import ReportContext
@@ -272,17 +273,36 @@ def progress_chart(ctx: ReportContext, series: pd.DataFrame, key: str = CHART_KE
 def company_funnel_chart(ctx: ReportContext) -> Figure:
     """The company funnel from first contact to employees completing a lift.
 
-    Companies are not persons, so the counts are shown as counted (as in the report's progress
-    tables, where companies and networks are not protected).
+    Drawn from the report's own protected funnel table (``sections.funnels``, admitted to the
+    publication): the steps that stand for persons show ``..`` wherever the report withholds
+    them, so the deck never shows a step the table hides (it once drew them raw).
     """
-    from research.metrics.funnels import company_funnel
+    from research.report.sections.base import Section, publish_section
+    from research.report.sections.funnels import company_funnel_items
+    from research.report.sections.helpers import shown_or_marker
 
-    frame = company_funnel(ctx.tables, ctx.as_of)
-    counts = frame.set_index("key")["n"]
+    items = publish_section(ctx, Section("", company_funnel_items(ctx))).items
+    table = next((i for i in items if isinstance(i, PublishedTable)), None)
+    if table is None:  # no company contacted yet
+        from research.metrics.funnels import company_funnel
+
+        frame = company_funnel(ctx.tables, ctx.as_of)
+        hidden = pd.Series(False, index=frame.index)
+    else:
+        frame = table.data.copy()
+        hidden = table._mask()["n"].astype(bool)
+        conversion_hidden = table._mask()["conversion"].to_numpy(bool)
+        frame["conversion"] = frame["conversion"].astype(object).where(~conversion_hidden, None)
+    counts = frame.set_index("key")["n"].where(~hidden.to_numpy(), None)
+
+    def shown(key: str) -> str:
+        value = counts.get(key, 0)
+        return WITHHELD if value is None or pd.isna(value) else format_number(value, ctx.lang)
+
     title = word("funnel_finding", ctx.lang).format(
-        contacted=format_number(counts.get("contacted", 0), ctx.lang),
-        started=format_number(counts.get("employees_started", 0), ctx.lang),
+        contacted=shown("contacted"), started=shown("employees_started")
     )
+    frame = frame.assign(n=shown_or_marker(frame["n"], hidden))
     return funnel_chart(frame, ctx.lang, title=title, data_date=ctx.as_of.date())
 
 

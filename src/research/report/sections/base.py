@@ -71,8 +71,13 @@ def item_html(item: Item) -> str:
 
 
 def section_html(section: Section) -> str:
+    """The section as HTML; charts are drawn from its tables as they stand (not re-protected:
+    ``publish_section`` first for that)."""
+    tables = {t.name: t for t in section.tables()}
     parts = [f"<h2>{html.escape(section.title)}</h2>"]
-    parts += [item_html(i) for i in section.items]
+    parts += [
+        item_html(i.draw(tables[i.table]) if isinstance(i, Chart) else i) for i in section.items
+    ]
     return "\n".join(parts)
 
 
