@@ -129,3 +129,17 @@ def test_whatever_protect_withholds_passes_the_attack(case, min_cell):
     targets = {c for r in relations for c in r.cells()} - set(shown)
     assert attack(relations, shown, targets, min_cell, withheld_at_least_one=result.withheld) == []
     assert not any(values[c] == 0 for c in result.withheld)
+
+
+def test_a_zero_is_withheld_only_when_nothing_else_is_left_and_its_table_says_so():
+    # a total of 7 published elsewhere (fixed) and four non-zero groups all withheld: with
+    # zeros shown, each withheld group is 1 … 4; only withholding a zero (and saying that the
+    # table's withheld cells may be 0) opens the intervals
+    values = {"total": 7, "a": 2, "b": 2, "c": 1, "d": 2, "e": 0}
+    groups = {c: "industry" for c in values} | {"total": "progress"}
+    relations = [total_relation("industry", "total", ["a", "b", "c", "d", "e"])]
+    result = protect(values, relations, values.keys(), 5, fixed=["total"], groups=groups)
+    assert "e" in result.withheld
+    assert result.zeros_withheld_in == {"industry"}
+    shown = {c: v for c, v in values.items() if c not in result.withheld}
+    assert attack(relations, shown, result.withheld, 5) == []

@@ -249,6 +249,7 @@ class Protection:
 
     withheld: frozenset[str]
     added: tuple[str, ...]
+    zeros_withheld_in: frozenset[str] = frozenset()  # groups that now withhold a zero
 
 
 def protect(
@@ -259,6 +260,8 @@ def protect(
     *,
     withheld: Iterable[str] = (),
     fixed: Iterable[str] = (),
+    may_be_zero: Iterable[str] = (),
+    groups: Mapping[str, str] | None = None,
     max_rounds: int = 10_000,
 ) -> Protection:
     """Withhold the fewest, smallest cells so that ``attack`` finds nothing.
@@ -266,10 +269,17 @@ def protect(
     ``values``: the true count of every cell that would be shown (derived cells are not in it:
     they are never shown). ``persons``: the cells that count persons (only they are protected;
     any non-zero cell may be withheld to protect them). ``withheld``: cells already withheld.
-    ``fixed``: cells that must stay shown (e.g. a figure already published).
+    ``fixed``: cells that must stay shown (e.g. a figure already published). ``may_be_zero``:
+    cells a table withholds even at 0 (a reader cannot assume them ≥ 1 when withheld).
+
+    Zeros are withheld only as a last resort, when no shown non-zero cell is left to protect a
+    group (tiny totals already published elsewhere): then the zero's whole group (``groups``:
+    cell → table) is marked as withholding zeros, so a reader may no longer assume its withheld
+    cells hold at least 1 — and ``zeros_withheld_in`` says which groups must say so.
     """
     person_cells = set(persons)
     fixed_cells = set(fixed)
+    zero_ok = set(may_be_zero)
     hidden = set(withheld) | {
         c for c, v in values.items() if c in person_cells and 0 < int(v) < min_cell
     }
@@ -277,19 +287,32 @@ def protect(
     if blocked:
         raise ValueError(f"fixed cells are sensitive: {sorted(blocked)}")
     all_cells = {cell for relation in relations for cell in relation.cells()} | set(values)
+    group_of = dict(groups or {})
+    zero_groups: set[str] = set()
     by_relation = {relation.name: relation for relation in relations}
     added: list[str] = []
     for _ in range(max_rounds):
         shown = {c: float(v) for c, v in values.items() if c not in hidden}
         targets = {c for c in all_cells if c in person_cells and c not in shown}
-        findings = attack(relations, shown, targets, min_cell, withheld_at_least_one=hidden)
+        findings = attack(
+            relations, shown, targets, min_cell, withheld_at_least_one=hidden - zero_ok
+        )
         if not findings:
-            return Protection(frozenset(hidden), tuple(added))
-        picked = set()
+            return Protection(frozenset(hidden), tuple(added), frozenset(zero_groups))
+        picked: set[str] = set()
         for finding in findings:
+            if any(c in picked for n in finding.relations for c in by_relation[n].cells()):
+                continue  # this round already opened one of its relations; attack again first
             pick = _complement(finding, by_relation, values, hidden | picked, fixed_cells)
             if pick is None:
-                raise RuntimeError(f"no cell left to withhold that protects {finding.cell}")
+                pick = _complement(
+                    finding, by_relation, values, hidden | picked, fixed_cells, zeros=True
+                )
+                if pick is None:
+                    raise RuntimeError(f"no cell left to withhold that protects {finding.cell}")
+                group = group_of.get(pick, pick)
+                zero_groups.add(group)
+                zero_ok |= {c for c in all_cells if group_of.get(c, c) == group}
             picked.add(pick)
         hidden |= picked
         added.extend(sorted(picked))
@@ -302,15 +325,21 @@ def _complement(
     values: Mapping[str, int],
     hidden: set[str],
     fixed: set[str],
+    *,
+    zeros: bool = False,
 ) -> str | None:
-    """The smallest shown non-zero cell of the relations that pin ``finding`` down."""
+    """The smallest shown non-zero cell (a zero, with ``zeros``) of the relations that pin
+    ``finding`` down, else of any relation."""
 
     def open_cells(names: Iterable[str]) -> list[str]:
         cells = {c for n in names for c in by_relation[n].cells()}
         return [
             c
             for c in cells
-            if c in values and c not in hidden and c not in fixed and int(values[c]) > 0
+            if c in values
+            and c not in hidden
+            and c not in fixed
+            and (int(values[c]) == 0 if zeros else int(values[c]) > 0)
         ]
 
     candidates = open_cells(finding.relations) or open_cells(by_relation)

@@ -76,6 +76,7 @@ class AuditResult:
 class _Loaded:
     published: dict[str, float] = field(default_factory=dict)
     withheld: set[str] = field(default_factory=set)
+    at_least_one: set[str] = field(default_factory=set)  # withheld where zeros are published
     persons: set[str] = field(default_factory=set)
     places: dict[str, tuple[str, int | None, str, str]] = field(default_factory=dict)
     relations: list[Relation] = field(default_factory=list)
@@ -149,6 +150,8 @@ def _load_one(path: Path, root: Path, loaded: _Loaded) -> None:
             loaded.persons.add(cid)
         if value == MARKER:
             loaded.withheld.add(cid)
+            if spec["tables"].get(table, {}).get("zeros_published", True):
+                loaded.at_least_one.add(cid)
         elif isinstance(value, float):
             loaded.published[cid] = value
             if cell.get("persons") and 0 < value < loaded.min_cell:
@@ -221,7 +224,7 @@ def audit_report(folder: Path | str) -> AuditResult:
             loaded.published,
             targets,
             loaded.min_cell,
-            withheld_at_least_one=loaded.withheld,
+            withheld_at_least_one=loaded.at_least_one,
         )
     except InconsistentPublication as exc:
         leaks.append(Leak(str(root), None, "", "", f"inconsistent: {exc}"))

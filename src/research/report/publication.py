@@ -136,10 +136,20 @@ class Publication:
             link.rest for link in links if link.rest and cells.get(link.total.id, _UNKNOWN).persons
         }
         withheld = {cid for cid, c in cells.items() if c.hidden}
+        zero_ok = {cid for cid, c in cells.items() if every[c.ref.table].withholds_zeros}
         protection = protect(
-            values, relations_of(links), persons, self.min_cell, withheld=withheld, fixed=fixed
+            values,
+            relations_of(links),
+            persons,
+            self.min_cell,
+            withheld=withheld,
+            fixed=fixed,
+            may_be_zero=zero_ok,
+            groups={cid: c.ref.table for cid, c in cells.items()},
         )
-        admitted = [_withhold(t, protection.withheld) for t in new]
+        admitted = [
+            _withhold(t, protection.withheld, t.name in protection.zeros_withheld_in) for t in new
+        ]
         self.tables |= {t.name: t for t in admitted}
         return admitted
 
@@ -154,11 +164,11 @@ class Publication:
         return {
             "format": FORMAT_VERSION,
             "min_cell": self.min_cell,
-            "zeros_published": True,
             "tables": {
                 name: {
                     "file": f"{name}.csv",
                     "keys": list(t.keys),
+                    "zeros_published": not t.withholds_zeros,
                     "follows": [dataclasses.asdict(f) for f in t.follows],
                 }
                 for name, t in self.tables.items()
@@ -192,8 +202,13 @@ class Publication:
 _UNKNOWN = Cell(Ref("", "", ""), None, False, True)  # a linked cell not published (yet)
 
 
-def _withhold(table: PublishedTable, withheld: set[str] | frozenset[str]) -> PublishedTable:
-    """The table with ``withheld`` cells (and the shares that follow them) marked hidden."""
+def _withhold(
+    table: PublishedTable, withheld: set[str] | frozenset[str], zeros: bool = False
+) -> PublishedTable:
+    """The table with ``withheld`` cells (and the shares that follow them) marked hidden;
+    ``zeros``: some of them are 0, so the table must say it withholds zeros."""
+    if zeros and not table.withholds_zeros:
+        table = dataclasses.replace(table, withholds_zeros=True)
     keys = row_keys(table)
     mask = table._mask().reset_index(drop=True).copy()
     changed = False

@@ -54,6 +54,7 @@ class PublishedTable:
     rule: DisclosureRule | None = field(default=None, repr=False)
     links: tuple[Link, ...] = field(default=(), repr=False)
     follows: tuple[Follows, ...] = field(default=(), repr=False)
+    withholds_zeros: bool = False  # True: a withheld cell may be 0 (e.g. a chain's new persons)
 
     def __post_init__(self) -> None:
         check_lang(self.lang)

@@ -75,9 +75,9 @@ def section_html(section: Section) -> str:
     ``publish_section`` first for that)."""
     tables = {t.name: t for t in section.tables()}
     parts = [f"<h2>{html.escape(section.title)}</h2>"]
-    parts += [
-        item_html(i.draw(tables[i.table]) if isinstance(i, Chart) else i) for i in section.items
-    ]
+    for item in section.items:
+        drawn = item.draw(tables[item.table]) if isinstance(item, Chart) else item
+        parts += [item_html(i) for i in (drawn if isinstance(drawn, list) else [drawn])]
     return "\n".join(parts)
 
 
@@ -106,7 +106,7 @@ class Chart:
     figure never shows a count the joint protection withholds (``publish_section``)."""
 
     table: str
-    draw: Callable[[PublishedTable], Figure | Text]
+    draw: Callable[[PublishedTable], Figure | Text | list[Figure]]
 
 
 def publish_section(ctx: ReportContext, section: Section) -> Section:
@@ -117,16 +117,17 @@ def publish_section(ctx: ReportContext, section: Section) -> Section:
     else:
         admitted = {t.name: t for t in ctx.publication.admit(section.tables())}
 
-    def final(item: Item | Chart) -> Item:
+    def final(item: Item | Chart) -> list[Item]:
         if isinstance(item, PublishedTable):
-            return admitted[item.name]
+            return [admitted[item.name]]
         if isinstance(item, Chart):
-            return item.draw(admitted[item.table])
-        return item
+            drawn = item.draw(admitted[item.table])
+            return list(drawn) if isinstance(drawn, list) else [drawn]
+        return [item]
 
     return Section(
         section.title,
-        [final(i) for i in section.items],
+        [out for i in section.items for out in final(i)],
         [admitted[t.name] for t in section.data],
     )
 

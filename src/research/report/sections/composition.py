@@ -17,6 +17,8 @@ Disclosure:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -142,6 +144,32 @@ def composition_links(name: str, data: pd.DataFrame) -> list[Link]:
             )
         )
     return links
+
+
+PROGRESS_AS_COMPOSITION: dict[str, tuple[str, ...]] = {
+    "participants": (TOTAL_ROW,),
+    "participants_employed": ("employment_status/employed", "employment_status/self_employed"),
+    "participants_unemployed": (
+        "employment_status/unemployed",
+        "employment_status/long_term_unemployed",
+    ),
+}
+"""Section 1's participant indicators as sums of composition rows (same persons, same day)."""
+
+
+def progress_links(ctx: ReportContext) -> list[Link]:
+    """Section 1 (achieved) against the composition: the same participants counted twice."""
+    from research.report.sections.progress import summary_name
+
+    table = summary_name(ctx)
+    return [
+        Link(
+            f"{table} {key} = composition",
+            Ref(table, key, "achieved"),
+            tuple(Ref("composition", r, "n") for r in rows),
+        )
+        for key, rows in PROGRESS_AS_COMPOSITION.items()
+    ]
 
 
 def participants_composition(ctx: ReportContext) -> pd.DataFrame:
@@ -513,6 +541,7 @@ def composition_section(ctx: ReportContext) -> Section:
         "composition",
         tr(ctx, f"Deltagerne ved udgangen af {quarter}", f"Participants at the end of {quarter}"),
     )
+    main = replace(main, links=(*main.links, *progress_links(ctx)))
     detail = composition_table(
         ctx,
         frame,
