@@ -106,3 +106,29 @@ def test_what_a_small_programme_publishes_passes_the_audit(
 def test_a_rule_below_the_floor_is_refused_before_anything_is_built():
     with pytest.raises(Exception, match="at least 3"):
         DisclosureRule(min_cell=2)
+
+
+def test_the_deck_is_audited_with_the_report_and_a_raw_funnel_step_fails(small_db, tmp_path):
+    from research.report.sections.progress import progress_over_time, progress_summary
+
+    ctx = load_context(small_db, "2026Q3", "da", partner="EUS1", min_cell=40)
+    for build in (progress_summary, progress_over_time, funnels):
+        for table in publish_section(ctx, build(ctx), draw=False).tables():
+            table.write_csv(tmp_path / "tables")
+    ctx.publication.write(tmp_path / "tables")
+    deck_ctx = load_context(
+        small_db, "2026Q3", "da", partner="EUS1", min_cell=40, tables_dir=tmp_path / "seminar"
+    )
+    seminar.write_deck_numbers(deck_ctx)
+    assert audit_report(tmp_path).passed
+    # the deck as it was: the funnel's later steps drawn as raw counts
+    deck = seminar.deck_numbers(deck_ctx)
+    raw = deck.as_data()
+    steps = deck.data["key"].str.startswith("funnel/employees")
+    raw.loc[steps, "value"] = deck.data.loc[steps, "value"].astype(str)
+    raw.to_csv(tmp_path / "seminar" / "deck_numbers.csv", index=False)
+    lines = [leak.line() for leak in audit_report(tmp_path).leaks]
+    assert any(
+        "seminar/deck_numbers.csv" in x or ("funnel_companies.csv" in x and "deck funnel" in x)
+        for x in lines
+    ), lines

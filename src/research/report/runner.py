@@ -303,7 +303,11 @@ def _run_notebooks(
             (
                 source_dir / f"{name}.ipynb",
                 build / f"{name}.ipynb",
-                {**parameters, "tables_dir": str(build / tables_subdir) if name == main else ""},
+                # the main notebook writes its tables, the others (the deck) their own numbers
+                {
+                    **parameters,
+                    "tables_dir": str(build / (tables_subdir if name == main else name)),
+                },
             )
             for name in names
         ]

@@ -109,9 +109,10 @@ class Chart:
     draw: Callable[[PublishedTable], Figure | Text | list[Figure]]
 
 
-def publish_section(ctx: ReportContext, section: Section) -> Section:
+def publish_section(ctx: ReportContext, section: Section, *, draw: bool = True) -> Section:
     """The section after joint protection: its tables admitted to ``ctx.publication`` (which
-    may withhold more cells, given everything shown before) and its charts drawn from them."""
+    may withhold more cells, given everything shown before) and its charts drawn from them
+    (``draw=False``: charts left out, for a caller that needs only the protected tables)."""
     if ctx.publication is None:
         admitted = {t.name: t for t in section.tables()}
     else:
@@ -121,6 +122,8 @@ def publish_section(ctx: ReportContext, section: Section) -> Section:
         if isinstance(item, PublishedTable):
             return [admitted[item.name]]
         if isinstance(item, Chart):
+            if not draw:
+                return []
             drawn = item.draw(admitted[item.table])
             return list(drawn) if isinstance(drawn, list) else [drawn]
         return [item]
