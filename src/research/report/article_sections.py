@@ -28,6 +28,7 @@ from research.report.formatting import ColumnFormat
 from research.report.publish import PublishedTable
 from research.report.sections.base import Section, Text, publish_section, show
 from research.report.sections.helpers import tr
+from research.report.survival_disclosure import coarsen_curves
 
 # The analyses and the words the article uses for them (English; Danish for the Danish variant).
 ANALYSIS_TITLES = {
@@ -236,6 +237,7 @@ def survival_section(ctx: ReportContext, found: Found | None = None) -> Section:
         return Section(title, [intro, Text(_t(ctx, "No data.", "Ingen data."))])
     items: list = [intro]
     curves = km_curves(frame, event="completed", by="euv_track", min_cell=ctx.rule.min_cell)
+    curves = coarsen_curves(curves, ctx.rule.min_cell)  # no drop shows fewer than min_cell events
     if not curves.empty:
         items.append(
             _named(
