@@ -132,3 +132,34 @@ def test_the_deck_is_audited_with_the_report_and_a_raw_funnel_step_fails(small_d
         "seminar/deck_numbers.csv" in x or ("funnel_companies.csv" in x and "deck funnel" in x)
         for x in lines
     ), lines
+
+
+def _quarter_folder(db, root, *, jointly: bool):
+    """Sections 1-4 of the programme and of every partner, written as a quarter folder; the
+    programme always records the partner sums, the partners use them only when ``jointly``."""
+    from research.report.quarter import protect_quarter
+    from research.report.sections.progress import progress_over_time, progress_summary
+
+    for partner in (None, "EUS1", "EUS2", "EUS3", "EAK"):
+        ctx = load_context(db, "2026Q3", "da", partner=partner)
+        if jointly or partner is None:
+            protect_quarter(ctx)
+        if not jointly and partner is None:
+            ctx.publication.preset.clear()  # the programme as it was protected on its own
+        folder = root / partner if partner else root
+        for build in (progress_summary, progress_over_time, funnels, composition_section):
+            for table in publish_section(ctx, build(ctx), draw=False).tables():
+                table.write_csv(folder / "tables")
+        ctx.publication.write(folder / "tables")
+
+
+@pytest.mark.slow  # builds sections 1-4 for five scopes twice and protects them jointly
+def test_partner_reports_and_the_programme_are_protected_together(small_db, tmp_path):
+    # the demo's leak: the programme's figure minus the other partners' gives a partner's cell
+    _quarter_folder(small_db, tmp_path / "apart", jointly=False)
+    lines = [leak.line() for leak in audit_report(tmp_path / "apart").leaks]
+    assert any("programme = sum of partners" in x for x in lines), lines
+    _quarter_folder(small_db, tmp_path / "together", jointly=True)
+    result = audit_report(tmp_path / "together")
+    assert result.passed, [leak.line() for leak in result.leaks]
+    assert len(result.publications) == 5

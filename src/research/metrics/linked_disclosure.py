@@ -213,12 +213,15 @@ def attack(
     min_cell: int,
     *,
     withheld_at_least_one: Iterable[str] = (),
+    cache: dict | None = None,
 ) -> list[Finding]:
     """Every target (withheld or derived person cell) the published figures pin to 1…min_cell−1.
 
     ``published`` maps shown cells to their values; every other cell in ``relations`` is
     unknown, ≥ 0, or ≥ 1 when it is in ``withheld_at_least_one`` (a withheld table cell: zeros
     are always shown). A target in no relation cannot be worked out and is skipped.
+    ``cache`` (a dict kept by the caller between calls with the same relations and values)
+    skips linked groups whose unknowns are unchanged since an earlier call.
     """
     system = _reduce(relations, published)
     at_least_one = set(withheld_at_least_one)
@@ -230,13 +233,25 @@ def attack(
         chosen = sorted(system.unknowns[k] for k in cells if system.unknowns[k] in wanted)
         if not chosen or not rows:
             continue
+        key = (
+            frozenset(system.unknowns[k] for k in cells),
+            frozenset(system.unknowns[k] for k in cells if lower[k] > 0),
+            frozenset(chosen),
+        )
+        if cache is not None and key in cache:
+            findings.extend(cache[key])
+            continue
         component = _Component(system, cells, rows, lower)
+        found = []
         for name in chosen:
             k = index[name]
             high = component.high(k)
             if high < 0.5 or high >= min_cell - _TOL:
                 continue
-            findings.append(Finding(name, component.low(k), high, component.binding(k)))
+            found.append(Finding(name, component.low(k), high, component.binding(k)))
+        if cache is not None:
+            cache[key] = found
+        findings.extend(found)
     return findings
 
 
@@ -291,19 +306,26 @@ def protect(
     zero_groups: set[str] = set()
     by_relation = {relation.name: relation for relation in relations}
     added: list[str] = []
+    cache: dict = {}  # linked groups already attacked, by their unknowns
     for _ in range(max_rounds):
         shown = {c: float(v) for c, v in values.items() if c not in hidden}
         targets = {c for c in all_cells if c in person_cells and c not in shown}
         findings = attack(
-            relations, shown, targets, min_cell, withheld_at_least_one=hidden - zero_ok
+            relations,
+            shown,
+            targets,
+            min_cell,
+            withheld_at_least_one=hidden - zero_ok,
+            cache=cache,
         )
         if not findings:
             return Protection(frozenset(hidden), tuple(added), frozenset(zero_groups))
         picked: set[str] = set()
         for finding in findings:
-            if any(c in picked for n in finding.relations for c in by_relation[n].cells()):
-                continue  # this round already opened one of its relations; attack again first
+            touched = any(c in picked for n in finding.relations for c in by_relation[n].cells())
             pick = _complement(finding, by_relation, values, hidden | picked, fixed_cells)
+            if touched and (pick is None or len(findings) > 1):
+                continue  # this round already opened one of its relations; attack again first
             if pick is None:
                 pick = _complement(
                     finding, by_relation, values, hidden | picked, fixed_cells, zeros=True

@@ -107,6 +107,14 @@ class Publication:
     def __init__(self, min_cell: int) -> None:
         self.min_cell = min_cell
         self.tables: dict[str, PublishedTable] = {}
+        self.preset: set[str] = set()  # cells withheld by the quarter-wide protection
+        self.extra_links: list[Link] = []  # links to other reports' cells (partner sums)
+        self.zero_tables: set[str] = set()  # tables the quarter-wide protection made withhold 0
+        self.quarter_protected = False
+
+    def links(self, tables: Mapping[str, PublishedTable] | None = None) -> list[Link]:
+        """The tables' own links and the links to other reports of the quarter."""
+        return _links(self.tables if tables is None else tables) + list(self.extra_links)
 
     def cells(self, tables: Mapping[str, PublishedTable] | None = None) -> dict[str, Cell]:
         tables = self.tables if tables is None else tables
@@ -121,7 +129,12 @@ class Publication:
 
     def admit(self, tables: Iterable[PublishedTable]) -> list[PublishedTable]:
         """Register ``tables`` and return them with whatever else must be withheld."""
-        new = list(tables)
+        new = [
+            dataclasses.replace(t, withholds_zeros=True)
+            if t.name in self.zero_tables and not t.withholds_zeros
+            else t
+            for t in tables
+        ]
         names = [t.name for t in new]
         if len(set(names)) != len(names):
             raise ValueError(f"two tables share a name: {names}")
@@ -129,13 +142,13 @@ class Publication:
         fixed = {cid for cid, c in before.items() if not c.hidden and c.value is not None}
         every = {**self.tables, **{t.name: t for t in new}}
         cells = self.cells(every)
-        links = _links(every)
+        links = self.links(every)
         values = {cid: round(c.value) for cid, c in cells.items() if c.value is not None}
         persons = {cid for cid, c in cells.items() if c.persons}
         persons |= {
             link.rest for link in links if link.rest and cells.get(link.total.id, _UNKNOWN).persons
         }
-        withheld = {cid for cid, c in cells.items() if c.hidden}
+        withheld = {cid for cid, c in cells.items() if c.hidden or cid in self.preset}
         zero_ok = {cid for cid, c in cells.items() if every[c.ref.table].withholds_zeros}
         protection = protect(
             values,
@@ -156,7 +169,7 @@ class Publication:
     def as_json(self) -> dict[str, Any]:
         """What ``research audit`` needs: tables, cells, derived groups, relations."""
         cells = self.cells()
-        links = _links(self.tables)
+        links = self.links()
         derived = sorted({link.rest for link in links if link.rest})
         persons_rest = {
             link.rest for link in links if link.rest and cells.get(link.total.id, _UNKNOWN).persons
