@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from research.cli.audit import audit
 from research.cli.check import check
 from research.cli.estimate import estimate
 from research.cli.imports import import_
@@ -24,4 +25,5 @@ app.command("estimate")(estimate)
 app.command("report")(report)
 app.command("evidence")(evidence)
 app.command("render")(render)
+app.command("audit")(audit)
 app.command("simulate")(simulate)

@@ -27,8 +27,9 @@ from research.report.evidence_figures import (
 )
 from research.report.formatting import ColumnFormat
 from research.report.publish import PublishedTable
-from research.report.sections.base import Section, Text, show
+from research.report.sections.base import Section, Text, publish_section, show
 from research.report.sections.helpers import tr
+from research.report.survival_disclosure import coarsen_curves
 
 # The analyses and the words the article uses for them (English; Danish for the Danish variant).
 ANALYSIS_TITLES = {
@@ -245,6 +246,7 @@ def survival_section(ctx: ReportContext, found: Found | None = None) -> Section:
         return Section(title, [intro, Text(_t(ctx, "No data.", "Ingen data."))])
     items: list = [intro]
     curves = km_curves(frame, event="completed", by="euv_track", min_cell=ctx.rule.min_cell)
+    curves = coarsen_curves(curves, ctx.rule.min_cell)  # no drop shows fewer than min_cell events
     if not curves.empty:
         items.append(
             _named(
@@ -1284,6 +1286,7 @@ def show_front(ctx: ReportContext) -> None:
 def show_article(ctx: ReportContext, section: Section) -> None:
     """Write the section's article files into ``ctx.tables_dir``, then display it (``show``
     also writes the CSVs and clears the figures, so the files come first)."""
+    section = publish_section(ctx, section)
     folder: Path | None = ctx.tables_dir
     if folder is not None:
         for table in section.tables():
@@ -1292,4 +1295,4 @@ def show_article(ctx: ReportContext, section: Section) -> None:
             if isinstance(item, Figure):
                 name = (item.get_gid() or "figure").removeprefix("figure-")
                 write_figure(item, name, folder / "figures")
-    show(ctx, section)
+    show(ctx, section, published=True)

@@ -25,6 +25,7 @@ from research.store.read import data_date, read_tables, row_counts
 
 if TYPE_CHECKING:
     from research.metrics.disclosure import DisclosureRule
+    from research.report.publication import Publication
 
 
 class ReportError(ResearchError):
@@ -46,6 +47,7 @@ class ReportContext:
     tables_dir: Path | None = None
     programme_tables: Tables = field(default_factory=dict, repr=False)
     data_origin: str = "real"  # research.store.meta.data_origin: synthetic, real or mixed
+    publication: Publication | None = field(default=None, repr=False, compare=False)
 
     @property
     def as_of(self) -> pd.Timestamp:
@@ -145,6 +147,8 @@ def load_context(
         from research.report.partner import filter_to_partner
 
         scoped = filter_to_partner(tables, partner_id)
+    from research.report.publication import Publication
+
     return ReportContext(
         tables=scoped,
         config=programme,
@@ -157,4 +161,5 @@ def load_context(
         tables_dir=Path(tables_dir) if tables_dir else None,
         programme_tables=tables,
         data_origin=origin,
+        publication=Publication(rule.min_cell),
     )

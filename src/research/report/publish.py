@@ -21,6 +21,7 @@ from research.domain.identifiers import CPR_FULL_MASK, mask_cpr_shaped
 from research.metrics.disclosure import MARKER, DisclosureRule
 from research.report.formatting import ColumnFormat, format_table, to_html
 from research.report.labels import check_lang
+from research.report.links import Follows, Link
 
 TABLE_INDEX = "index.json"
 
@@ -37,6 +38,9 @@ class PublishedTable:
     tables that mix persons with companies or workshops (None: every row).
     ``keys`` are stable identifying columns (e.g. an indicator's key) written to the CSV before
     the shown columns but not shown, so the data can be joined and compared across quarters.
+    ``links`` declare how its cells relate to each other and to other tables' cells (totals,
+    funnel steps, the same figure elsewhere) and ``follows`` which shares are withheld with
+    their count; the publication (``report.publication``) protects the quarter jointly with them.
     """
 
     name: str
@@ -50,6 +54,9 @@ class PublishedTable:
     person_rows: str | None = None
     note: str | None = None
     rule: DisclosureRule | None = field(default=None, repr=False)
+    links: tuple[Link, ...] = field(default=(), repr=False)
+    follows: tuple[Follows, ...] = field(default=(), repr=False)
+    withholds_zeros: bool = False  # True: a withheld cell may be 0 (e.g. a chain's new persons)
 
     def __post_init__(self) -> None:
         check_lang(self.lang)

@@ -198,6 +198,23 @@ def render_html(
     return target
 
 
+def audit_before_publishing(build: Path) -> None:
+    """The disclosure audit of the finished files (``report.audit``): nothing moves into place
+    when a reader could work out a small group from them. One line names the first cell."""
+    from research.report.audit import audit_report, find_publications
+
+    if not find_publications(build):
+        if any(build.rglob("*.csv")):
+            raise ReportError("refusing to publish: the tables have no publication.json to audit")
+        return
+    result = audit_report(build)
+    if not result.passed:
+        more = f" (and {len(result.leaks) - 1} more)" if len(result.leaks) > 1 else ""
+        raise ReportError(
+            f"refusing to publish, the disclosure audit failed: {result.leaks[0].line()}{more}"
+        )
+
+
 def _programme_owned(build: Path) -> Callable[[Path], list[str]]:
     """What a re-published folder keeps of the old one: every entry this kind of report did
     not write (partner sub-folders, article/, anything a person put there). What the last run
@@ -223,6 +240,7 @@ def _publish(build_dir: Path, target_dir: Path, *, out: Path, shares_folder: boo
     the swap. ``shares_folder``: the target (a quarter's folder) also holds other reports'
     sub-folders, which the new folder keeps.
     """
+    audit_before_publishing(build_dir)
     keep = _programme_owned(build_dir) if shares_folder else (lambda _old: [])
     try:
         publish_folder(build_dir, target_dir, lock_root=out, carry_over=keep)
@@ -353,7 +371,11 @@ class _Run:
             (
                 source_dir / f"{name}.ipynb",
                 build / f"{name}.ipynb",
-                {**parameters, "tables_dir": str(build / tables_subdir) if name == main else ""},
+                # the main notebook writes its tables, the others (the deck) their own numbers
+                {
+                    **parameters,
+                    "tables_dir": str(build / (tables_subdir if name == main else name)),
+                },
             )
             for name in names
         ]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +34,7 @@ from research.report import blocks
 from research.report.figures import cumulative_progress_chart, figure_html, funnel_chart
 from research.report.formatting import format_date, format_number, format_percent
 from research.report.labels import label as word
+from research.report.publish import PublishedTable
 
 if TYPE_CHECKING:
     from research.report.context import ReportContext
@@ -176,11 +177,39 @@ def _indicator_labels(lang: str) -> dict[str, str]:
     return {i.key: (i.label_da if lang == "da" else i.label_en) for i in INDICATORS}
 
 
-def seminar_series(ctx: ReportContext) -> pd.DataFrame:
-    """The report's protected progress series (same suppression as sections 1 and 2)."""
-    from research.report.sections.progress import protected_series
+def report_tables(ctx: ReportContext) -> dict[str, PublishedTable]:
+    """The report's sections 1-3 as its publication protects them.
 
-    return protected_series(ctx)
+    The deck runs in its own kernel, so it admits the same sections in the same order to its
+    own publication: the joint protection is deterministic, so the deck withholds exactly what
+    the report withholds (``research audit`` checks that it does).
+    """
+    from research.report.sections.base import publish_section
+    from research.report.sections.funnels import funnels
+    from research.report.sections.progress import SERIES, progress_over_time, progress_summary
+
+    publication = ctx.publication
+    if publication is None or publication.min_cell != ctx.rule.min_cell:
+        from research.report.publication import Publication
+
+        publication = Publication(ctx.rule.min_cell)
+        ctx = replace(ctx, publication=publication)
+    if SERIES not in publication.tables:
+        for build in (progress_summary, progress_over_time, funnels):
+            publish_section(ctx, build(ctx), draw=False)
+    return dict(publication.tables)
+
+
+def seminar_series(ctx: ReportContext) -> pd.DataFrame:
+    """The report's protected progress series (as sections 1 and 2 publish it)."""
+    from research.report.sections.progress import SERIES, protected_series
+
+    series = protected_series(ctx)
+    mask = report_tables(ctx)[SERIES]._mask()
+    return series.assign(
+        cumulative_hidden=mask["cumulative"].to_numpy(bool),
+        new_hidden=mask["new"].to_numpy(bool),
+    )
 
 
 def headline_numbers(
@@ -219,6 +248,83 @@ def headline_numbers(
             )
         )
     return out
+
+
+DECK_TABLE = "deck_numbers"
+
+
+def deck_numbers(ctx: ReportContext, series: pd.DataFrame | None = None) -> PublishedTable:
+    """Every number the deck shows (headlines and the company funnel's steps) as a table that
+    says which report cell each one is, so ``research audit`` checks the deck with the report."""
+    from research.report.formatting import ColumnFormat
+    from research.report.links import Ref, same
+    from research.report.sections.progress import summary_name
+
+    series = seminar_series(ctx) if series is None else series
+    now = series[series["quarter"] == str(ctx.quarter)].set_index("indicator")
+    rows, links = [], []
+    report = f"../{TABLES_FOLDER}/"
+    for h in headline_numbers(ctx, series):
+        key = f"headline/{h.key}"
+        rows.append(
+            (key, h.label, int(now.at[h.key, "cumulative"]), h.value is None, h.counts_persons)
+        )
+        if h.counts_persons:
+            links.append(
+                same(
+                    Ref(DECK_TABLE, key, "value"),
+                    Ref(report + summary_name(ctx), h.key, "achieved"),
+                    name=f"deck {h.key} = report",
+                )
+            )
+    funnel = report_tables(ctx).get("funnel_companies")
+    if funnel is not None:
+        mask = funnel._mask()["n"].to_numpy(bool)
+        for i, row in funnel.data.reset_index(drop=True).iterrows():
+            key = f"funnel/{row['key']}"
+            rows.append(
+                (key, str(row["label"]), int(row["n"]), bool(mask[i]), bool(row["counts_persons"]))
+            )
+            if row["counts_persons"]:
+                links.append(
+                    same(
+                        Ref(DECK_TABLE, key, "value"),
+                        Ref(report + "funnel_companies", str(row["key"]), "n"),
+                        name=f"deck funnel {row['key']} = report",
+                    )
+                )
+    data = pd.DataFrame(rows, columns=["key", "label", "value", "hidden", "counts_persons"])
+    data["value"] = data["value"].astype("Int64")
+    hidden = pd.DataFrame(False, index=data.index, columns=data.columns)
+    hidden["value"] = data["hidden"].to_numpy(bool)
+    return PublishedTable(
+        name=DECK_TABLE,
+        caption="The seminar deck's numbers",
+        data=data,
+        columns={"label": ColumnFormat("text"), "value": ColumnFormat("number")},
+        lang=ctx.lang,
+        hidden=hidden,
+        person_counts=("value",),
+        person_rows="counts_persons",
+        keys=("key",),
+        links=tuple(links),
+        rule=ctx.rule,
+    )
+
+
+TABLES_FOLDER = "tables"  # the report's tables, one level up from the deck's own folder
+
+
+def write_deck_numbers(ctx: ReportContext, series: pd.DataFrame | None = None) -> None:
+    """Write ``deck_numbers.csv`` and its ``publication.json`` into ``ctx.tables_dir``."""
+    if ctx.tables_dir is None:
+        return
+    from research.report.publication import Publication
+
+    deck = Publication(ctx.rule.min_cell)
+    for table in deck.admit([deck_numbers(ctx, series)]):
+        table.write_csv(ctx.tables_dir)
+    deck.write(ctx.tables_dir)
 
 
 def headline_view(headlines: Sequence[Headline], ctx: ReportContext) -> Html:
@@ -306,17 +412,33 @@ def progress_chart(ctx: ReportContext, series: pd.DataFrame, key: str = CHART_KE
 def company_funnel_chart(ctx: ReportContext) -> Figure:
     """The company funnel from first contact to employees completing a lift.
 
-    Companies are not persons, so the counts are shown as counted (as in the report's progress
-    tables, where companies and networks are not protected).
+    Drawn from the report's own protected funnel table (``sections.funnels``, admitted to the
+    publication): the steps that stand for persons show ``..`` wherever the report withholds
+    them, so the deck never shows a step the table hides (it once drew them raw).
     """
-    from research.metrics.funnels import company_funnel
+    from research.report.sections.helpers import shown_or_marker
 
-    frame = company_funnel(ctx.tables, ctx.as_of)
-    counts = frame.set_index("key")["n"]
+    table = report_tables(ctx).get("funnel_companies")
+    if table is None:  # no company contacted yet
+        from research.metrics.funnels import company_funnel
+
+        frame = company_funnel(ctx.tables, ctx.as_of)
+        hidden = pd.Series(False, index=frame.index)
+    else:
+        frame = table.data.copy()
+        hidden = table._mask()["n"].astype(bool)
+        conversion_hidden = table._mask()["conversion"].to_numpy(bool)
+        frame["conversion"] = frame["conversion"].astype(object).where(~conversion_hidden, None)
+    counts = frame.set_index("key")["n"].where(~hidden.to_numpy(), None)
+
+    def shown(key: str) -> str:
+        value = counts.get(key, 0)
+        return WITHHELD if value is None or pd.isna(value) else format_number(value, ctx.lang)
+
     title = word("funnel_finding", ctx.lang).format(
-        contacted=format_number(counts.get("contacted", 0), ctx.lang),
-        started=format_number(counts.get("employees_started", 0), ctx.lang),
+        contacted=shown("contacted"), started=shown("employees_started")
     )
+    frame = frame.assign(n=shown_or_marker(frame["n"], hidden))
     return funnel_chart(frame, ctx.lang, title=title, data_date=ctx.as_of.date())
 
 

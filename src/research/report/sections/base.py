@@ -8,6 +8,7 @@ the tables as CSV, so a table shown is always a table written.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -57,12 +58,13 @@ class Section:
     """One numbered part of the report."""
 
     title: str
-    items: list[Item] = field(default_factory=list)
+    items: list[Item | Chart] = field(default_factory=list)
     data: list[PublishedTable] = field(default_factory=list)  # written as CSV, not shown
 
     def tables(self) -> list[PublishedTable]:
         """Every table of the section: shown ones first, then the data-only ones."""
-        return [i for i in self.items if isinstance(i, PublishedTable)] + list(self.data)
+        shown = [i for i in self.items if isinstance(i, PublishedTable)]
+        return shown + list(self.data)
 
 
 def item_html(item: Item) -> str:
@@ -70,8 +72,13 @@ def item_html(item: Item) -> str:
 
 
 def section_html(section: Section) -> str:
+    """The section as HTML; charts are drawn from its tables as they stand (not re-protected:
+    ``publish_section`` first for that)."""
+    tables = {t.name: t for t in section.tables()}
     parts = [f"<h2>{html.escape(section.title)}</h2>"]
-    parts += [item_html(i) for i in section.items]
+    for item in section.items:
+        drawn = item.draw(tables[item.table]) if isinstance(item, Chart) else item
+        parts += [item_html(i) for i in (drawn if isinstance(drawn, list) else [drawn])]
     return "\n".join(parts)
 
 
@@ -112,13 +119,54 @@ def item_bundle(item: Item) -> dict[str, str]:
     )
 
 
-def show(ctx: ReportContext, section: Section) -> None:
-    """Display the section in the notebook and write its tables to ``ctx.tables_dir``."""
+@dataclass(frozen=True)
+class Chart:
+    """A figure drawn from one published table *after* the publication protected it, so the
+    figure never shows a count the joint protection withholds (``publish_section``)."""
+
+    table: str
+    draw: Callable[[PublishedTable], Figure | Text | list[Figure]]
+
+
+def publish_section(ctx: ReportContext, section: Section, *, draw: bool = True) -> Section:
+    """The section after joint protection: its tables admitted to ``ctx.publication`` (which
+    may withhold more cells, given everything shown before) and its charts drawn from them
+    (``draw=False``: charts left out, for a caller that needs only the protected tables)."""
+    if ctx.publication is None:
+        admitted = {t.name: t for t in section.tables()}
+    else:
+        admitted = {t.name: t for t in ctx.publication.admit(section.tables())}
+
+    def final(item: Item | Chart) -> list[Item]:
+        if isinstance(item, PublishedTable):
+            return [admitted[item.name]]
+        if isinstance(item, Chart):
+            if not draw:
+                return []
+            drawn = item.draw(admitted[item.table])
+            return list(drawn) if isinstance(drawn, list) else [drawn]
+        return [item]
+
+    return Section(
+        section.title,
+        [out for i in section.items for out in final(i)],
+        [admitted[t.name] for t in section.data],
+    )
+
+
+def show(ctx: ReportContext, section: Section, *, published: bool = False) -> None:
+    """Protect the section jointly with what was shown before, display it, and write its
+    tables (and the publication's cells and relations) to ``ctx.tables_dir``.
+    ``published``: the section already went through ``publish_section``."""
     from IPython.display import display
 
+    if not published:
+        section = publish_section(ctx, section)
     if ctx.tables_dir is not None:
         for table in section.tables():
             table.write_csv(ctx.tables_dir)
+        if ctx.publication is not None:
+            ctx.publication.write(ctx.tables_dir)
     title = html.escape(section.title)
     heading = {"text/html": f"<h2>{title}</h2>", "text/markdown": f"## {section.title}"}
     display(blocks.bundle_with(heading, blocks.heading(section.title)), raw=True)

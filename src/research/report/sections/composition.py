@@ -17,18 +17,22 @@ Disclosure:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from research.metrics.composition import composition, recruitment_by_job_centre
+from research.domain.education import EducationGroup
+from research.metrics.composition import _skill_level, composition, recruitment_by_job_centre
 from research.metrics.disclosure import TOTAL_LABEL, suppress_rates, suppress_series
-from research.metrics.esf import NOT_COLLECTED, esf_indicators
+from research.metrics.esf import NOT_COLLECTED, esf_indicators, load_indicator_set
 from research.report.context import ReportContext
 from research.report.figures import bar_chart
 from research.report.formatting import ColumnFormat, format_number
+from research.report.links import Follows, Link, Ref, margin, same
 from research.report.publish import PublishedTable
-from research.report.sections.base import Section, Text
+from research.report.sections.base import Chart, Section, Text
 from research.report.sections.helpers import no_data, shown_or_marker, tr
 
 DIMENSION_LABELS: dict[str, tuple[str, str]] = {
@@ -95,6 +99,79 @@ def protect_composition(frame: pd.DataFrame, dimensions: tuple[str, ...], rule) 
     return pd.concat([total, *parts], ignore_index=True)
 
 
+TOTAL_ROW = "total/total"
+
+
+def _row(dimension: str, category: object) -> str:
+    return f"{dimension}/{category}"
+
+
+def composition_links(name: str, data: pd.DataFrame) -> list[Link]:
+    """Each dimension adds up to the participants; the detail table's participants are the main
+    table's; and the coarse education categories (skill level, ESF band) of the main table are
+    sums of the detail table's DST groups (the demo's leak: "skilled" minus the shown groups)."""
+    links = [
+        margin(
+            name,
+            "n",
+            TOTAL_ROW,
+            [_row(d, c) for c in rows["category"]],
+            name=f"{name}: {d} adds up to the participants",
+        )
+        for d, rows in data[data["dimension"] != "total"].groupby("dimension", sort=False)
+    ]
+    if name != "composition_detail":
+        return links
+    links.append(
+        same(
+            Ref(name, TOTAL_ROW, "n"),
+            Ref("composition", TOTAL_ROW, "n"),
+            name="participants in composition and composition_detail",
+        )
+    )
+    groups = [str(c) for c in data.loc[data["dimension"] == "education", "category"]]
+    coarse: dict[tuple[str, str], list[str]] = {}
+    for code in groups:
+        group = EducationGroup(code)
+        coarse.setdefault(("skill_level", _skill_level(group)), []).append(code)
+        coarse.setdefault(("education_band", group.esf2014_band or "unknown"), []).append(code)
+    for (dimension, category), codes in coarse.items():
+        links.append(
+            Link(
+                f"composition {dimension} {category} = its education groups",
+                Ref("composition", _row(dimension, category), "n"),
+                tuple(Ref(name, _row("education", c), "n") for c in codes),
+            )
+        )
+    return links
+
+
+PROGRESS_AS_COMPOSITION: dict[str, tuple[str, ...]] = {
+    "participants": (TOTAL_ROW,),
+    "participants_employed": ("employment_status/employed", "employment_status/self_employed"),
+    "participants_unemployed": (
+        "employment_status/unemployed",
+        "employment_status/long_term_unemployed",
+    ),
+}
+"""Section 1's participant indicators as sums of composition rows (same persons, same day)."""
+
+
+def progress_links(ctx: ReportContext) -> list[Link]:
+    """Section 1 (achieved) against the composition: the same participants counted twice."""
+    from research.report.sections.progress import summary_name
+
+    table = summary_name(ctx)
+    return [
+        Link(
+            f"{table} {key} = composition",
+            Ref(table, key, "achieved"),
+            tuple(Ref("composition", r, "n") for r in rows),
+        )
+        for key, rows in PROGRESS_AS_COMPOSITION.items()
+    ]
+
+
 def participants_composition(ctx: ReportContext) -> pd.DataFrame:
     """``metrics.composition.composition`` at the quarter's last day."""
     t = ctx.tables
@@ -134,6 +211,8 @@ def composition_table(
         hidden=mask,
         person_counts=("n",),
         keys=("dimension", "category"),
+        links=tuple(composition_links(name, data)),
+        follows=(Follows("n", ("share",)),),
         note=tr(
             ctx,
             "Deltagere, der var startet ved kvartalets udgang, én gang hver og beskrevet ved "
@@ -194,6 +273,7 @@ def job_centre_table(ctx: ReportContext) -> PublishedTable:
         lang=ctx.lang,
         hidden=mask,
         person_counts=("n",),
+        follows=(Follows("n", ("per_1000", "share")),),
         note=tr(
             ctx,
             "Tæller deltagere med rekrutteringsvejen «jobcenter» på startskemaet, pr. det "
@@ -210,7 +290,9 @@ def job_centre_table(ctx: ReportContext) -> PublishedTable:
 
 
 def job_centre_chart(ctx: ReportContext, table: PublishedTable) -> Figure | Text:
-    data = table.data
+    """Per 1,000 in the pool per centre, drawn from the table as published (``..`` where the
+    table withholds the count)."""
+    data = table.data.assign(n_hidden=table._mask()["n"].to_numpy(bool))
     if int(data["n"].sum()) == 0:
         return no_data(ctx, "ingen ledige deltagere endnu", "no unemployed participants yet")
     values = shown_or_marker(data["per_1000"], data["n_hidden"])
@@ -296,9 +378,98 @@ def _not_collected() -> dict[str, object]:
     return empty | {"share": pd.NA} | {f"{f}_hidden": False for f in flags}
 
 
+ESF_AS_COMPOSITION: dict[str, tuple[str, ...]] = {
+    "total": (TOTAL_ROW,),
+    "unemployed_incl_ltu": (
+        "employment_status/unemployed",
+        "employment_status/long_term_unemployed",
+    ),
+    "long_term_unemployed": ("employment_status/long_term_unemployed",),
+    "inactive": ("employment_status/inactive", "employment_status/inactive_not_in_education"),
+    "inactive_not_in_education": ("employment_status/inactive_not_in_education",),
+    "employed_incl_self": ("employment_status/employed", "employment_status/self_employed"),
+    "age_below_25": ("age_band/<25",),
+    "isced_1_2": ("education_band/isced_1_2",),
+    "isced_3_4": ("education_band/isced_3_4",),
+    "isced_5_8": ("education_band/isced_5_8",),
+    "isced_unknown": ("education_band/unknown",),
+}
+"""ESF output indicators that are sums of composition rows (same participants, same date)."""
+ESF_BY_GENDER = {"female": "gender/female", "male": "gender/male"}
+
+
+def esf_links(name: str, data: pd.DataFrame, definitions: dict[str, str]) -> list[Link]:
+    """Per indicator: women + men = total, and total + those not counted = reference; an output
+    indicator is the same figure as its composition rows; and an indicator of the same
+    definition in the other ESF set is the same figure."""
+    links: list[Link] = []
+    for _, row in data[data["collected"]].iterrows():
+        code = str(row["code"])
+        links.append(
+            Link(
+                f"{name} {code}: women + men",
+                Ref(name, code, "total"),
+                (Ref(name, code, "female"), Ref(name, code, "male")),
+            )
+        )
+        links.append(
+            Link(
+                f"{name} {code}: counted + not counted",
+                Ref(name, code, "n_reference"),
+                (Ref(name, code, "total"),),
+                rest=f"{name}:{code}:not counted",
+            )
+        )
+        definition = definitions.get(code, "")
+        if row["kind"] != "result" and definition in ESF_AS_COMPOSITION:
+            links.append(
+                Link(
+                    f"{name} {code} = composition",
+                    Ref(name, code, "total"),
+                    tuple(Ref("composition", r, "n") for r in ESF_AS_COMPOSITION[definition]),
+                )
+            )
+        if definition == "total":
+            links += [
+                same(
+                    Ref(name, code, g),
+                    Ref("composition", r, "n"),
+                    name=f"{name} {code} {g} = composition",
+                )
+                for g, r in ESF_BY_GENDER.items()
+            ]
+        if row["kind"] == "output":
+            links.append(
+                same(
+                    Ref(name, code, "n_reference"),
+                    Ref("composition", TOTAL_ROW, "n"),
+                    name=f"{name} {code}: reference = participants",
+                )
+            )
+        if name != ESF_SETS[0][1]:
+            first = esf_definitions(ESF_SETS[0][0])
+            others = [c for c, d in first.items() if d == definition]
+            for other in others[:1]:
+                links += [
+                    same(
+                        Ref(name, code, column),
+                        Ref(ESF_SETS[0][1], other, column),
+                        name=f"{name} {code} = {ESF_SETS[0][1]} {other}",
+                    )
+                    for column in ("female", "male", "total", "n_reference")
+                ]
+    return links
+
+
+def esf_definitions(indicator_set: str) -> dict[str, str]:
+    """Code → definition key of one ESF set (from ``esf_indicators.toml``)."""
+    return {i.code: i.definition for i in load_indicator_set(indicator_set)}
+
+
 def esf_table(ctx: ReportContext, indicator_set: str, name: str, title: str) -> PublishedTable:
     t = ctx.tables
     frame = esf_indicators(t["participants"], t["enrolments"], indicator_set, ctx.as_of)
+    definitions = esf_definitions(indicator_set)
     data = protect_esf(frame, ctx.rule)
     data["code_shown"] = data["code"] + np.where(data["verified"], "", UNVERIFIED)
     data["label"] = data["label_da"] if ctx.lang == "da" else data["label_en"]
@@ -351,6 +522,8 @@ def esf_table(ctx: ReportContext, indicator_set: str, name: str, title: str) -> 
         hidden=mask,
         person_counts=("female", "male", "total", "n_reference"),
         keys=("code",),
+        links=tuple(esf_links(name, data, definitions)),
+        follows=(Follows("total", ("share",)), Follows("n_reference", ("share",))),
         note=note,
         rule=ctx.rule,
     )
@@ -373,6 +546,7 @@ def composition_section(ctx: ReportContext) -> Section:
         "composition",
         tr(ctx, f"Deltagerne ved udgangen af {quarter}", f"Participants at the end of {quarter}"),
     )
+    main = replace(main, links=(*main.links, *progress_links(ctx)))
     detail = composition_table(
         ctx,
         frame,
@@ -398,7 +572,7 @@ def composition_section(ctx: ReportContext) -> Section:
                 "included as data).",
             )
         ),
-        job_centre_chart(ctx, centres),
+        Chart(centres.name, lambda table: job_centre_chart(ctx, table)),
     ]
     esf = [esf_table(ctx, key, name, label) for key, name, label in ESF_SETS]
     items += esf

@@ -18,7 +18,7 @@ denominator of 0 there is no rate, shown as a dash).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 import numpy as np
 import pandas as pd
@@ -29,8 +29,9 @@ from research.metrics.funnels import activity4_funnel, company_funnel, unemploye
 from research.report.context import ReportContext
 from research.report.figures import funnel_chart
 from research.report.formatting import ColumnFormat, format_percent
+from research.report.links import Follows, chain
 from research.report.publish import PublishedTable
-from research.report.sections.base import Section, Text
+from research.report.sections.base import Chart, Section, Text
 from research.report.sections.helpers import no_data, partner_names, shown_or_marker, tr
 
 PERSON_STEPS: frozenset[str] = frozenset(
@@ -130,7 +131,26 @@ def _table(
         person_rows="counts_persons",
         note=note,
         rule=ctx.rule,
+        links=tuple(chain(name, "n", [str(k) for k in data["key"]], name=name)),
+        follows=(
+            Follows("n", DERIVED, previous_row=True),
+            Follows("n", ("share_of_first",)),
+        ),
     )
+
+
+def _drawn(ctx: ReportContext, fallback: str) -> Callable[[PublishedTable], Figure]:
+    """The chart, drawn from the table as the publication protected it."""
+
+    def draw(table: PublishedTable) -> Figure:
+        mask = table._mask()
+        protected = table.data.assign(
+            n_hidden=mask["n"].to_numpy(bool),
+            conversion_hidden=mask["conversion"].to_numpy(bool),
+        )
+        return _chart(ctx, protected, fallback)
+
+    return draw
 
 
 def _chart_title(ctx: ReportContext, protected: pd.DataFrame, fallback: str) -> str:
@@ -205,7 +225,7 @@ def company_funnel_items(ctx: ReportContext) -> list:
     )
     table = _table(ctx, protected, "funnel_companies", caption, _company_note(ctx, "1-5"))
     fallback = tr(ctx, "Virksomhedstragten (netværk)", "The company funnel (networks)")
-    items: list = [table, _chart(ctx, protected, fallback)]
+    items: list = [table, Chart(table.name, _drawn(ctx, fallback))]
     visits = company_funnel(ctx.tables, ctx.as_of, path="visit")
     if len(visits) and int(visits["n"].iloc[0]) > 0:
         shielded = protect_funnel(visits, ctx.rule, PERSON_STEPS)
@@ -261,7 +281,7 @@ def unemployed_funnel_items(ctx: ReportContext) -> list:
     )
     table = _table(ctx, protected, "funnel_unemployed", caption, note)
     fallback = tr(ctx, "Ledige deltagere", "Unemployed participants")
-    return [table, _chart(ctx, protected, fallback)]
+    return [table, Chart(table.name, _drawn(ctx, fallback))]
 
 
 ACTIVITY4_DIMENSIONS = {

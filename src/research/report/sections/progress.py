@@ -20,8 +20,9 @@ from research.metrics.stocks import suppress_stock
 from research.report.context import ReportContext
 from research.report.figures import cumulative_progress_chart
 from research.report.formatting import ColumnFormat, format_number
+from research.report.links import Link, Ref, same
 from research.report.publish import PublishedTable
-from research.report.sections.base import Section, Text
+from research.report.sections.base import Chart, Section, Text
 from research.report.sections.helpers import tr
 
 PERSON_INDICATORS: frozenset[str] = frozenset(
@@ -139,8 +140,25 @@ def progress_summary_table(ctx: ReportContext, series: pd.DataFrame) -> Publishe
             f"Status mod måltal ved udgangen af {ctx.quarter.label('da')}",
             f"Progress against targets at the end of {ctx.quarter.label('en')}",
         )
+    name = summary_name(ctx)
+    persons = list(table.loc[table["counts_persons"], "indicator"])
+    now_links = [
+        same(Ref(name, key, column), Ref(SERIES, f"{key}/{ctx.quarter}", of), name=f"{key} {of}")
+        for key in persons
+        for column, of in (("achieved", "cumulative"), ("new_in_quarter", "new"))
+    ]
+    if {"participants", *PARTS_OF_PARTICIPANTS} <= set(persons):
+        now_links += [
+            Link(
+                f"{name} participants {column} = employed + unemployed + others",
+                Ref(name, "participants", column),
+                tuple(Ref(name, k, column) for k in PARTS_OF_PARTICIPANTS),
+                rest=f"{name}:others:{column}",
+            )
+            for column in ("achieved", "new_in_quarter")
+        ]
     return PublishedTable(
-        name="progress" if not ctx.partner else "partner_progress",
+        name=name,
         caption=caption,
         data=table,
         columns=columns,
@@ -149,6 +167,8 @@ def progress_summary_table(ctx: ReportContext, series: pd.DataFrame) -> Publishe
         person_counts=("achieved", "new_in_quarter"),
         keys=("indicator",),
         person_rows="counts_persons",
+        links=tuple(now_links),
+        withholds_zeros=True,  # a quarter's new persons are withheld with either end
         note=tr(
             ctx,
             "«Påbegyndt» er ansøgningens læsning: gennemført eller stadig i gang; alle "
@@ -178,7 +198,7 @@ def series_table(ctx: ReportContext, series: pd.DataFrame) -> PublishedTable:
     mask["cumulative"] = data["cumulative_hidden"].to_numpy(bool)
     mask["new"] = data["new_hidden"].to_numpy(bool)
     return PublishedTable(
-        name="progress_series",
+        name=SERIES,
         caption=tr(
             ctx,
             "Udvikling pr. kvartal for hver indikator",
@@ -197,8 +217,52 @@ def series_table(ctx: ReportContext, series: pd.DataFrame) -> PublishedTable:
         hidden=mask,
         person_counts=("new", "cumulative"),
         person_rows="counts_persons",
+        keys=("indicator", "quarter"),
+        links=tuple(series_links(data)),
+        withholds_zeros=True,
         rule=ctx.rule,
     )
+
+
+SERIES = "progress_series"
+PARTS_OF_PARTICIPANTS = ("participants_employed", "participants_unemployed")
+
+
+def summary_name(ctx: ReportContext) -> str:
+    return "progress" if not ctx.partner else "partner_progress"
+
+
+def series_links(data: pd.DataFrame) -> list[Link]:
+    """A cumulative series: each quarter is the one before plus the quarter's new persons; and
+    the participants are the employed plus the unemployed plus the rest (inactive)."""
+    links: list[Link] = []
+    persons = data[data["counts_persons"].astype(bool)]
+    for key, rows in persons.groupby("indicator", sort=False):
+        quarters = [str(q) for q in rows["quarter"]]
+        for i, quarter in enumerate(quarters):
+            parts = [Ref(SERIES, f"{key}/{quarter}", "new")]
+            if i:
+                parts.insert(0, Ref(SERIES, f"{key}/{quarters[i - 1]}", "cumulative"))
+            links.append(
+                Link(
+                    f"{key} {quarter}: before + new",
+                    Ref(SERIES, f"{key}/{quarter}", "cumulative"),
+                    tuple(parts),
+                )
+            )
+    keys = set(persons["indicator"])
+    if {"participants", *PARTS_OF_PARTICIPANTS} <= keys:
+        for quarter in persons.loc[persons["indicator"] == "participants", "quarter"]:
+            for column in ("cumulative", "new"):
+                links.append(
+                    Link(
+                        f"participants {quarter} {column} = employed + unemployed + others",
+                        Ref(SERIES, f"participants/{quarter}", column),
+                        tuple(Ref(SERIES, f"{k}/{quarter}", column) for k in PARTS_OF_PARTICIPANTS),
+                        rest=f"{SERIES}:others/{quarter}:{column}",
+                    )
+                )
+    return links
 
 
 def _chart_title(
@@ -328,6 +392,17 @@ def progress_over_time(ctx: ReportContext) -> Section:
     )
     items: list = [intro]
     if not ctx.partner:
-        items += progress_charts(ctx, series)
+        items.append(
+            Chart(SERIES, lambda table: progress_charts(ctx, _as_protected(series, table)))
+        )
     title = tr(ctx, "2. Udvikling over tid", "2. Progress over time")
     return Section(title, items, data=[series_table(ctx, series)])
+
+
+def _as_protected(series: pd.DataFrame, table: PublishedTable) -> pd.DataFrame:
+    """The series with the hidden flags the publication gave its table."""
+    mask = table._mask()
+    return series.assign(
+        cumulative_hidden=mask["cumulative"].to_numpy(bool),
+        new_hidden=mask["new"].to_numpy(bool),
+    )

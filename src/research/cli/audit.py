@@ -1,0 +1,62 @@
+"""`research audit`: can anyone work out a small group from what a quarter published?"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from research.cli.common import fail, friendly_errors
+
+
+@friendly_errors
+def audit(
+    report_dir: Annotated[
+        Path,
+        typer.Argument(
+            help="A finished report folder, e.g. reports/2026Q3 (partner sub-folders "
+            "and article/ included)."
+        ),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+) -> None:
+    """Attack the published files: exit 1 when a person count of 1-4 can be worked out.
+
+    Reads every tables/publication.json under REPORT_DIR and the CSVs it names, and lists each
+    withheld cell the published figures pin down (file, row, column, proved interval) and the
+    relations that pin it. Never reads the database.
+
+    Example: research audit reports/2026Q3
+    """
+    from research.report.audit import audit_report
+
+    if not report_dir.is_dir():
+        raise fail(f"{report_dir} is not a folder; give a report folder such as reports/2026Q3")
+    result = audit_report(report_dir)
+    if as_json:
+        payload = {
+            "passed": result.passed,
+            "publications": [str(p) for p in result.publications],
+            "withheld_checked": result.withheld_checked,
+            "seconds": round(result.seconds, 3),
+            "leaks": [
+                {
+                    "file": leak.file,
+                    "row": leak.row,
+                    "key": leak.key,
+                    "column": leak.column,
+                    "reason": leak.reason,
+                    "relations": list(leak.relations),
+                }
+                for leak in result.leaks
+            ],
+        }
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        for leak in result.leaks:
+            typer.echo(leak.line())
+        typer.echo(result.summary())
+    if not result.passed:
+        raise typer.Exit(1)

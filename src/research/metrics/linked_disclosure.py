@@ -1,0 +1,370 @@
+"""Disclosure control over linked tables: the interval attack and joint secondary suppression.
+
+Why: a reader holds everything a quarter publishes at once — the report's tables, the seminar
+deck, the partner reports — and the figures are linked (totals and parts, funnel steps, the
+same figure in two places). Protecting each table on its own (``metrics.disclosure``) misses
+what those links give away, so statistical offices (τ-ARGUS, sdcTable) protect linked tables
+jointly and audit the result with an *interval attack*. This module does the same, on any set
+of cells and linear relations, with no knowledge of reports or files.
+
+**The attacker.** A reader knows every published cell, every relation between cells (each a
+linear equation with whole coefficients, e.g. ``total − part₁ − part₂ = 0``), that counts are
+whole numbers ≥ 0, and — because zeros are always published — that a withheld cell holds at
+least 1 person. Groups that are never shown but follow from the relations (the persons lost
+between two funnel steps, the "rest" of a total) are *derived cells*: unknowns ≥ 0.
+
+**The protection rule.** For every withheld or derived person cell the attacker's interval
+``[low, high]`` (the smallest and largest value consistent with all of the above, found by
+integer programming with HiGHS) must either be exactly ``{0}`` ("nobody", which Danish practice
+publishes) or reach ``min_cell``: ``high ≥ min_cell``. So no published combination of figures
+proves that a group holds 1 … ``min_cell``−1 persons. A cell of 5 or more that happens to be
+worked out exactly is no disclosure by itself; the small groups it could reveal are derived
+cells and are checked in their own right.
+
+**Secondary suppression** (``protect``) starts from the cells that are sensitive themselves
+(1 … ``min_cell``−1 persons) and whatever the tables already withheld, runs the attack, and for
+each group the attack still pins down withholds one more published cell from a relation that
+pins it (the smallest, so least is lost; ties by name, so the result is reproducible), until
+the attack finds nothing. Zeros and cells marked ``fixed`` are never withheld.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+_TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class Relation:
+    """``Σ coefficient × cell = 0`` over named cells, with a name a reader can look up."""
+
+    name: str
+    terms: tuple[tuple[str, int], ...]
+
+    def cells(self) -> list[str]:
+        return [cell for cell, _ in self.terms]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A withheld or derived person cell the published figures pin to 1 … min_cell−1."""
+
+    cell: str
+    low: float
+    high: float
+    relations: tuple[str, ...]
+
+    def interval(self) -> str:
+        low = round(self.low)
+        high = round(self.high)
+        return f"{low}" if low == high else f"{low}–{high}"
+
+
+class InconsistentPublication(ValueError):
+    """The published figures break a declared relation (a bug in a report, or a bad edit)."""
+
+
+def total_relation(name: str, total: str, parts: Sequence[str]) -> Relation:
+    """``total = Σ parts`` as a relation."""
+    return Relation(name, ((total, 1), *((part, -1) for part in parts)))
+
+
+# --- the attack ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _System:
+    unknowns: list[str]
+    rows: list[tuple[str, dict[int, float], float]]  # relation name, {unknown: coeff}, rhs
+
+
+def _reduce(relations: Iterable[Relation], known: Mapping[str, float]) -> _System:
+    """Move the published cells to the right-hand side; what is left links the unknowns."""
+    unknowns: list[str] = []
+    position: dict[str, int] = {}
+    rows = []
+    for relation in relations:
+        coeffs: dict[int, float] = {}
+        rhs = 0.0
+        for cell, coeff in relation.terms:
+            if cell in known:
+                rhs -= coeff * float(known[cell])
+                continue
+            if cell not in position:
+                position[cell] = len(unknowns)
+                unknowns.append(cell)
+            k = position[cell]
+            coeffs[k] = coeffs.get(k, 0.0) + coeff
+        coeffs = {k: c for k, c in coeffs.items() if c}
+        if not coeffs:
+            if abs(rhs) > _TOL:
+                raise InconsistentPublication(
+                    f"the published figures break relation {relation.name}"
+                )
+            continue
+        rows.append((relation.name, coeffs, rhs))
+    return _System(unknowns, rows)
+
+
+def _components(system: _System) -> list[tuple[list[int], list[int]]]:
+    """Groups of unknowns linked by relations, each with the relations that link them."""
+    parent = list(range(len(system.unknowns)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for _, coeffs, _ in system.rows:
+        first, *rest = coeffs
+        for other in rest:
+            parent[find(other)] = find(first)
+    members: dict[int, list[int]] = {}
+    for k in range(len(system.unknowns)):
+        members.setdefault(find(k), []).append(k)
+    rows_of: dict[int, list[int]] = {}
+    for r, (_, coeffs, _) in enumerate(system.rows):
+        rows_of.setdefault(find(next(iter(coeffs))), []).append(r)
+    return [(cells, rows_of.get(root, [])) for root, cells in members.items()]
+
+
+class _Component:
+    """One linked group of unknowns as an integer programme: A x = b, x ≥ lower, x whole."""
+
+    def __init__(self, system: _System, cells: list[int], rows: list[int], lower: np.ndarray):
+        self.cells = cells
+        self.local = {k: i for i, k in enumerate(cells)}
+        self.names = [system.rows[r][0] for r in rows]
+        self.a = np.zeros((len(rows), len(cells)))
+        self.b = np.zeros(len(rows))
+        for i, r in enumerate(rows):
+            _, coeffs, rhs = system.rows[r]
+            for k, c in coeffs.items():
+                self.a[i, self.local[k]] = c
+            self.b[i] = rhs
+        self.lower = lower[cells]
+
+    def _solve(self, k: int, sign: float) -> float:
+        """max (sign=+1) or min (sign=−1) of unknown ``k``; inf when unbounded."""
+        c = np.zeros(len(self.cells))
+        c[self.local[k]] = -sign
+        constraints = [LinearConstraint(self.a, self.b, self.b)] if len(self.b) else []
+        res = milp(
+            c,
+            constraints=constraints,
+            integrality=np.ones(len(self.cells)),
+            bounds=Bounds(self.lower, np.full(len(self.cells), np.inf)),
+        )
+        if res.status == 3:  # unbounded
+            return math.inf
+        if res.status == 2:
+            raise InconsistentPublication("no table is consistent with the published figures")
+        if res.status != 0 or res.x is None:
+            # HiGHS reports some unbounded integer programmes as "other"; the LP settles it
+            lp = linprog(
+                c,
+                A_eq=self.a if len(self.b) else None,
+                b_eq=self.b if len(self.b) else None,
+                bounds=list(zip(self.lower, [None] * len(self.cells), strict=True)),
+                method="highs",
+            )
+            if lp.status == 3:
+                return math.inf
+            raise RuntimeError(f"interval attack failed: {res.message}")
+        return float(np.round(res.x[self.local[k]], 6))
+
+    def high(self, k: int) -> float:
+        return self._solve(k, 1.0)
+
+    def low(self, k: int) -> float:
+        return self._solve(k, -1.0)
+
+    def binding(self, k: int) -> tuple[str, ...]:
+        """The relations that hold the maximum down (non-zero duals of the LP relaxation)."""
+        if not len(self.b):
+            return ()
+        c = np.zeros(len(self.cells))
+        c[self.local[k]] = -1.0
+        res = linprog(
+            c,
+            A_eq=self.a,
+            b_eq=self.b,
+            bounds=list(zip(self.lower, [None] * len(self.cells), strict=True)),
+            method="highs",
+        )
+        if res.status != 0:
+            return tuple(sorted(set(self.names)))
+        duals = np.asarray(res.eqlin.marginals)
+        used = [name for name, d in zip(self.names, duals, strict=True) if abs(d) > _TOL]
+        return tuple(dict.fromkeys(used)) or tuple(dict.fromkeys(self.names))
+
+
+def attack(
+    relations: Sequence[Relation],
+    published: Mapping[str, float],
+    targets: Iterable[str],
+    min_cell: int,
+    *,
+    withheld_at_least_one: Iterable[str] = (),
+    cache: dict | None = None,
+) -> list[Finding]:
+    """Every target (withheld or derived person cell) the published figures pin to 1…min_cell−1.
+
+    ``published`` maps shown cells to their values; every other cell in ``relations`` is
+    unknown, ≥ 0, or ≥ 1 when it is in ``withheld_at_least_one`` (a withheld table cell: zeros
+    are always shown). A target in no relation cannot be worked out and is skipped.
+    ``cache`` (a dict kept by the caller between calls with the same relations and values)
+    skips linked groups whose unknowns are unchanged since an earlier call.
+    """
+    system = _reduce(relations, published)
+    at_least_one = set(withheld_at_least_one)
+    lower = np.array([1.0 if u in at_least_one else 0.0 for u in system.unknowns])
+    wanted = set(targets)
+    index = {u: k for k, u in enumerate(system.unknowns)}
+    findings = []
+    for cells, rows in _components(system):
+        chosen = sorted(system.unknowns[k] for k in cells if system.unknowns[k] in wanted)
+        if not chosen or not rows:
+            continue
+        key = (
+            frozenset(system.unknowns[k] for k in cells),
+            frozenset(system.unknowns[k] for k in cells if lower[k] > 0),
+            frozenset(chosen),
+        )
+        if cache is not None and key in cache:
+            findings.extend(cache[key])
+            continue
+        component = _Component(system, cells, rows, lower)
+        found = []
+        for name in chosen:
+            k = index[name]
+            high = component.high(k)
+            if high < 0.5 or high >= min_cell - _TOL:
+                continue
+            found.append(Finding(name, component.low(k), high, component.binding(k)))
+        if cache is not None:
+            cache[key] = found
+        findings.extend(found)
+    return findings
+
+
+# --- joint secondary suppression ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Protection:
+    """The cells to withhold, and how many were added to what the tables withheld already."""
+
+    withheld: frozenset[str]
+    added: tuple[str, ...]
+    zeros_withheld_in: frozenset[str] = frozenset()  # groups that now withhold a zero
+
+
+def protect(
+    values: Mapping[str, int],
+    relations: Sequence[Relation],
+    persons: Iterable[str],
+    min_cell: int,
+    *,
+    withheld: Iterable[str] = (),
+    fixed: Iterable[str] = (),
+    may_be_zero: Iterable[str] = (),
+    groups: Mapping[str, str] | None = None,
+    max_rounds: int = 10_000,
+) -> Protection:
+    """Withhold the fewest, smallest cells so that ``attack`` finds nothing.
+
+    ``values``: the true count of every cell that would be shown (derived cells are not in it:
+    they are never shown). ``persons``: the cells that count persons (only they are protected;
+    any non-zero cell may be withheld to protect them). ``withheld``: cells already withheld.
+    ``fixed``: cells that must stay shown (e.g. a figure already published). ``may_be_zero``:
+    cells a table withholds even at 0 (a reader cannot assume them ≥ 1 when withheld).
+
+    Zeros are withheld only as a last resort, when no shown non-zero cell is left to protect a
+    group (tiny totals already published elsewhere): then the zero's whole group (``groups``:
+    cell → table) is marked as withholding zeros, so a reader may no longer assume its withheld
+    cells hold at least 1 — and ``zeros_withheld_in`` says which groups must say so.
+    """
+    person_cells = set(persons)
+    fixed_cells = set(fixed)
+    zero_ok = set(may_be_zero)
+    hidden = set(withheld) | {
+        c for c, v in values.items() if c in person_cells and 0 < int(v) < min_cell
+    }
+    blocked = hidden & fixed_cells
+    if blocked:
+        raise ValueError(f"fixed cells are sensitive: {sorted(blocked)}")
+    all_cells = {cell for relation in relations for cell in relation.cells()} | set(values)
+    group_of = dict(groups or {})
+    zero_groups: set[str] = set()
+    by_relation = {relation.name: relation for relation in relations}
+    added: list[str] = []
+    cache: dict = {}  # linked groups already attacked, by their unknowns
+    for _ in range(max_rounds):
+        shown = {c: float(v) for c, v in values.items() if c not in hidden}
+        targets = {c for c in all_cells if c in person_cells and c not in shown}
+        findings = attack(
+            relations,
+            shown,
+            targets,
+            min_cell,
+            withheld_at_least_one=hidden - zero_ok,
+            cache=cache,
+        )
+        if not findings:
+            return Protection(frozenset(hidden), tuple(added), frozenset(zero_groups))
+        picked: set[str] = set()
+        for finding in findings:
+            touched = any(c in picked for n in finding.relations for c in by_relation[n].cells())
+            pick = _complement(finding, by_relation, values, hidden | picked, fixed_cells)
+            if touched and (pick is None or len(findings) > 1):
+                continue  # this round already opened one of its relations; attack again first
+            if pick is None:
+                pick = _complement(
+                    finding, by_relation, values, hidden | picked, fixed_cells, zeros=True
+                )
+                if pick is None:
+                    raise RuntimeError(f"no cell left to withhold that protects {finding.cell}")
+                group = group_of.get(pick, pick)
+                zero_groups.add(group)
+                zero_ok |= {c for c in all_cells if group_of.get(c, c) == group}
+            picked.add(pick)
+        hidden |= picked
+        added.extend(sorted(picked))
+    raise RuntimeError("secondary suppression did not converge")
+
+
+def _complement(
+    finding: Finding,
+    by_relation: Mapping[str, Relation],
+    values: Mapping[str, int],
+    hidden: set[str],
+    fixed: set[str],
+    *,
+    zeros: bool = False,
+) -> str | None:
+    """The smallest shown non-zero cell (a zero, with ``zeros``) of the relations that pin
+    ``finding`` down, else of any relation."""
+
+    def open_cells(names: Iterable[str]) -> list[str]:
+        cells = {c for n in names for c in by_relation[n].cells()}
+        return [
+            c
+            for c in cells
+            if c in values
+            and c not in hidden
+            and c not in fixed
+            and (int(values[c]) == 0 if zeros else int(values[c]) > 0)
+        ]
+
+    candidates = open_cells(finding.relations) or open_cells(by_relation)
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: (int(values[c]), c))
