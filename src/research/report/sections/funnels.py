@@ -29,7 +29,7 @@ from research.metrics.funnels import activity4_funnel, company_funnel, unemploye
 from research.report.context import ReportContext
 from research.report.figures import funnel_chart
 from research.report.formatting import ColumnFormat, format_percent
-from research.report.links import Follows, chain
+from research.report.links import Follows, Link, chain
 from research.report.publish import PublishedTable
 from research.report.sections.base import Chart, Section, Text
 from research.report.sections.helpers import no_data, partner_names, shown_or_marker, tr
@@ -131,12 +131,33 @@ def _table(
         person_rows="counts_persons",
         note=note,
         rule=ctx.rule,
-        links=tuple(chain(name, "n", [str(k) for k in data["key"]], name=name)),
+        links=tuple(funnel_links(name, data, keys)),
         follows=(
             Follows("n", DERIVED, previous_row=True),
             Follows("n", ("share_of_first",)),
         ),
     )
+
+
+def funnel_links(name: str, data: pd.DataFrame, keys: tuple[str, ...]) -> list[Link]:
+    """Each step is the step it nests in minus those lost: the previous step, or the one its
+    ``of_step`` names (a funnel that branches, like the unemployed's exits), within each group
+    of a funnel published per group (activity 4)."""
+    groups = [k for k in keys if k != "key"]
+    parts = data.groupby(groups, sort=False) if groups else [((), data)]
+    links: list[Link] = []
+    for group, part in parts:
+        prefix = "/".join(str(g) for g in (group if isinstance(group, tuple) else (group,)))
+        rows = [f"{prefix}/{k}" if prefix else str(k) for k in part["key"]]
+        if "of_step" not in part:
+            links += chain(name, "n", rows, name=name)
+            continue
+        by_step = dict(zip(part["step"].astype(int), rows, strict=True))
+        for i, (row, of) in enumerate(zip(rows, part["of_step"], strict=True)):
+            parent = by_step.get(int(of)) if pd.notna(of) else (rows[i - 1] if i else None)
+            if parent is not None:
+                links += chain(name, "n", [parent, row], name=name)
+    return links
 
 
 def _drawn(ctx: ReportContext, fallback: str) -> Callable[[PublishedTable], Figure]:

@@ -146,6 +146,7 @@ def progress_summary_table(ctx: ReportContext, series: pd.DataFrame) -> Publishe
         same(Ref(name, key, column), Ref(SERIES, f"{key}/{ctx.quarter}", of), name=f"{key} {of}")
         for key in persons
         for column, of in (("achieved", "cumulative"), ("new_in_quarter", "new"))
+        if not (key in STOCKS and column == "new_in_quarter")
     ]
     if {"participants", *PARTS_OF_PARTICIPANTS} <= set(persons):
         now_links += [
@@ -225,6 +226,10 @@ def series_table(ctx: ReportContext, series: pd.DataFrame) -> PublishedTable:
 
 
 SERIES = "progress_series"
+# Stocks (present on the day, may fall) have a signed "new"; the publication's attack models
+# non-negative counts, so their chains are protected by ``suppress_stock`` (change sizes) and
+# only their levels are linked.
+STOCKS = frozenset(i.key for i in INDICATORS if i.stock is not None)
 PARTS_OF_PARTICIPANTS = ("participants_employed", "participants_unemployed")
 
 
@@ -238,6 +243,8 @@ def series_links(data: pd.DataFrame) -> list[Link]:
     links: list[Link] = []
     persons = data[data["counts_persons"].astype(bool)]
     for key, rows in persons.groupby("indicator", sort=False):
+        if key in STOCKS:
+            continue  # a stock's "new" is a signed net change: its chain is protected apart
         quarters = [str(q) for q in rows["quarter"]]
         for i, quarter in enumerate(quarters):
             parts = [Ref(SERIES, f"{key}/{quarter}", "new")]
