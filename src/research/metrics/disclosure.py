@@ -485,6 +485,15 @@ def suppress_chain(values: pd.Series, rule: DisclosureRule, *, keep: str = "last
     diffs = np.diff(counts)
     if len(counts) > 1 and not ((diffs >= 0).all() or (diffs <= 0).all()):
         raise ValueError("chain: the counts must only grow or only shrink")
+    return walk_chain(values, counts, rule, keep=keep)
+
+
+def walk_chain(
+    values: pd.Series, counts: np.ndarray, rule: DisclosureRule, *, keep: str
+) -> pd.Series:
+    """The chain rule's walk from the ``keep`` end: a point is published when neither it nor
+    its distance to the last published point is sensitive. Shared by monotone chains
+    (``suppress_chain``) and stocks that may fall (``metrics.stocks.suppress_stock``)."""
     order = range(len(counts) - 1, -1, -1) if keep == "last" else range(len(counts))
     hidden = np.ones(len(counts), dtype=bool)
     last_published: int | None = None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from research.metrics.disclosure import DisclosureRule
+from research.metrics.disclosure import DisclosureRule, walk_chain
 
 
 def present_on(
@@ -53,15 +53,4 @@ def suppress_stock(values: pd.Series, rule: DisclosureRule, *, keep: str = "last
     if keep not in ("first", "last"):
         raise ValueError("keep must be 'first' or 'last'")
     counts = pd.Series(values).astype("int64").to_numpy()
-    order = range(len(counts) - 1, -1, -1) if keep == "last" else range(len(counts))
-    hidden = np.ones(len(counts), dtype=bool)
-    last_published: int | None = None
-    for i in order:
-        value = int(counts[i])
-        if rule.is_sensitive(value):
-            continue
-        if last_published is not None and rule.is_sensitive(abs(last_published - value)):
-            continue
-        hidden[i] = False
-        last_published = value
-    return pd.Series(hidden, index=values.index, name=values.name)
+    return walk_chain(values, counts, rule, keep=keep)
