@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from research.report.audit import audit_report
+from research.report.kit.audit import audit_report
 
 
 def _time(folder: Path, repeat: int) -> tuple[float, int, int, bool]:
@@ -52,8 +52,8 @@ def main() -> None:
         folders = {"given folder": args.reports}
     else:
         from research.config import load_programme_config
-        from research.report.batch import run_partner_reports
-        from research.report.runner import run_report
+        from research.report.runner.batch import run_partner_reports
+        from research.report.runner.run import run_report
 
         out = Path(tempfile.mkdtemp(prefix="audit-bench-"))
         start = time.perf_counter()

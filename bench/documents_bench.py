@@ -43,9 +43,9 @@ def main() -> None:
     from pptx import Presentation
     from pypdf import PdfReader
 
-    from research.report.blocks import blocks_of
-    from research.report.deck import render_deck
-    from research.report.pdf import render_pdf
+    from research.report.kit.blocks import blocks_of
+    from research.report.runner.deck import render_deck
+    from research.report.runner.pdf import render_pdf
 
     with tempfile.TemporaryDirectory(prefix="documents-bench-") as out:
         started = time.perf_counter()

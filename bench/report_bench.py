@@ -53,7 +53,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     research = str(Path(sys.executable).parent / "research")
-    from research.report.runner import EXTRA_NOTEBOOKS, MAIN_NOTEBOOK
+    from research.report.runner.run import EXTRA_NOTEBOOKS, MAIN_NOTEBOOK
 
     notebooks = [MAIN_NOTEBOOK, *EXTRA_NOTEBOOKS]  # what `research report` runs
     report_times, script_times = [], []

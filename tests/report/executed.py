@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from research.report.runner import ReportResult, run_report
+from research.report.runner.run import ReportResult, run_report
 
 QUARTER = "2026Q3"
 _MADE: dict[str, ReportResult] = {}

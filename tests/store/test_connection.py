@@ -164,7 +164,7 @@ def test_a_rejected_import_does_not_upgrade_an_old_database(old_db):
 
 
 def test_the_report_context_does_not_upgrade_an_old_database(old_db):
-    from research.report.context import load_context
+    from research.report.kit.context import load_context
 
     before = sha(old_db)
     ctx = load_context(old_db, "2025Q4")

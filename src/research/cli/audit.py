@@ -30,7 +30,7 @@ def audit(
 
     Example: research audit reports/2026Q3
     """
-    from research.report.audit import audit_report
+    from research.report.kit.audit import audit_report
 
     if not report_dir.is_dir():
         raise fail(f"{report_dir} is not a folder; give a report folder such as reports/2026Q3")

@@ -31,7 +31,7 @@ def render(
 
     Example: research render reports/2026Q3 --to pdf,revealjs
     """
-    from research.report import quarto
+    from research.report.runner import quarto
 
     if not report_dir.is_dir():
         raise fail(f"{report_dir} is not a folder; give a report folder such as reports/2026Q3")

@@ -10,7 +10,7 @@ import typer
 from research.cli.common import ConfigOption, DbOption, fail, friendly_errors
 
 if TYPE_CHECKING:
-    from research.report.runner import ReportResult
+    from research.report.runner.run import ReportResult
 
 
 QuarterOption = Annotated[
@@ -64,10 +64,10 @@ def report(
     if partner and all_partners:
         raise fail("give either --partner or --all-partners, not both", 2)
     _demo_database_if_missing(db, config)
-    from research.report.context import load_context
+    from research.report.kit.context import load_context
 
     if all_partners:
-        from research.report.batch import run_partner_reports
+        from research.report.runner.batch import run_partner_reports
 
         ctx = load_context(db, quarter, lang, min_cell=min_cell, config=config)
         outcomes = run_partner_reports(
@@ -90,14 +90,14 @@ def report(
             raise typer.Exit(1)
         return
 
-    from research.report.runner import run_report
+    from research.report.runner.run import run_report
 
     result = run_report(
         quarter, db, lang, partner=partner, out=out, min_cell=min_cell, config=config
     )
     _print(result)
     if evidence:
-        from research.report.runner import run_evidence
+        from research.report.runner.run import run_evidence
 
         article = run_evidence(
             str(result.parameters["quarter"]), db, "en", out=out, min_cell=min_cell, config=config
@@ -139,14 +139,14 @@ def _print(result: ReportResult) -> None:
 
 
 def _quarto(folder: Path) -> None:
-    from research.report import quarto
+    from research.report.runner import quarto
 
     quarto.render(folder)
     typer.echo(f"Quarto: rendered {folder}")
 
 
 def _verify(folder: Path) -> None:
-    from research.report.verify import verify_report
+    from research.report.runner.verify import verify_report
 
     result = verify_report(folder)
     if result.database_changed:
@@ -192,6 +192,6 @@ def evidence(
     Example: research evidence --quarter 2027Q4
     """
     _demo_database_if_missing(db, config)
-    from research.report.runner import run_evidence
+    from research.report.runner.run import run_evidence
 
     _print(run_evidence(quarter, db, lang, out=out, min_cell=min_cell, config=config))

@@ -1,0 +1,103 @@
+"""Article material: every table as Markdown, LaTeX and CSV, every figure as PDF, SVG and PNG.
+
+Why: the researchers paste tables into a manuscript (LaTeX or Word via Markdown) and send
+figures to a journal in the format it wants; writing all formats from one object means the
+numbers in the article, the appendix data and the seminar slides cannot drift apart. Tables
+still pass disclosure control before they arrive here (``publish.PublishedTable``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+from matplotlib.figure import Figure
+
+from research.report.kit.publish import PublishedTable, write_data_csv
+
+FIGURE_FORMATS = ("pdf", "svg", "png")
+FIGURE_DPI = 300  # journals ask for 300 dpi rasters
+
+
+@dataclass(frozen=True)
+class ArticleFiles:
+    name: str
+    paths: tuple[Path, ...]
+
+
+def markdown_table(frame: pd.DataFrame, caption: str) -> str:
+    """A pipe table (GitHub/pandoc Markdown) with the caption above; text cells are escaped."""
+
+    def cell(value: object) -> str:
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    header = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([f"Table: {cell(caption)}", "", header, rule, *body, ""])
+
+
+_LATEX_SPECIAL = {
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}",
+}
+
+
+def _latex_escape(text: object) -> str:
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
+
+
+def latex_table(frame: pd.DataFrame, caption: str, label: str) -> str:
+    """A booktabs table via pandas' Styler (numbers right-aligned, text escaped)."""
+    escaped = frame.map(_latex_escape)
+    escaped.columns = [_latex_escape(c) for c in frame.columns]
+    align = "l" + "r" * (len(frame.columns) - 1)
+    return escaped.style.hide(axis="index").to_latex(
+        caption=_latex_escape(caption),
+        label=f"tab:{label}",
+        column_format=align,
+        hrules=True,
+        position="htbp",
+        position_float="centering",
+    )
+
+
+def write_table(table: PublishedTable, folder: Path) -> ArticleFiles:
+    """``<name>.md``, ``<name>.tex`` (formatted as shown) and ``<name>.csv`` (as data)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shown = table.formatted()
+    caption = table.caption + (f" {table.footnote()}" if table.footnote() else "")
+    md = folder / f"{table.name}.md"
+    md.write_text(markdown_table(shown, caption), encoding="utf-8")
+    tex = folder / f"{table.name}.tex"
+    tex.write_text(latex_table(shown, caption, table.name), encoding="utf-8")
+    csv = folder / f"{table.name}.csv"
+    write_data_csv(table, csv)
+    return ArticleFiles(table.name, (md, tex, csv))
+
+
+def write_figure(fig: Figure, name: str, folder: Path) -> ArticleFiles:
+    """The figure in every journal format, without timestamps so reruns give equal files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    metadata = {
+        "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
+        "svg": {"Date": None, "Creator": None},
+        "png": {"Software": None},
+    }
+    for fmt in FIGURE_FORMATS:
+        path = folder / f"{name}.{fmt}"
+        with matplotlib.rc_context({"svg.hashsalt": name}):  # stable SVG element ids
+            fig.savefig(path, format=fmt, dpi=FIGURE_DPI, facecolor="white", metadata=metadata[fmt])
+        paths.append(path)
+    return ArticleFiles(name, tuple(paths))

@@ -1,0 +1,176 @@
+"""What a report section is: a heading, a few sentences and its tables and figures, in order.
+
+Why: a notebook cell is then ``show(ctx, progress_summary(ctx))`` — the section builders are
+plain functions the tests call directly, and ``show`` is the one place that displays and writes
+the tables as CSV, so a table shown is always a table written.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from matplotlib.figure import Figure
+
+from research.report.article.export import markdown_table
+from research.report.kit import blocks
+from research.report.kit.charts import figure_html, figure_png
+from research.report.kit.publish import PublishedTable
+
+if TYPE_CHECKING:
+    from research.report.kit.context import ReportContext
+
+
+@dataclass(frozen=True)
+class Text:
+    """A paragraph (or a short list when ``items`` is given) of plain text."""
+
+    text: str
+    items: tuple[str, ...] = ()
+    kind: str = "p"  # "p" or "caveat" (drawn as a box)
+
+    def html(self) -> str:
+        body = f"<p>{html.escape(self.text)}</p>" if self.text else ""
+        if self.items:
+            body += "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in self.items) + "</ul>"
+        if self.kind == "caveat":
+            return f'<aside class="caveat" role="note">{body}</aside>'
+        return body
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+    def markdown(self) -> str:
+        body = self.text + ("\n\n" if self.text and self.items else "")
+        body += "\n".join(f"- {i}" for i in self.items)
+        if self.kind == "caveat":
+            return "\n".join(f"> {line}" if line else ">" for line in body.splitlines())
+        return body
+
+
+Item = PublishedTable | Figure | Text
+
+
+@dataclass(frozen=True)
+class Section:
+    """One numbered part of the report."""
+
+    title: str
+    items: list[Item | Chart] = field(default_factory=list)
+    data: list[PublishedTable] = field(default_factory=list)  # written as CSV, not shown
+
+    def tables(self) -> list[PublishedTable]:
+        """Every table of the section: shown ones first, then the data-only ones."""
+        shown = [i for i in self.items if isinstance(i, PublishedTable)]
+        return shown + list(self.data)
+
+
+def item_html(item: Item) -> str:
+    return item_bundle(item)["text/html"]
+
+
+def section_html(section: Section) -> str:
+    """The section as HTML; charts are drawn from its tables as they stand (not re-protected:
+    ``publish_section`` first for that)."""
+    tables = {t.name: t for t in section.tables()}
+    parts = [f"<h2>{html.escape(section.title)}</h2>"]
+    for item in section.items:
+        drawn = item.draw(tables[item.table]) if isinstance(item, Chart) else item
+        parts += [item_html(i) for i in (drawn if isinstance(drawn, list) else [drawn])]
+    return "\n".join(parts)
+
+
+def print_class(table_html: str, block: dict) -> str:
+    """The table's HTML, classed ``research-wide`` when it needs a landscape page in print
+    (the same decision as the PDF's), so the print CSS gives it one."""
+    from research.report.runner.pdf import table_layout
+
+    if not table_layout(block["columns"], block["rows"]).landscape:
+        return table_html
+    return table_html.replace('class="research-table"', 'class="research-table research-wide"', 1)
+
+
+def item_bundle(item: Item) -> dict[str, str]:
+    """One notebook output with several representations: nbconvert's HTML export takes
+    ``text/html``; Quarto's Typst PDF prefers ``text/markdown`` and ``image/png``; the PDF
+    and the deck read the block (``blocks.BLOCK_MIME``)."""
+    if isinstance(item, Figure):
+        png = figure_png(item)
+        html_img = figure_html(item, png=png)
+        data = {
+            "text/html": f'<figure class="research-figure">{html_img}</figure>',
+            "image/png": png,
+        }
+        return blocks.bundle_with(data, blocks.figure(item))
+    if isinstance(item, PublishedTable):
+        shown = item.formatted()
+        caption = item.caption + (f" {item.footnote()}" if item.footnote() else "")
+        block = blocks.table(shown, item.caption, item.footnote(), item.name)
+        data = {
+            "text/html": print_class(item.html(), block),
+            "text/markdown": markdown_table(shown, caption),
+        }
+        return blocks.bundle_with(data, block)
+    data = {"text/html": item.html(), "text/markdown": item.markdown()}
+    return blocks.bundle_with(
+        data, blocks.paragraph(item.text, item.items, caveat=item.kind == "caveat")
+    )
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A figure drawn from one published table *after* the publication protected it, so the
+    figure never shows a count the joint protection withholds (``publish_section``)."""
+
+    table: str
+    draw: Callable[[PublishedTable], Figure | Text | list[Figure]]
+
+
+def publish_section(ctx: ReportContext, section: Section, *, draw: bool = True) -> Section:
+    """The section after joint protection: its tables admitted to ``ctx.publication`` (which
+    may withhold more cells, given everything shown before) and its charts drawn from them
+    (``draw=False``: charts left out, for a caller that needs only the protected tables)."""
+    if ctx.publication is None:
+        admitted = {t.name: t for t in section.tables()}
+    else:
+        admitted = {t.name: t for t in ctx.publication.admit(section.tables())}
+
+    def final(item: Item | Chart) -> list[Item]:
+        if isinstance(item, PublishedTable):
+            return [admitted[item.name]]
+        if isinstance(item, Chart):
+            if not draw:
+                return []
+            drawn = item.draw(admitted[item.table])
+            return list(drawn) if isinstance(drawn, list) else [drawn]
+        return [item]
+
+    return Section(
+        section.title,
+        [out for i in section.items for out in final(i)],
+        [admitted[t.name] for t in section.data],
+    )
+
+
+def show(ctx: ReportContext, section: Section, *, published: bool = False) -> None:
+    """Protect the section jointly with what was shown before, display it, and write its
+    tables (and the publication's cells and relations) to ``ctx.tables_dir``.
+    ``published``: the section already went through ``publish_section``."""
+    from IPython.display import display
+
+    if not published:
+        section = publish_section(ctx, section)
+    if ctx.tables_dir is not None:
+        for table in section.tables():
+            table.write_csv(ctx.tables_dir)
+        if ctx.publication is not None:
+            ctx.publication.write(ctx.tables_dir)
+    title = html.escape(section.title)
+    heading = {"text/html": f"<h2>{title}</h2>", "text/markdown": f"## {section.title}"}
+    display(blocks.bundle_with(heading, blocks.heading(section.title)), raw=True)
+    for item in section.items:
+        display(item_bundle(item), raw=True)
+        if isinstance(item, Figure):
+            item.clear()  # free the memory; the image is already in the output

@@ -1,0 +1,174 @@
+"""`research audit` and the joint protection it checks: leaky folders fail, naming the cell."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from research.cli import app
+from research.metrics.disclosure import DisclosureRule
+from research.report.kit.audit import AuditError, audit_report
+from research.report.kit.context import ReportError
+from research.report.kit.formatting import ColumnFormat
+from research.report.kit.links import Follows, Link, Ref, margin, same
+from research.report.kit.publication import Publication
+from research.report.kit.publish import PublishedTable
+from research.report.runner.run import audit_before_publishing
+
+RULE = DisclosureRule(min_cell=5)
+
+
+def table(name, rows, *, hidden=(), links=(), follows=(), shares=False):
+    """A one-column person table keyed by ``key``; ``hidden`` names withheld keys."""
+    data = pd.DataFrame({"key": list(rows), "n": pd.array(list(rows.values()), dtype="Int64")})
+    columns = {"key": ColumnFormat("text"), "n": ColumnFormat("number")}
+    if shares:
+        data["share"] = data["n"].astype(float) / float(data["n"].iloc[0])
+        columns["share"] = ColumnFormat("percent")
+    mask = pd.DataFrame(False, index=data.index, columns=data.columns)
+    mask["n"] = data["key"].isin(list(hidden)).to_numpy()
+    return PublishedTable(
+        name=name,
+        caption=name,
+        data=data,
+        columns=columns,
+        hidden=mask,
+        person_counts=("n",),
+        keys=("key",),
+        rule=RULE,
+        links=tuple(links),
+        follows=tuple(follows),
+    )
+
+
+def write_folder(folder, tables, *, admit=True):
+    pub = Publication(RULE.min_cell)
+    tables = pub.admit(tables) if admit else tables
+    if not admit:
+        pub.tables = {t.name: t for t in tables}
+    out = folder / "tables"
+    for t in tables:
+        t.write_csv(out)
+    pub.write(out)
+    return {t.name: t for t in tables}
+
+
+def leaky_tables():
+    """Composition "skilled" minus the detail rows reveals H30 = 3 (the demo's leak)."""
+    composition = table(
+        "composition",
+        {"total": 100, "skilled": 40, "unskilled": 60},
+        links=[margin("composition", "n", "total", ["skilled", "unskilled"], name="composition")],
+    )
+    detail = table(
+        "composition_detail",
+        {"total": 100, "H30": 3, "H35": 37, "H20": 52, "H10": 8, "H40": 0},
+        hidden={"H30", "H20"},  # safe on its own: H30 + H20 = 55, so H30 may be 1 … 54
+        links=[
+            margin(
+                "composition_detail",
+                "n",
+                "total",
+                ["H30", "H35", "H20", "H10", "H40"],
+                name="detail",
+            ),
+            same(
+                Ref("composition_detail", "total", "n"),
+                Ref("composition", "total", "n"),
+                name="participants in both tables",
+            ),
+        ],
+    )
+    skilled = Link(
+        "skilled = H30 + H35",
+        Ref("composition", "skilled", "n"),
+        (Ref("composition_detail", "H30", "n"), Ref("composition_detail", "H35", "n")),
+    )
+    return composition, dataclasses.replace(detail, links=(*detail.links, skilled))
+
+
+def test_the_audit_finds_a_group_worked_out_across_two_tables(tmp_path):
+    write_folder(tmp_path, leaky_tables(), admit=False)  # each table protected only on its own
+    result = audit_report(tmp_path)
+    assert not result.passed
+    lines = [leak.line() for leak in result.leaks]
+    h30 = [line for line in lines if "(H30)" in line]
+    assert h30, lines
+    assert "tables/composition_detail.csv, row 3 (H30), column n" in h30[0]
+    assert "prove 3 persons" in h30[0]
+    assert "skilled = H30 + H35" in h30[0]
+
+
+def test_the_cli_lists_the_leak_and_exits_non_zero(tmp_path):
+    write_folder(tmp_path, leaky_tables(), admit=False)
+    result = CliRunner().invoke(app, ["audit", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "composition_detail.csv, row 3 (H30), column n" in result.output
+    assert "audit FAILED" in result.output
+    as_json = json.loads(CliRunner().invoke(app, ["audit", str(tmp_path), "--json"]).output)
+    assert not as_json["passed"]
+    assert any(leak["key"] == "H30" for leak in as_json["leaks"])
+
+
+def test_joint_protection_withholds_more_and_the_audit_then_passes(tmp_path):
+    tables = write_folder(tmp_path, leaky_tables(), admit=True)
+    result = audit_report(tmp_path)
+    assert result.passed, [leak.line() for leak in result.leaks]
+    shown = tables["composition"].as_data().set_index("key")["n"]
+    detail = tables["composition_detail"].as_data().set_index("key")["n"]
+    assert detail["H30"] == ".."
+    assert ".." in (shown["skilled"], detail["H35"])  # one more figure had to go
+    cli = CliRunner().invoke(app, ["audit", str(tmp_path)])
+    assert cli.exit_code == 0 and "audit passed" in cli.output
+
+
+def test_a_share_shown_beside_a_withheld_count_is_a_leak(tmp_path):
+    t = table(
+        "ages",
+        {"total": 20, "young": 3, "old": 17},
+        hidden={"young", "old"},
+        shares=True,
+        follows=[Follows("n", ("share",))],
+    )
+    write_folder(tmp_path, [t], admit=False)  # the share column was not withheld
+    lines = [leak.line() for leak in audit_report(tmp_path).leaks]
+    assert any("row 3 (young), column share: shown although its count" in x for x in lines)
+    write_folder(tmp_path, [t], admit=True)  # admitting applies ``follows``
+    assert audit_report(tmp_path).passed
+
+
+def test_a_small_count_shown_is_a_leak(tmp_path):
+    write_folder(tmp_path, [table("ages", {"total": 20, "young": 3, "old": 17})], admit=False)
+    lines = [leak.line() for leak in audit_report(tmp_path).leaks]
+    assert lines == ["tables/ages.csv, row 3 (young), column n: shows 3 persons"]
+
+
+def test_publishing_is_refused_on_a_leaky_build(tmp_path):
+    write_folder(tmp_path, leaky_tables(), admit=False)
+    with pytest.raises(ReportError, match=r"refusing to publish.*composition_detail.csv.*H30"):
+        audit_before_publishing(tmp_path)
+
+
+def test_a_folder_without_a_publication_record_is_named(tmp_path):
+    with pytest.raises(AuditError, match=r"no publication\.json"):
+        audit_report(tmp_path)
+
+
+def test_the_audit_applies_the_publications_own_threshold(tmp_path):
+    # withheld 4 and 1 of a shown 5: each may be 1 … 4, safe under min_cell 3, not under 5
+    t = table(
+        "ages",
+        {"total": 5, "young": 4, "old": 1},
+        hidden={"young", "old"},
+        links=[margin("ages", "n", "total", ["young", "old"], name="ages")],
+    )
+    for min_cell, passed in ((3, True), (5, False)):
+        pub = Publication(min_cell)
+        pub.tables = {"ages": t}
+        t.write_csv(tmp_path / str(min_cell) / "tables")
+        pub.write(tmp_path / str(min_cell) / "tables")
+        assert audit_report(tmp_path / str(min_cell)).passed is passed
