@@ -36,7 +36,7 @@ from research.report.runner.quarto import (
 )
 from tests.report.executed import copy_report, executed_report
 
-NOTEBOOKS = Path(__file__).parents[2] / "notebooks"
+NOTEBOOKS = Path(__file__).parents[3] / "notebooks"
 HAS_QUARTO = quarto.find_quarto() is not None
 FAKE_QUARTO = """#!/bin/sh
 echo "$PWD|$*" >> "$QUARTO_FAKE_LOG"

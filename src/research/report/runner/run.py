@@ -67,7 +67,7 @@ class ReportResult:
 def notebooks_dir() -> Path:
     """``$RESEARCH_NOTEBOOKS``, else ``./notebooks``, else the repository's ``notebooks/``."""
     candidates = [os.environ.get(NOTEBOOKS_ENV), "notebooks"]
-    candidates.append(str(Path(__file__).resolve().parents[3] / "notebooks"))
+    candidates.append(str(Path(__file__).resolve().parents[4] / "notebooks"))
     for candidate in candidates:
         if candidate and (Path(candidate) / f"{MAIN_NOTEBOOK}.ipynb").is_file():
             return Path(candidate)

@@ -177,7 +177,7 @@ def _cache_path(ctx: ReportContext) -> Path | None:
     for part in (database_hash(Path(ctx.db_path)), str(ctx.quarter), str(ctx.rule.min_cell)):
         digest.update(part.encode())
     digest.update(repr(ctx.config).encode())
-    package = Path(__file__).resolve().parents[1]
+    package = Path(__file__).resolve().parents[3]  # src/research: the whole package
     for source in sorted(package.rglob("*.py")):
         digest.update(source.read_bytes())
     return Path(tempfile.gettempdir()) / CACHE_FOLDER / f"{digest.hexdigest()[:32]}.json"
