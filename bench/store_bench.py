@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.store.old_
 
 from tests.store.old_schema import make_old_database
 
-from research.report.runner.manifest import database_hash
 from research.store.connection import connect
+from research.store.content_hash import database_hash
 from research.store.snapshot import snapshot_database
 
 

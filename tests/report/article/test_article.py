@@ -10,9 +10,10 @@ import pytest
 
 from research.metrics.disclosure import DisclosureRule
 from research.report.article import figures as EF
-from research.report.article.export import latex_table, markdown_table, write_figure, write_table
+from research.report.article.export import latex_table, write_figure, write_table
 from research.report.kit.charts import alt_text_of
 from research.report.kit.formatting import ColumnFormat
+from research.report.kit.markdown import markdown_table
 from research.report.kit.publish import PublishedTable
 
 DATA_DATE = date(2026, 9, 30)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from research.report.kit.blocks import blocks_of
-from research.report.runner.pdf import table_layout
+from research.report.kit.table_layout import table_layout
 from tests.report.executed import executed_report
 
 

@@ -15,13 +15,7 @@ from pypdf import PdfReader
 
 from research.report.kit import blocks
 from research.report.kit.blocks import blocks_of
-from research.report.runner.pdf import (
-    LANDSCAPE_CHARS,
-    PORTRAIT_CHARS,
-    render_pdf,
-    table_layout,
-    typst_string,
-)
+from research.report.runner.pdf import render_pdf, typst_string
 from tests.report.executed import executed_report
 
 CPR_LIKE = re.compile(r"(?<!\d)[0-3]\d[01]\d\d\d-?\d{4}(?!\d)")
@@ -67,21 +61,6 @@ def test_a_typst_string_escapes_what_typst_would_read(tmp_path):
     text = "\n".join(_pages(pdf))
     for word in ("#1", "$5", "*stjerne*", "_under_", "@mention", "<label>", "[klamme]", '"citat"'):
         assert text.count(word) >= 5, word
-
-
-def test_table_layout_chooses_portrait_then_landscape_then_column_groups():
-    narrow = _table(4, 3)
-    assert not table_layout(narrow["columns"], narrow["rows"]).landscape
-    wide = _table(12, 3, width=12)
-    layout = table_layout(wide["columns"], wide["rows"])
-    assert layout.landscape and len(layout.groups) == 1
-    assert sum(w + 2 for w in [12] * 12) > PORTRAIT_CHARS
-    very_wide = _table(30, 3, width=12)
-    split = table_layout(very_wide["columns"], very_wide["rows"])
-    assert split.landscape and len(split.groups) > 1
-    assert all(group[0] == 0 for group in split.groups), "each part repeats the first column"
-    assert sorted({i for g in split.groups for i in g}) == list(range(30))
-    assert all(len(g) * 14 <= LANDSCAPE_CHARS for g in split.groups)
 
 
 def test_every_column_of_a_wide_table_is_on_the_page(tmp_path):

@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 
 from research.cli import app
 from research.report.runner import run as runner
-from research.report.runner.manifest import database_hash
 from research.report.runner.run import run_report
 from research.report.runner.verify import compare_tables
 from research.store.connection import open_duckdb, schema_version
+from research.store.content_hash import database_hash
 from tests.report.executed import QUARTER, copy_report, executed_report
 from tests.store.old_schema import PREVIOUS_VERSION, make_old_database
 

@@ -15,6 +15,7 @@ import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
+from research.report.kit.markdown import markdown_table
 from research.report.kit.publish import PublishedTable, write_data_csv
 
 FIGURE_FORMATS = ("pdf", "svg", "png")
@@ -25,18 +26,6 @@ FIGURE_DPI = 300  # journals ask for 300 dpi rasters
 class ArticleFiles:
     name: str
     paths: tuple[Path, ...]
-
-
-def markdown_table(frame: pd.DataFrame, caption: str) -> str:
-    """A pipe table (GitHub/pandoc Markdown) with the caption above; text cells are escaped."""
-
-    def cell(value: object) -> str:
-        return str(value).replace("|", "\\|").replace("\n", " ")
-
-    header = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
-    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join([f"Table: {cell(caption)}", "", header, rule, *body, ""])
 
 
 _LATEX_SPECIAL = {

@@ -1,10 +1,10 @@
 """Figures for the article: forest plots, survival curves, event studies, overlap and balance.
 
-Why separate from ``figures``: these show estimates with intervals for a journal reader (in
-English, by default), but they keep the house style — the Okabe–Ito palette with a marker per
-series, print sizes, a title that states the finding, a source line and alt text — by building
-on ``figures.new_figure`` and ``figures.finish``. Inputs are plain tidy frames, so any estimator
-that reports an estimate and an interval can be drawn.
+Why separate from the kit's ``charts``: these show estimates with intervals for a journal reader
+(in English, by default), but they keep the house style — the Okabe–Ito palette with a marker
+per series, print sizes, a title that states the finding, a source line and alt text — by
+building on ``charts.new_figure`` and ``charts.finish``. Inputs are plain tidy frames, so any
+estimator that reports an estimate and an interval can be drawn.
 """
 
 from __future__ import annotations

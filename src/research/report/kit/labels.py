@@ -106,7 +106,7 @@ LABELS: dict[str, dict[str, str]] = {
         "da": "Gengivet som forskerne har skrevet det.",
         "en": "Quoted in Danish, as the researchers recorded it.",
     },
-    # Report sections 3-9 (research.report.sections: funnels … caveats) — append-only block
+    # Report sections 3-9 (kit.quarter and progress: funnels … caveats) — append-only block
     "lower_95": {"da": "nedre 95 %", "en": "lower 95%"},
     "upper_95": {"da": "øvre 95 %", "en": "upper 95%"},
     "share_of_first": {"da": "Andel af første trin", "en": "Share of the first step"},

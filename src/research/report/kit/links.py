@@ -3,7 +3,7 @@
 Why declared on the table: disclosure control must know every relation a reader can use
 (totals and their parts, funnel steps, the same figure in two places), and the one who knows
 them is the code that builds the table. A table lists its links once; the publication
-(``report.publication``) turns them into equations, protects the quarter jointly and writes
+(``kit.publication``) turns them into equations, protects the quarter jointly and writes
 them to ``publication.json`` so ``research audit`` can attack the finished files.
 
 A cell is named by table, row key and column (``Ref``). A row key is the table's ``keys``

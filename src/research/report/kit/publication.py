@@ -1,8 +1,8 @@
 """One publication per report run: every published table, their links, and joint protection.
 
 Why: a reader holds the whole quarter at once, so disclosure control must see it at once.
-Every table a report shows passes through ``Publication.admit`` (``sections.base.show`` calls
-it): the table's person counts become cells, its declared links (``report.links``) become
+Every table a report shows passes through ``Publication.admit`` (``kit.section.show`` calls
+it): the table's person counts become cells, its declared links (``kit.links``) become
 equations, and ``metrics.linked_disclosure.protect`` withholds further cells until the
 interval attack over *everything admitted so far* proves no group of 1 … min_cell−1 persons.
 Figures already shown stay shown (they are fixed), so a later table adapts to earlier ones.

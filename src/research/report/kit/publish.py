@@ -40,7 +40,7 @@ class PublishedTable:
     the shown columns but not shown, so the data can be joined and compared across quarters.
     ``links`` declare how its cells relate to each other and to other tables' cells (totals,
     funnel steps, the same figure elsewhere) and ``follows`` which shares are withheld with
-    their count; the publication (``report.publication``) protects the quarter jointly with them.
+    their count; the publication (``kit.publication``) protects the quarter jointly with them.
     """
 
     name: str

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
 
-from research.report.article.export import markdown_table
 from research.report.kit import blocks
 from research.report.kit.charts import figure_html, figure_png
+from research.report.kit.markdown import markdown_table
 from research.report.kit.publish import PublishedTable
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ def section_html(section: Section) -> str:
 def print_class(table_html: str, block: dict) -> str:
     """The table's HTML, classed ``research-wide`` when it needs a landscape page in print
     (the same decision as the PDF's), so the print CSS gives it one."""
-    from research.report.runner.pdf import table_layout
+    from research.report.kit.table_layout import table_layout
 
     if not table_layout(block["columns"], block["rows"]).landscape:
         return table_html

@@ -7,7 +7,7 @@ import html
 from research.report.kit import blocks
 from research.report.kit.context import ReportContext
 from research.report.kit.formatting import format_date
-from research.report.seminar.slides import escape_markdown
+from research.report.kit.markdown import escape_markdown
 
 
 def front_lines(ctx: ReportContext) -> tuple[str, list[str]]:

@@ -17,9 +17,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from research.store.connection import connect
-from research.store.tables import TABLES
-
 MANIFEST = "manifest.json"
 PACKAGES = (
     "research",
@@ -35,18 +32,6 @@ PACKAGES = (
     "nbformat",
     "ipykernel",
 )
-
-
-def database_hash(path: Path) -> str:
-    """SHA-256 over every table's rows in key order (CSV text): equal data, equal hash."""
-    digest = hashlib.sha256()
-    with connect(path, read_only=True) as con:
-        for name, spec in TABLES.items():
-            keys = ", ".join(f'"{k}"' for k in spec.key)
-            frame = con.execute(f'SELECT * FROM "{name}" ORDER BY {keys}').df()
-            digest.update(name.encode())
-            digest.update(frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
-    return digest.hexdigest()
 
 
 def file_hash(path: Path) -> str:

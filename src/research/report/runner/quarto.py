@@ -1,7 +1,7 @@
 """Quarto as an optional second renderer: an A4 PDF (Typst), HTML and a revealjs seminar deck.
 
 Why: papermill has already executed the notebooks and the runner has rendered ``progress.html``
-with nbconvert, and ``progress.pdf`` and ``seminar.pptx`` (``report.documents``), so the product
+with nbconvert, and ``progress.pdf`` and ``seminar.pptx`` (``runner.documents``), so the product
 never needs Quarto. Where Quarto is installed it renders the same executed notebooks without
 running a cell again (``execute: enabled: false`` and ``--no-execute``). Quarto renders beside
 the notebook and then moves the result into ``output-dir``, so it never runs in the report

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from research.report.kit.blocks import BLOCK_MIME, Block
-from research.report.runner.pdf import column_needs
+from research.report.kit.table_layout import column_needs
 
 PLAIN = "text/plain"
 MARKDOWN = "text/markdown"
@@ -44,7 +44,7 @@ def front_matter(meta: dict[str, Any]) -> str:
 
 
 def _escape_cell(value: Any) -> str:
-    from research.report.seminar.slides import escape_markdown
+    from research.report.kit.markdown import escape_markdown
 
     return escape_markdown(str(value)) or " "
 
@@ -70,7 +70,7 @@ def markdown_table(block: Block) -> str:
 
 def block_markdown(block: Block) -> str | None:
     """Markdown for one block in the Typst PDF (None: the block is not shown there)."""
-    from research.report.seminar.slides import escape_markdown
+    from research.report.kit.markdown import escape_markdown
 
     kind = block.get("kind")
     if kind == "heading":

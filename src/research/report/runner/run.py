@@ -28,14 +28,9 @@ from research.report.kit.context import ReportContext, ReportError, load_context
 from research.report.kit.data_mark import data_mark, stamp_table_index
 from research.report.runner.documents import write_documents
 from research.report.runner.folder_swap import publish_folder
-from research.report.runner.manifest import (
-    MANIFEST,
-    database_hash,
-    now,
-    read_outputs,
-    write_manifest,
-)
+from research.report.runner.manifest import MANIFEST, now, read_outputs, write_manifest
 from research.report.runner.quarto import prepare_executed_notebook
+from research.store.content_hash import database_hash
 from research.store.snapshot import snapshot_database
 
 KERNEL_ENV = "RESEARCH_KERNEL"
@@ -205,7 +200,7 @@ def render_html(
 
 
 def audit_before_publishing(build: Path) -> None:
-    """The disclosure audit of the finished files (``report.audit``): nothing moves into place
+    """The disclosure audit of the finished files (``kit.audit``): nothing moves into place
     when a reader could work out a small group from them. One line names the first cell."""
     from research.report.kit.audit import audit_report, find_publications
 

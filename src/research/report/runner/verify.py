@@ -17,8 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from research.report.kit.context import ReportError
-from research.report.runner.manifest import database_hash, file_hash, read_manifest
+from research.report.runner.manifest import file_hash, read_manifest
 from research.report.runner.run import EVIDENCE_NOTEBOOK, TABLES, run_evidence, run_report
+from research.store.content_hash import database_hash
 
 
 @dataclass(frozen=True)

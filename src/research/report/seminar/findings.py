@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from research.report.kit.formatting import format_number
-from research.report.seminar.slides import Markdown, Slide, escape_markdown, speaker_notes
+from research.report.kit.markdown import escape_markdown
+from research.report.seminar.slides import Markdown, Slide, speaker_notes
 
 if TYPE_CHECKING:
     from research.report.kit.context import ReportContext

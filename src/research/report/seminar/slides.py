@@ -2,14 +2,14 @@
 
 Why a module: ``notebooks/seminar.ipynb`` stays a list of ``show_slide(...)`` calls, and the
 choices a public audience depends on are tested here: every person count goes through the same
-chain suppression as the quarterly report (``sections.progress.protected_series``), so the deck
+chain suppression as the quarterly report (``kit.quarter.targets.protected_series``), so the deck
 never shows a number the report withholds, and no count below ``ctx.rule.min_cell`` ever
 appears; the stories are the researchers' own text, with participant ids and CPR-like strings
 removed.
 
 Each slide's heading output also carries the whole slide as a block (``blocks.BLOCK_MIME``):
 its title, its items and its speaker notes (definitions and the data date), from which
-``report.deck`` builds the editable PowerPoint deck, so the deck shows exactly these numbers.
+``runner.deck`` builds the editable PowerPoint deck, so the deck shows exactly these numbers.
 
 Slides are made for Quarto revealjs and still read as a page in nbconvert: each slide is a
 markdown ``##`` heading (a cell with ``#| output: asis`` puts it into the document as a real
@@ -34,6 +34,7 @@ from research.report.kit import blocks
 from research.report.kit.charts import cumulative_progress_chart, figure_html, funnel_chart
 from research.report.kit.formatting import format_date, format_number, format_percent
 from research.report.kit.labels import label as word
+from research.report.kit.markdown import escape_markdown
 from research.report.kit.publish import PublishedTable
 
 if TYPE_CHECKING:
@@ -49,7 +50,6 @@ STORY_LIMIT = 3
 WITHHELD = ".."
 _PARTICIPANT_ID = re.compile(r"\bP[0-9a-f]{32}\b")
 _REDACTED = "[…]"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~^$@])")
 
 
 # --- what a slide is ----------------------------------------------------------------------------
@@ -112,11 +112,6 @@ class Slide:
             ],
             "notes": self.notes,
         }
-
-
-def escape_markdown(text: str) -> str:
-    """Text as literal markdown: a researcher's ``*`` or ``<`` must not become markup."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def figure_view(fig: Figure) -> Html:
@@ -412,7 +407,7 @@ def progress_chart(ctx: ReportContext, series: pd.DataFrame, key: str = CHART_KE
 def company_funnel_chart(ctx: ReportContext) -> Figure:
     """The company funnel from first contact to employees completing a lift.
 
-    Drawn from the report's own protected funnel table (``sections.funnels``, admitted to the
+    Drawn from the report's own protected funnel table (``kit.quarter.funnels``, admitted to the
     publication): the steps that stand for persons show ``..`` wherever the report withholds
     them, so the deck never shows a step the table hides (it once drew them raw).
     """
@@ -552,7 +547,7 @@ def speaker_notes(ctx: ReportContext, *lines: str) -> str:
 def definition(ctx: ReportContext, key: str) -> str:
     """'Deltagere i alt: personer, én gang, …' — what an indicator counts, in the deck's words."""
     from research.metrics.progress import INDICATORS
-    from research.report.progress.caveats import UNITS_DA
+    from research.report.kit.indicator_units import UNITS_DA
 
     for indicator in INDICATORS:
         if indicator.key == key:

@@ -171,7 +171,7 @@ def _cache_path(ctx: ReportContext) -> Path | None:
     """A file named by everything the solution depends on: data, quarter, rule, config, code."""
     if ctx.db_path is None or not Path(ctx.db_path).exists():
         return None
-    from research.report.runner.manifest import database_hash
+    from research.store.content_hash import database_hash
 
     digest = hashlib.sha256()
     for part in (database_hash(Path(ctx.db_path)), str(ctx.quarter), str(ctx.rule.min_cell)):
