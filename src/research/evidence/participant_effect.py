@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from research.domain.rules import UNEMPLOYED
 from research.errors import EstimationError
 from research.evidence.estimate import CONFIDENCE, Estimate
 from research.evidence.estimators import diff, ra
@@ -103,7 +104,6 @@ def failure_reason(message: str) -> str:
 OUTCOME = "employed_6_months"
 TREATMENT = "treated"
 COVARIATES: tuple[str, ...] = ("age", "female", "highest_education", "long_term")
-UNEMPLOYED = ("unemployed", "long_term_unemployed")
 DAYS_PER_YEAR = 365.25
 
 ESTIMATE_COLUMNS = [

@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from research.domain.rules import COUNTED_PURPOSES, is_counted_participant
+
 __all__ = [
     "AU",
     "COMPLETION",
@@ -74,16 +76,8 @@ def _mapped(values: Any, coefficients: MappingProxyType, missing: float | None =
 # Counting rule
 # --------------------------------------------------------------------------------------------
 
-COUNTED_PURPOSES: tuple[str, ...] = ("skilled_lift", "academy_lift", "preparatory")
-"""A participant counts towards the participant targets (ESF: once) when at least one of their
-enrolments has one of these purposes. The side-effect people (AMU courses, purpose
-``side_effect``) are stored as participants only so that their enrolments have a participant to
-point at; a participant whose only enrolments are side effects is NOT counted."""
-
-
-def is_counted_participant(purposes: set[str] | frozenset[str] | list[str]) -> bool:
-    """Whether a person with enrolments of these purposes counts towards the targets."""
-    return any(p in COUNTED_PURPOSES for p in purposes)
+# The counting rule is the programme's, not the simulator's: ``COUNTED_PURPOSES`` and
+# ``is_counted_participant`` come from ``research.domain.rules`` (named here for the docs).
 
 
 # --------------------------------------------------------------------------------------------
