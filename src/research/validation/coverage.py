@@ -131,13 +131,16 @@ def run_study(
 
 
 def check_sample(
-    replications: int = CHECK_REPLICATIONS, seed: int = SEED
+    replications: int = CHECK_REPLICATIONS, seed: int = SEED, keys: Sequence[str] | None = None
 ) -> dict[str, list[dict[str, tuple[float, float, bool]]]]:
-    """The raw results of the first replications of every design: per design key, per
-    replication, per target (estimate, SE, covered or rejected). Stored beside the page, so a
-    fast test can tell whether the code still gives the page's numbers."""
+    """The raw results of the first replications of every design (or of the designs named in
+    ``keys``): per design key, per replication, per target (estimate, SE, covered or
+    rejected). Stored beside the page, so a fast test can tell whether the code still gives
+    the page's numbers."""
     return {
-        dgp.key: _replicate((index, 0, replications, seed)) for index, dgp in enumerate(designs())
+        dgp.key: _replicate((index, 0, replications, seed))
+        for index, dgp in enumerate(designs())
+        if keys is None or dgp.key in keys
     }
 
 
