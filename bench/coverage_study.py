@@ -1,9 +1,10 @@
 """Run the coverage study of the estimators and write docs/validation.md.
 
-Every design in ``research.evidence.coverage`` is simulated ``--replications`` times with a
+Every design in ``research.validation.coverage`` is simulated ``--replications`` times with a
 fixed seed; the table of bias, standard errors and interval coverage goes to
-``docs/validation.md`` (generated: never edit it by hand). The same seed gives the same table
-however many ``--workers`` share the work. Usage::
+``docs/validation.md`` (generated: never edit it by hand), the raw results of the first
+replications to ``docs/validation.sample.json`` (the check sample a fast test recomputes).
+The same seed gives the same table however many ``--workers`` share the work. Usage::
 
     .venv/bin/python bench/coverage_study.py                  # the committed study
     .venv/bin/python bench/coverage_study.py --workers 4
@@ -18,7 +19,15 @@ import sys
 import time
 from pathlib import Path
 
-from research.evidence.coverage import REPLICATIONS, SEED, render_markdown, run_study
+from research.validation.coverage import (
+    CHECK_REPLICATIONS,
+    REPLICATIONS,
+    SEED,
+    check_sample,
+    render_markdown,
+    run_study,
+)
+from research.validation.staleness import write_sample
 
 DEFAULT_OUTPUT = Path(__file__).parents[1] / "docs" / "validation.md"
 
@@ -39,7 +48,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(text)
     else:
         Path(args.output).write_text(text, encoding="utf-8")
-        print(f"wrote {args.output}")
+        header = {"study": "coverage", "seed": args.seed, "replications": CHECK_REPLICATIONS}
+        drawn = check_sample(CHECK_REPLICATIONS, args.seed)
+        sample = write_sample(Path(args.output), header, drawn)
+        print(f"wrote {args.output} and {sample}")
     print(
         f"{args.replications} replications per design in {time.perf_counter() - started:.0f} s "
         f"with {args.workers} workers",

@@ -15,7 +15,15 @@ import sys
 import time
 from pathlib import Path
 
-from research.evidence.employment_study import SEEDS, render_markdown, run, summarise
+from research.validation.employment_study import (
+    CHECK_SEEDS,
+    SEEDS,
+    check_sample,
+    render_markdown,
+    run,
+    summarise,
+)
+from research.validation.staleness import write_sample
 
 DEFAULT_OUTPUT = Path(__file__).parents[1] / "docs" / "employment-coverage.md"
 
@@ -35,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(text)
     else:
         Path(args.output).write_text(text, encoding="utf-8")
-        print(f"wrote {args.output}")
+        header = {"study": "employment", "seeds": list(CHECK_SEEDS)}
+        sample = write_sample(Path(args.output), header, check_sample(CHECK_SEEDS))
+        print(f"wrote {args.output} and {sample}")
     print(summary.to_string(index=False), file=sys.stderr)
     print(f"{len(seeds)} programmes in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return 0

@@ -17,7 +17,16 @@ import sys
 import time
 from pathlib import Path
 
-from research.evidence.pooling_study import REPLICATIONS, SEED, render_markdown, run, summarise
+from research.validation.pooling_study import (
+    CHECK_REPLICATIONS,
+    REPLICATIONS,
+    SEED,
+    check_sample,
+    render_markdown,
+    run,
+    summarise,
+)
+from research.validation.staleness import write_sample
 
 DEFAULT_OUTPUT = Path(__file__).parents[1] / "docs" / "pooling.md"
 
@@ -36,7 +45,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(text)
     else:
         Path(args.output).write_text(text, encoding="utf-8")
-        print(f"wrote {args.output}")
+        header = {"study": "pooling", "seed": args.seed, "replications": CHECK_REPLICATIONS}
+        drawn = check_sample(CHECK_REPLICATIONS, args.seed)
+        sample = write_sample(Path(args.output), header, drawn)
+        print(f"wrote {args.output} and {sample}")
     print(
         f"{args.replications} replications in {time.perf_counter() - started:.0f} s "
         f"with {args.workers} workers",

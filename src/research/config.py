@@ -1,26 +1,25 @@
-"""Settings (where things are) and the programme configuration (what the project promised).
+"""Where the database and the configuration are, and the programme configuration (what the
+project promised).
 
-Both are loaded explicitly and passed down; nothing is read at import time.
+Both are loaded explicitly and passed down; nothing is read at import time. Environment
+variables are read through ``research.settings`` only.
 """
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
+from research import settings
 from research.domain.codes import PartnerKind
 from research.domain.period import ProjectPeriod, Quarter
 from research.domain.targets import Target, Thresholds, Trajectory
 from research.errors import ConfigError
+from research.settings import CONFIG_ENV, DB_ENV, KEY_ENV, KEY_FILE_ENV  # noqa: F401  (named here too)
 
-DB_ENV = "RESEARCH_DB"
-CONFIG_ENV = "RESEARCH_CONFIG"
-KEY_ENV = "RESEARCH_PSEUDONYM_KEY"
-KEY_FILE_ENV = "RESEARCH_PSEUDONYM_KEY_FILE"
 DEFAULT_DB = Path("data") / "workbench.duckdb"
 MIN_CELL_FLOOR = 3
 
@@ -53,12 +52,12 @@ def resolve_db_path(db: Path | str | None = None) -> Path:
     """``--db`` wins, then ``RESEARCH_DB``, then ``data/workbench.duckdb``."""
     if db:
         return Path(db)
-    return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
+    return settings.db_path() or DEFAULT_DB
 
 
 def load_programme_config(path: Path | str | None = None) -> ProgrammeConfig:
     """``--config`` wins, then ``RESEARCH_CONFIG``, then ``./project.toml``, then the default."""
-    chosen = path or os.environ.get(CONFIG_ENV)
+    chosen = path or settings.config_path()
     if not chosen and Path("project.toml").is_file():
         chosen = "project.toml"
     if chosen:

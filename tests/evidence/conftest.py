@@ -18,7 +18,6 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -26,8 +25,8 @@ from research.config import ProgrammeConfig, load_programme_config
 from research.metrics.common import Tables
 from research.simulate import SimulationSummary, build_frames
 from research.simulate.run import summarise
-from research.simulate.truth import COMPLETION
 from research.store.tables import TABLES
+from research.validation.planted import planted_completion_ame
 
 END = date(2027, 12, 31)
 MID_LATE = date(2027, 6, 30)  # mid-project but late enough for EUV1 medians (about 10 months)
@@ -78,39 +77,7 @@ def mid(evidence_config) -> Simulated:
     return _simulated(evidence_config, seed=RECOVERY_SEED, scale=RECOVERY_SCALE, until=MID_LATE)
 
 
-def true_completion_probability(rows: pd.DataFrame, **override) -> np.ndarray:
-    """P(EUV completed) from ``truth.COMPLETION`` for each lift-frame row, with columns
-    (recruitment_route, employment_status, prep, ...) overridden by a fixed value if given.
-
-    ``prep`` in the truth is "completed a preparatory course before the EUV start", which is
-    the frame's ``prep``; ``below_02`` is not meeting the 02 requirement at entry.
-    """
-
-    def column(name: str) -> pd.Series:
-        if name in override:
-            return pd.Series(override[name], index=rows.index)
-        return rows[name]
-
-    prep = column("prep").astype(bool).to_numpy()
-    below = column("below_02").astype(bool).to_numpy()
-    eta = (
-        COMPLETION.intercept
-        + column("recruitment_route").astype(object).map(dict(COMPLETION.route)).to_numpy(float)
-        + column("highest_education").astype(object).map(dict(COMPLETION.education)).to_numpy(float)
-        + column("employment_status")
-        .astype(object)
-        .map(dict(COMPLETION.employment))
-        .to_numpy(float)
-        + COMPLETION.below_02 * below
-        + COMPLETION.prep * prep
-        + COMPLETION.prep_x_below_02 * (prep & below)
-    )
-    return 1.0 / (1.0 + np.exp(-eta))
-
-
 def true_ame(rows: pd.DataFrame, treatment: str, level, reference) -> float:
-    """The planted average marginal effect on completion over ``rows``: everyone switched to
-    ``level`` and to ``reference`` of ``treatment``, by the truth's logit, averaged."""
-    treated = true_completion_probability(rows, **{treatment: level})
-    control = true_completion_probability(rows, **{treatment: reference})
-    return float(np.mean(treated - control))
+    """The planted average marginal effect on completion over ``rows`` (everyone switched to
+    ``level`` and to ``reference`` of ``treatment``): the validation package's formula."""
+    return planted_completion_ame(rows, treatment, level, reference)

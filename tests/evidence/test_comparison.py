@@ -1,13 +1,12 @@
 """Analyses 4 and 5: company effect (TWFE, event study, cohort 2×2) and participant effect
-(diff, RA, IPW) against hand-worked numbers and the planted effects of the simulator.
+(diff, RA, IPW) against hand-worked numbers; their recovery of the simulator's planted effects
+is in tests/validation/test_planted.py.
 
-The slow tests read the conftest's ``far`` programme (scale 10, seed 11, every outcome
-observed); the break-parallel-trends programme is built here (scale 1, company panel only).
+The break-parallel-trends programme is built here (scale 1, company panel only).
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -16,15 +15,9 @@ from research.evidence.company_effect import (
     TOO_SMALL,
     company_effect,
     company_panel_frame,
-    planted_company_effects,
 )
-from research.evidence.participant_effect import (
-    participant_effect,
-    person_frame,
-    planted_employment_effects,
-)
+from research.evidence.participant_effect import participant_effect, person_frame
 from research.simulate import build_frames
-from research.simulate.truth import PANEL
 from research.store.tables import TABLES
 
 from .conftest import END
@@ -140,34 +133,6 @@ def test_pretrend_test_rejects_a_broken_parallel_trend(evidence_config):
     assert (leads["ci_high"] < 0).all()  # treated companies drift up: leads below zero
 
 
-def test_small_programme_event_study_and_pretrend(small):
-    panel = small.tables["company_panel"]
-    result = company_effect(panel)
-    assert result.pretrend.iloc[0]["p_value"] > 0.05
-    planted = planted_company_effects(result, company_panel_frame(panel))
-    es = planted[planted["estimate_of"] == "event_study"]
-    assert es["covers"].all(), es
-
-
-@pytest.mark.slow
-def test_far_event_study_recovers_planted_path(far):
-    panel = far.tables["company_panel"]
-    frame = company_panel_frame(panel)
-    result = company_effect(panel)
-    planted = planted_company_effects(result, frame)
-    es = planted[planted["estimate_of"] == "event_study"].set_index("relative_period")
-    for k in (0, 1, 2):
-        assert es.loc[k, "planted"] == PANEL.effect_pp(k)
-        assert es.loc[k, "covers"], es.loc[k]
-    assert es.loc[es.index <= -2, "covers"].all()  # leads cover the planted zero
-    assert result.pretrend.iloc[0]["p_value"] > 0.05
-    cohorts = planted[planted["estimate_of"] == "did_2x2"]
-    assert cohorts["covers"].all(), cohorts
-    # TWFE: reported, not asserted to cover; with growing effects it sits below the ATT
-    twfe = planted[planted["estimate_of"] == "twfe"].iloc[0]
-    assert twfe["estimate"] < twfe["planted"]
-
-
 # --- analysis 5 -------------------------------------------------------------------------------
 
 
@@ -207,28 +172,6 @@ def test_too_few_participants_is_a_status_not_a_crash(small):
     assert result.estimates["n_treated"].isna().all()
     assert pd.isna(result.counts.set_index("group").loc["participant", "n"])
     assert result.balance.empty and result.overlap.empty
-
-
-@pytest.mark.slow
-def test_far_ra_and_ipw_recover_planted_risk_difference(far):
-    frame = person_frame(far.tables)
-    truth = planted_employment_effects(frame)
-    result = participant_effect(frame)
-    est = result.estimates.assign(key=lambda d: d["method"] + ":" + d["estimand"].str[:3])
-    est = est.set_index("key")
-    for key, planted in (
-        ("ra:ATT", truth["att"]),
-        ("ipw:ATT", truth["att"]),
-        ("ra:ATE", truth["ate"]),
-        ("ipw:ATE", truth["ate"]),
-    ):
-        row = est.loc[key]
-        assert row["ci_low"] <= planted <= row["ci_high"], (key, planted, row)
-    naive = est.loc["diff:dif", "estimate"]
-    assert naive < truth["att"] and naive < est.loc["ra:ATT", "ci_low"]  # understates
-    assert (result.balance["smd_after"].abs() < 0.1).all()
-    assert (result.balance["smd_before"].abs() > 0.1).any()  # there was something to balance
-    assert np.isfinite(truth["naive_expected"]) and truth["naive_expected"] < truth["att"]
 
 
 def test_unestimable_rows_say_why_in_words(small):

@@ -110,12 +110,12 @@ def report(
 def _demo_database_if_missing(db: Path | None, config: Path | None) -> None:
     """No --db, no $RESEARCH_DB and no data/workbench.duckdb: build the demo programme first,
     so a newcomer's first report needs no other step. An explicit database is never invented."""
-    import os
     from datetime import date
 
-    from research.config import DB_ENV, DEFAULT_DB, load_programme_config
+    from research import settings
+    from research.config import DEFAULT_DB, load_programme_config
 
-    if db is not None or os.environ.get(DB_ENV) or DEFAULT_DB.exists():
+    if db is not None or settings.db_path() or DEFAULT_DB.exists():
         return
     from research.simulate import default_until, simulate
 

@@ -56,6 +56,8 @@ synthetic flag column in the generated data.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -155,6 +157,19 @@ def mask_cpr(text: str) -> str:
     if len(head) == 6 and head.isascii() and head.isdigit():
         return f"{head}-****"
     return CPR_FULL_MASK
+
+
+DEMO_KEY = b"kompetenceloeft-demo-key--synthetic-data-only--not-secret"
+"""The public pseudonymisation key for synthetic data only (the simulator, ``--demo-key``)."""
+
+
+def pseudonymise(cpr_digits: str, key: bytes) -> str:
+    """The person's pseudonym: HMAC-SHA256 of the ten CPR digits under ``key``, shortened to
+    128 bits and prefixed ``P``. The same number and key always give the same id; without the
+    key nobody can go back from the id to the number. Where the key comes from is
+    configuration (``research.ingest.pseudonym.load_key``), not part of the rule."""
+    digest = hmac.new(key, cpr_digits.encode("ascii"), hashlib.sha256).hexdigest()
+    return "P" + digest[:32]
 
 
 def _cpr_digits(text: str) -> str:

@@ -46,7 +46,6 @@ from research.errors import EstimationError
 from research.evidence.estimate import CONFIDENCE, Estimate
 from research.evidence.event_study import REFERENCE_PERIOD, event_study
 from research.evidence.panel import did, fe
-from research.simulate.truth import PANEL, PanelTruth
 
 __all__ = [
     "FAILED",
@@ -55,7 +54,6 @@ __all__ = [
     "CompanyEffect",
     "company_effect",
     "company_panel_frame",
-    "planted_company_effects",
 ]
 
 OK = "ok"
@@ -391,60 +389,3 @@ def company_effect(
         "event_study": options,
     }
     return CompanyEffect(overall, events, pretrend, cohorts, options, tuple(notes))
-
-
-def planted_company_effects(
-    result: CompanyEffect, frame: pd.DataFrame, truth: PanelTruth = PANEL
-) -> pd.DataFrame:
-    """Planted against recovered, for a simulated store: one row per estimate.
-
-    Event-study rows compare b_k with ``truth.effect_pp(k)`` (0 for the leads); cohort 2×2
-    rows with ``effect_pp(k)`` too; the TWFE row with the average planted effect over the
-    treated company-years after participation (the ATT the TWFE coefficient is often read as).
-    Columns: ``estimate_of``, ``relative_period``, ``cohort``, ``planted``, ``estimate``,
-    ``ci_low``, ``ci_high``, ``covers``, ``bias``.
-    """
-    rows = []
-    post = frame[frame["treated_now"] == 1]
-    att = float(np.mean([truth.effect_pp(int(k)) for k in post["event_time"]])) if len(post) else 0
-    o = result.overall.iloc[0]
-    rows.append(("twfe", pd.NA, pd.NA, att, o["estimate"], o["ci_low"], o["ci_high"]))
-    for _, r in result.event_study.iterrows():
-        if r["reference"]:
-            continue
-        k = int(r["relative_period"])
-        rows.append(
-            ("event_study", k, pd.NA, truth.effect_pp(k), r["estimate"], r["ci_low"], r["ci_high"])
-        )
-    for _, r in result.cohort_did.iterrows():
-        k = int(r["event_time"])
-        rows.append(
-            (
-                "did_2x2",
-                k,
-                int(r["cohort"]),
-                truth.effect_pp(k),
-                r["estimate"],
-                r["ci_low"],
-                r["ci_high"],
-            )
-        )
-    out = pd.DataFrame(
-        rows,
-        columns=[
-            "estimate_of",
-            "relative_period",
-            "cohort",
-            "planted",
-            "estimate",
-            "ci_low",
-            "ci_high",
-        ],
-    )
-    for name in ("estimate", "ci_low", "ci_high"):
-        out[name] = pd.to_numeric(out[name], errors="coerce")
-    out["covers"] = (out["ci_low"] <= out["planted"]) & (out["planted"] <= out["ci_high"])
-    out["bias"] = out["estimate"] - out["planted"]
-    out["relative_period"] = out["relative_period"].astype("Int64")
-    out["cohort"] = out["cohort"].astype("Int64")
-    return out

@@ -12,6 +12,7 @@ import pandas as pd
 
 from research.domain.education import ISCED_BY_GROUP
 from research.domain.industry import TEN_GROUPS
+from research.domain.rules import LIFT_PURPOSES
 from research.metrics.common import Tables
 from research.metrics.population import participant_facts
 from research.store.read import EVENT_DATES
@@ -27,9 +28,6 @@ __all__ = [
 
 DAYS_PER_MONTH = 365.25 / 12
 """Months are days / 30.4375 (the mean calendar month), so durations compare across dates."""
-
-LIFT_PURPOSES: tuple[str, ...] = ("skilled_lift", "academy_lift")
-"""The lifts the targets count: unskilled → skilled (EUV) and skilled → academy level (AU)."""
 
 AGE_BANDS: tuple[tuple[int, str], ...] = ((0, "<30"), (30, "30-39"), (40, "40-49"), (50, "50+"))
 """Age bands at the first counted entry: (lowest age in the band, label)."""

@@ -49,13 +49,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from research.domain.rules import UNEMPLOYED
 from research.errors import EstimationError
 from research.evidence.estimate import CONFIDENCE, Estimate
 from research.evidence.estimators import diff, ra
 from research.evidence.frames import data_date_of
 from research.evidence.weighting import balance_table, ipw, ipw_weights, overlap_data
 from research.metrics.population import participant_facts
-from research.simulate.truth import EMPLOYMENT, EmploymentTruth
 
 __all__ = [
     "COVARIATES",
@@ -71,7 +71,6 @@ __all__ = [
     "merge_sparse_levels",
     "participant_effect",
     "person_frame",
-    "planted_employment_effects",
 ]
 
 OK = "ok"
@@ -105,7 +104,6 @@ def failure_reason(message: str) -> str:
 OUTCOME = "employed_6_months"
 TREATMENT = "treated"
 COVARIATES: tuple[str, ...] = ("age", "female", "highest_education", "long_term")
-UNEMPLOYED = ("unemployed", "long_term_unemployed")
 DAYS_PER_YEAR = 365.25
 
 ESTIMATE_COLUMNS = [
@@ -480,35 +478,3 @@ def participant_effect(
             if r.status != OK
         )
     return ParticipantEffect(estimates, counts, balance, overlap, status, message, options)
-
-
-def planted_employment_effects(
-    frame: pd.DataFrame, truth: EmploymentTruth = EMPLOYMENT
-) -> dict[str, float]:
-    """The planted effect on the risk-difference scale for the analysed rows of ``frame``.
-
-    For each person with a known outcome, p1 − p0 = logistic(eta(x) + tau) − logistic(eta(x)),
-    eta from ``truth`` at their covariates (age in decimal years, which the simulator draws
-    and the birth date reproduces to a day). ``att`` averages over participants, ``ate`` over
-    everyone, ``naive_expected`` is the difference in mean true probabilities (what ``diff``
-    estimates on average: it mixes the effect with the selection).
-    """
-    rows = frame[frame["outcome_known"].astype(bool)]
-    edu = rows["highest_education"].astype(object).map(dict(truth.education)).to_numpy(float)
-    eta = (
-        truth.intercept
-        + truth.age_per_10y * (rows["age"].to_numpy(float) - 40.0) / 10.0
-        + truth.female * rows["female"].to_numpy(float)
-        + edu
-        + truth.long_term * rows["long_term"].to_numpy(float)
-    )
-    p0 = 1 / (1 + np.exp(-eta))
-    p1 = 1 / (1 + np.exp(-(eta + truth.tau)))
-    t = rows[TREATMENT].to_numpy() == 1
-    effect = p1 - p0
-    return {
-        "att": float(effect[t].mean()),
-        "ate": float(effect.mean()),
-        "naive_expected": float(p1[t].mean() - p0[~t].mean()),
-        "tau_log_odds": truth.tau,
-    }

@@ -1,40 +1,35 @@
-"""Keyed pseudonyms for CPR numbers: the same person always gets the same id, and without the
-key nobody can go back from the id to the number.
+"""The pseudonymisation key: where it comes from, and whether it is strong enough.
 
-The key comes from ``RESEARCH_PSEUDONYM_KEY`` or from a file named by
-``RESEARCH_PSEUDONYM_KEY_FILE``, which must live outside the repository. ``DEMO_KEY`` is public
-on purpose: it is for synthetic data only.
+The rule itself (a keyed hash of the CPR digits) and the public ``DEMO_KEY`` are domain
+values in ``research.domain.identifiers``; they are named here too for the importers. The key
+comes from ``RESEARCH_PSEUDONYM_KEY`` or from a file named by ``RESEARCH_PSEUDONYM_KEY_FILE``
+(read through ``research.settings``), which must live outside the repository. ``DEMO_KEY`` is
+public on purpose: it is for synthetic data only.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
 from pathlib import Path
 
-from research.config import KEY_ENV, KEY_FILE_ENV
+from research import settings
+from research.domain.identifiers import DEMO_KEY, pseudonymise
 from research.errors import PseudonymKeyError
+from research.settings import KEY_ENV, KEY_FILE_ENV
 
-DEMO_KEY = b"kompetenceloeft-demo-key--synthetic-data-only--not-secret"
+__all__ = ["DEMO_KEY", "check_key_strength", "load_key", "pseudonymise"]
+
 MIN_KEY_BYTES = 16
 MIN_DISTINCT_BYTES = 8
-
-
-def pseudonymise(cpr_digits: str, key: bytes) -> str:
-    """HMAC-SHA256 of the ten CPR digits, shortened to 128 bits and prefixed ``P``."""
-    digest = hmac.new(key, cpr_digits.encode("ascii"), hashlib.sha256).hexdigest()
-    return "P" + digest[:32]
 
 
 def load_key(*, demo: bool = False) -> bytes:
     """The key to pseudonymise with; a clear one-line error when there is none or it is weak."""
     if demo:
         return DEMO_KEY
-    if value := os.environ.get(KEY_ENV):
+    if value := settings.pseudonym_key():
         key = _env_key(value)
-    elif file := os.environ.get(KEY_FILE_ENV):
-        key = _read_key_file(Path(file))
+    elif file := settings.pseudonym_key_file():
+        key = _read_key_file(file)
     else:
         raise PseudonymKeyError(
             f"no pseudonymisation key: set {KEY_ENV} or {KEY_FILE_ENV} (a file outside the "

@@ -22,6 +22,7 @@ from research.domain.education import EducationGroup
 from research.domain.geography import low_educated_pool_on
 from research.domain.industry import TEN_GROUPS
 from research.domain.period import Quarter, quarters_between
+from research.domain.rules import UNEMPLOYED
 from research.metrics.population import (
     SIDE_EFFECT_GROUPS,
     counted_enrolments,
@@ -49,8 +50,6 @@ AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
     ("60+", 60, None),
 )
 """Age at the first counted start: label, lowest and highest age in the band (None: open)."""
-
-UNEMPLOYED = ("unemployed", "long_term_unemployed")
 
 _ISCED_BANDS: dict[str, tuple[str, str]] = {
     "isced_1_2": ("ISCED 1-2 (grundskole)", "ISCED 1-2 (primary/lower secondary)"),

@@ -33,6 +33,7 @@ import pandas as pd
 
 from research.domain.education import EducationGroup
 from research.domain.period import Quarter, quarters_between
+from research.domain.rules import EMPLOYED, INACTIVE, UNEMPLOYED
 from research.errors import ConfigError
 from research.metrics.population import participant_facts
 
@@ -55,9 +56,6 @@ OK = "ok"
 NOT_COLLECTED = "not collected"
 TOML_FILE = "esf_indicators.toml"
 
-UNEMPLOYED = ("unemployed", "long_term_unemployed")
-INACTIVE = ("inactive", "inactive_not_in_education")
-EMPLOYED = ("employed", "self_employed")
 
 AsOf = pd.Timestamp | date | str | None
 Mask = Callable[[pd.DataFrame], pd.Series]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from research.domain.rules import EMPLOYED, INACTIVE, UNEMPLOYED
 from research.metrics.common import SharedTables, Tables, once, wilson_interval
 from research.metrics.coordination import own_contacts
 from research.metrics.esf import DEFINITIONS, indicator_facts
@@ -156,9 +157,7 @@ def _facts(t: Tables, stamp: pd.Timestamp) -> pd.DataFrame:
 def _unemployed_entrants(route: str | None):
     def reached(t: Tables, stamp: pd.Timestamp) -> set:
         facts = _facts(t, stamp)
-        unemployed = (
-            facts["employment_status"].astype(str).isin(["unemployed", "long_term_unemployed"])
-        )
+        unemployed = facts["employment_status"].astype(str).isin(UNEMPLOYED)
         if route is not None:
             unemployed &= facts["recruitment_route"].astype(str) == route
         return set(facts.loc[unemployed, "participant_id"].astype(str))
@@ -349,9 +348,9 @@ def _recruited(t: Tables, stamp: pd.Timestamp) -> set:
 
 
 EMPLOYMENT_GROUPS: dict[str, tuple[str, ...]] = {
-    "employed": ("employed", "self_employed"),
-    "unemployed": ("unemployed", "long_term_unemployed"),
-    "inactive": ("inactive", "inactive_not_in_education"),
+    "employed": EMPLOYED,
+    "unemployed": UNEMPLOYED,
+    "inactive": INACTIVE,
 }
 
 

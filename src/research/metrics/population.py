@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-COUNTED_PURPOSES: tuple[str, ...] = ("skilled_lift", "academy_lift", "preparatory")
-LIFT_PURPOSES: tuple[str, ...] = ("skilled_lift", "academy_lift")
+from research.domain.rules import COUNTED_PURPOSES, LIFT_PURPOSES
+
 UNSKILLED_GROUPS: tuple[str, ...] = ("H10", "H15", "H20", "H29")
 SKILLED_GROUPS: tuple[str, ...] = ("H30", "H35")
 SIDE_EFFECT_GROUPS: tuple[str, ...] = ("unskilled", "skilled", "other")

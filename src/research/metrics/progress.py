@@ -23,14 +23,12 @@ import pandas as pd
 
 from research.config import ProgrammeConfig
 from research.domain.period import Quarter, quarters_between
+from research.domain.rules import EMPLOYED, UNEMPLOYED
 from research.metrics.common import SharedTables, Tables, once
 from research.metrics.coordination import own_contacts
 from research.metrics.forecast import Forecast, forecast_total
 from research.metrics.population import participant_facts, side_effect_people
 from research.metrics.stocks import present_on
-
-EMPLOYED = ("employed", "self_employed")
-UNEMPLOYED = ("unemployed", "long_term_unemployed")
 
 EventDates = Callable[[Tables], pd.Series]
 StockCounts = Callable[[Tables, np.ndarray], np.ndarray]

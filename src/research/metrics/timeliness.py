@@ -46,7 +46,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from research.quality.checks import DEFAULT_GRACE_DAYS
+from research.domain.rules import FORM_GRACE_DAYS as DEFAULT_GRACE_DAYS
 
 DAYS_AFTER_EXIT = 60
 UNKNOWN_EDUCATION = "H90"

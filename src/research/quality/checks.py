@@ -16,14 +16,14 @@ from typing import Literal
 import pandas as pd
 
 from research.domain.identifiers import CPR_FULL_MASK, mask_cpr_shaped
+from research.domain.rules import FORM_GRACE_DAYS, UNEMPLOYED
 from research.metrics.population import participant_facts
 from research.store.tables import REFERENCES, TABLES
 
 Severity = Literal["error", "warning"]
 Tables = dict[str, pd.DataFrame]
 
-# An enrolment is overdue for a stop form this long after its expected end.
-DEFAULT_GRACE_DAYS = 90
+DEFAULT_GRACE_DAYS = FORM_GRACE_DAYS  # the rule lives in domain.rules
 
 
 @dataclass(frozen=True)
@@ -224,7 +224,7 @@ def _follow_up_due(t: Tables, as_of: pd.Timestamp) -> pd.Series:
     # ESF: results belong to the participant's final exit, so only people who have left count.
     stamp = None if as_of == pd.Timestamp.max else as_of
     facts = participant_facts(t["participants"], t["enrolments"], stamp)
-    unemployed = facts["employment_status"].astype(str).isin(["unemployed", "long_term_unemployed"])
+    unemployed = facts["employment_status"].astype(str).isin(UNEMPLOYED)
     due = facts["left"] & (facts["exit_on"] + pd.DateOffset(months=6) <= as_of)
     return _ids(facts, unemployed & due & facts["status_6_months"].isna(), "participant_id")
 

@@ -51,7 +51,7 @@ def build_company_panel(
     )
     since = years[None, :] - years[0]
     event = years[None, :] - first_year[:, None]
-    effect = np.where(treated[:, None] & (event >= 0), truth.effect_pp_per_year * (event + 1), 0.0)
+    effect = np.where(treated[:, None], truth.effect_pp(event), 0.0)
     broken = (
         truth.broken_pretrend_pp_per_year * since * treated[:, None]
         if break_parallel_trends

@@ -62,10 +62,6 @@ def job_centres(codes: np.ndarray, days: np.ndarray) -> np.ndarray:
     return np.array([lookup[k] for k in zip(frame["m"], frame["d"], strict=True)], dtype=object)
 
 
-def _logistic(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
-
-
 def college_track(
     p: pd.DataFrame, college: np.ndarray, decided_on: np.ndarray, colleges, truth=RKV_COLLEGES
 ) -> np.ndarray:
@@ -167,19 +163,13 @@ def build_programme(
     euv_start = np.where(takes_prep, prep_end_planned + gap, entry)
     starts_euv = is_euv & (~takes_prep | prep_done) & (euv_start <= end)
     route = p["route"].to_numpy()
-    eta = (
-        COMPLETION.intercept
-        + pd.Series(route).map(dict(COMPLETION.route)).to_numpy(dtype=float)
-        + pd.Series(p["highest_education"])
-        .map(dict(COMPLETION.education))
-        .fillna(0.0)
-        .to_numpy(dtype=float)
-        + pd.Series(p["employment_status"]).map(dict(COMPLETION.employment)).to_numpy(dtype=float)
-        + COMPLETION.below_02 * below
-        + COMPLETION.prep * prep_done
-        + COMPLETION.prep_x_below_02 * (prep_done & below)
+    completes = rng.random(n) < COMPLETION.probability(
+        route=route,
+        education=p["highest_education"].to_numpy(),
+        employment=p["employment_status"].to_numpy(),
+        below_02=below,
+        prep=prep_done,
     )
-    completes = rng.random(n) < _logistic(eta)
     median = pd.Series(track).map(dict(EUV_DURATION.median_months)).to_numpy(dtype=float)
     sigma = pd.Series(track).map(dict(EUV_DURATION.sigma)).to_numpy(dtype=float)
     planned = median * np.exp(rng.normal(0, 1, n) * sigma)

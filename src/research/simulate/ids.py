@@ -11,8 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from research.domain.identifiers import SYNTHETIC_CVR_PREFIX
-from research.ingest.pseudonym import DEMO_KEY, pseudonymise
+from research.domain.identifiers import DEMO_KEY, SYNTHETIC_CVR_PREFIX, pseudonymise
 
 _CPR_HEAD_WEIGHTS = np.array([4, 3, 2, 7, 6, 5])
 _CVR_WEIGHTS = np.array([2, 7, 6, 5, 4, 3, 2])

@@ -99,15 +99,16 @@ def unemployed_candidates(
     )
 
 
-def employment_logit(frame: pd.DataFrame, participated: np.ndarray, truth: EmploymentTruth):
-    edu = frame["highest_education"].map(dict(truth.education)).to_numpy(dtype=float)
-    return (
-        truth.intercept
-        + truth.age_per_10y * (frame["age"].to_numpy() - 40.0) / 10.0
-        + truth.female * frame["female"].to_numpy()
-        + edu
-        + truth.long_term * frame["long_term"].to_numpy()
-        + truth.tau * participated
+def employment_probability(
+    frame: pd.DataFrame, participated: np.ndarray, truth: EmploymentTruth
+) -> np.ndarray:
+    """P(employed six months after) for each candidate, by the planted formula."""
+    return truth.probability(
+        age=frame["age"].to_numpy(),
+        female=frame["female"].to_numpy(),
+        education=frame["highest_education"].to_numpy(),
+        long_term=frame["long_term"].to_numpy(),
+        participated=participated,
     )
 
 
@@ -209,7 +210,7 @@ def build_people(
     chosen = _weighted_sample(rng, np.exp(selection_score(candidates)), n_unemp)
     participated = np.zeros(len(candidates), dtype=bool)
     participated[chosen] = True
-    p6 = 1 / (1 + np.exp(-employment_logit(candidates, participated, EMPLOYMENT)))
+    p6 = employment_probability(candidates, participated, EMPLOYMENT)
     candidates["employed_6m"] = rng.random(len(candidates)) < p6
     candidates["kind"] = np.where(participated, "euv", "comparison")
     candidates["employed"] = False

@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 from research.config import ProgrammeConfig
+from research.domain.identifiers import DEMO_KEY
+from research.domain.rules import COUNTED_PURPOSES, EMPLOYED, UNEMPLOYED
 from research.errors import ResearchError, StoreError
-from research.ingest.pseudonym import DEMO_KEY
 from research.simulate.asof import World, as_of
 from research.simulate.companies import draw_companies, grow_to_fit
 from research.simulate.comparison import build_company_panel, build_comparison_individuals
@@ -32,7 +33,7 @@ from research.simulate.organisation import build_organisation
 from research.simulate.people import build_people
 from research.simulate.streams import stream
 from research.simulate.timeline import Scale
-from research.simulate.truth import COUNTED_PURPOSES, POPULATIONS
+from research.simulate.truth import POPULATIONS
 from research.store import WriteStats, connect, record_import, row_counts, transaction, write_tables
 from research.store.meta import record_key, record_origin
 from research.store.tables import TABLES, WRITE_ORDER
@@ -235,8 +236,8 @@ def summarise(
         until=until,
         rows={t: len(f) for t, f in frames.items()},
         participants_total=len(counted),
-        participants_employed=int(status.isin(("employed", "self_employed")).sum()),
-        participants_unemployed=int(status.isin(("unemployed", "long_term_unemployed")).sum()),
+        participants_employed=int(status.isin(EMPLOYED).sum()),
+        participants_unemployed=int(status.isin(UNEMPLOYED).sum()),
         rkvs=len(frames["rkv_results"]),
         euv_started=euv[0],
         euv_completed=euv[1],

@@ -16,6 +16,11 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
+from research.domain.rules import COUNTED_PURPOSES, is_counted_participant
+
 __all__ = [
     "AU",
     "COMPLETION",
@@ -52,24 +57,27 @@ def _frozen(mapping: dict[str, float]) -> MappingProxyType:
     return MappingProxyType(dict(mapping))
 
 
-def logistic(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
+def logistic(x: Any) -> Any:
+    """1 / (1 + exp(-x)) elementwise: the inverse of the logit, for a number or an array."""
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _mapped(values: Any, coefficients: MappingProxyType, missing: float | None = None) -> Any:
+    """Each value's coefficient (NaN for an unknown value unless ``missing`` is given)."""
+    series = pd.Series(np.atleast_1d(np.asarray(values, dtype=object)))
+    mapped = series.map(dict(coefficients))
+    if missing is not None:
+        mapped = mapped.fillna(missing)
+    out = mapped.to_numpy(dtype=float)
+    return out if np.ndim(values) else float(out[0])
 
 
 # --------------------------------------------------------------------------------------------
 # Counting rule
 # --------------------------------------------------------------------------------------------
 
-COUNTED_PURPOSES: tuple[str, ...] = ("skilled_lift", "academy_lift", "preparatory")
-"""A participant counts towards the participant targets (ESF: once) when at least one of their
-enrolments has one of these purposes. The side-effect people (AMU courses, purpose
-``side_effect``) are stored as participants only so that their enrolments have a participant to
-point at; a participant whose only enrolments are side effects is NOT counted."""
-
-
-def is_counted_participant(purposes: set[str] | frozenset[str] | list[str]) -> bool:
-    """Whether a person with enrolments of these purposes counts towards the targets."""
-    return any(p in COUNTED_PURPOSES for p in purposes)
+# The counting rule is the programme's, not the simulator's: ``COUNTED_PURPOSES`` and
+# ``is_counted_participant`` come from ``research.domain.rules`` (named here for the docs).
 
 
 # --------------------------------------------------------------------------------------------
@@ -215,19 +223,27 @@ class CompletionTruth:
     )
 
     def linear_predictor(
-        self, route: str, education: str, employment: str, below_02: bool, prep: bool
-    ) -> float:
+        self, route: Any, education: Any, employment: Any, below_02: Any, prep: Any
+    ) -> Any:
+        """The completion logit, elementwise over arrays (or for one person).
+
+        The one formula both the simulator draws completion from and the validation compares
+        estimates with. An unknown education counts as the reference level (H10).
+        """
+        below_02 = np.asarray(below_02, dtype=bool)
+        prep = np.asarray(prep, dtype=bool)
         return (
             self.intercept
-            + self.route[route]
-            + self.education[education]
-            + self.employment[employment]
+            + _mapped(route, self.route)
+            + _mapped(education, self.education, missing=0.0)
+            + _mapped(employment, self.employment)
             + self.below_02 * below_02
             + self.prep * prep
-            + self.prep_x_below_02 * (prep and below_02)
+            + self.prep_x_below_02 * (prep & below_02)
         )
 
-    def probability(self, **kwargs: Any) -> float:
+    def probability(self, **kwargs: Any) -> Any:
+        """P(EUV completed), elementwise: the logistic of :meth:`linear_predictor`."""
         return logistic(self.linear_predictor(**kwargs))
 
     @property
@@ -336,9 +352,12 @@ class PanelTruth:
     yearly_noise_pp: float = 1.5
     employment_growth_sd: float = 0.05
 
-    def effect_pp(self, event_time: int) -> float:
-        """The true effect on the skilled share, event_time = year - first participation year."""
-        return self.effect_pp_per_year * (event_time + 1) if event_time >= 0 else 0.0
+    def effect_pp(self, event_time: Any) -> Any:
+        """The true effect on the skilled share, event_time = year - first participation year
+        (elementwise over an array; 0 before participation and where event_time is missing)."""
+        k = np.asarray(event_time, dtype=float)
+        out = np.where(k >= 0, self.effect_pp_per_year * (k + 1), 0.0)
+        return out if out.ndim else float(out)
 
 
 PANEL = PanelTruth()
@@ -380,16 +399,26 @@ class EmploymentTruth:
     )
 
     def linear_predictor(
-        self, age: float, female: bool, education: str, long_term: bool, participated: bool
-    ) -> float:
+        self, age: Any, female: Any, education: Any, long_term: Any, participated: Any
+    ) -> Any:
+        """The employment logit, elementwise over arrays (or for one person).
+
+        The one formula both the simulator draws the six-month status from and the validation
+        computes the planted effect with (``participated`` 0 and 1 for the two potential
+        outcomes).
+        """
         return (
             self.intercept
-            + self.age_per_10y * (age - 40.0) / 10.0
-            + self.female * female
-            + self.education[education]
-            + self.long_term * long_term
-            + self.tau * participated
+            + self.age_per_10y * (np.asarray(age, dtype=float) - 40.0) / 10.0
+            + self.female * np.asarray(female)
+            + _mapped(education, self.education)
+            + self.long_term * np.asarray(long_term)
+            + self.tau * np.asarray(participated)
         )
+
+    def probability(self, **kwargs: Any) -> Any:
+        """P(employed six months after), elementwise: the logistic of the logit."""
+        return logistic(self.linear_predictor(**kwargs))
 
 
 EMPLOYMENT = EmploymentTruth()

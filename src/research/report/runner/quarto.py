@@ -30,10 +30,11 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+from research import settings
 from research.errors import ResearchError
 from research.report.kit.labels import LANGS
+from research.settings import QUARTO_ENV
 
-QUARTO_ENV = "QUARTO_PATH"
 INSTALL_HINT = (
     "install it from https://quarto.org/docs/get-started/ (or `conda install -c conda-forge "
     "quarto`, or `pip install quarto-cli`), or set QUARTO_PATH to the quarto program"
@@ -100,7 +101,7 @@ class QuartoMissing(QuartoError):
 
 def find_quarto() -> Path | None:
     """``$QUARTO_PATH`` (the program, or a folder holding it or ``bin/quarto``), else the PATH."""
-    given = os.environ.get(QUARTO_ENV)
+    given = settings.quarto_path()
     if given:
         path = Path(given).expanduser()
         candidates = [path, path / "quarto", path / "bin" / "quarto"] if path.is_dir() else [path]
@@ -116,7 +117,7 @@ def require_quarto() -> Path:
     """The Quarto program, or QuartoMissing saying in one line how to install it."""
     found = find_quarto()
     if found is None:
-        given = os.environ.get(QUARTO_ENV)
+        given = settings.quarto_path()
         if given:
             raise QuartoMissing(f"{QUARTO_ENV}={given} is not the quarto program")
         raise QuartoMissing()
@@ -410,7 +411,7 @@ def render(
     if "pdf" in formats and version is not None and version < TYPST_SINCE:
         shown = ".".join(map(str, version))
         raise QuartoError(f"Quarto {shown} cannot make the Typst PDF; it needs 1.4 or newer")
-    env = {**os.environ, "QUARTO_PYTHON": os.environ.get("QUARTO_PYTHON", sys.executable)}
+    env = settings.child_environment(QUARTO_PYTHON=settings.quarto_python() or sys.executable)
     finished = []
     with tempfile.TemporaryDirectory(prefix="research-quarto-") as scratch_root:
         for name in formats:

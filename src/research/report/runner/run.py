@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from research import settings
 from research.config import resolve_db_path
 from research.report.kit.context import ReportContext, ReportError, load_context
 from research.report.kit.data_mark import data_mark, stamp_table_index
@@ -30,11 +31,10 @@ from research.report.runner.documents import write_documents
 from research.report.runner.folder_swap import publish_folder
 from research.report.runner.manifest import MANIFEST, now, read_outputs, write_manifest
 from research.report.runner.quarto import prepare_executed_notebook
+from research.settings import KERNEL_ENV, NOTEBOOKS_ENV
 from research.store.content_hash import database_hash
 from research.store.snapshot import snapshot_database
 
-KERNEL_ENV = "RESEARCH_KERNEL"
-NOTEBOOKS_ENV = "RESEARCH_NOTEBOOKS"
 DEFAULT_KERNEL = "python3"
 MAIN_NOTEBOOK = "progress"
 EVIDENCE_NOTEBOOK = "evidence"
@@ -61,7 +61,7 @@ class ReportResult:
 
 def notebooks_dir() -> Path:
     """``$RESEARCH_NOTEBOOKS``, else ``./notebooks``, else the repository's ``notebooks/``."""
-    candidates = [os.environ.get(NOTEBOOKS_ENV), "notebooks"]
+    candidates = [settings.notebooks_dir(), "notebooks"]
     candidates.append(str(Path(__file__).resolve().parents[4] / "notebooks"))
     for candidate in candidates:
         if candidate and (Path(candidate) / f"{MAIN_NOTEBOOK}.ipynb").is_file():
@@ -76,7 +76,7 @@ def kernel_name(kernel: str | None = None) -> str:
     """The Jupyter kernel to run the notebooks with, checked to exist."""
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
-    name = kernel or os.environ.get(KERNEL_ENV) or DEFAULT_KERNEL
+    name = kernel or settings.kernel() or DEFAULT_KERNEL
     try:
         KernelSpecManager().get_kernel_spec(name)
     except NoSuchKernel:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from research.evidence import employment_study
+from research.validation import employment_study
+from research.validation.staleness import differences, read_sample
 
 PAGE = Path(__file__).parents[2] / "docs" / "employment-coverage.md"
 REGENERATE = "regenerate it with `.venv/bin/python bench/employment_coverage.py`"
@@ -15,7 +16,11 @@ REGENERATE = "regenerate it with `.venv/bin/python bench/employment_coverage.py`
 
 def test_employment_coverage_page_is_in_step_with_the_code() -> None:
     text = PAGE.read_text(encoding="utf-8")
-    assert f"source fingerprint `{employment_study.source_fingerprint()}`" in text, REGENERATE
+    stored = read_sample(PAGE)
+    assert stored["seeds"] == list(employment_study.CHECK_SEEDS), REGENERATE
+    changed = differences(stored["sample"], employment_study.check_sample())
+    assert not changed, f"the employment estimates changed ({'; '.join(changed)}); {REGENERATE}"
+    assert f"check sample `{employment_study.SAMPLE_NAME}`" in text, REGENERATE
 
 
 @pytest.mark.slow

@@ -7,16 +7,26 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from research.evidence import pooling_study
+from research.validation import pooling_study
+from research.validation.staleness import differences, read_sample
 
 POOLING = Path(__file__).parents[2] / "docs" / "pooling.md"
 
 
 def test_pooling_document_is_in_step_with_the_generator() -> None:
     text = POOLING.read_text(encoding="utf-8")
-    assert f"source fingerprint `{pooling_study.source_fingerprint()}`" in text, (
-        "regenerate docs/pooling.md with `.venv/bin/python bench/pooling_study.py`"
+    stored = read_sample(POOLING)
+    assert (stored["seed"], stored["replications"]) == (
+        pooling_study.SEED,
+        pooling_study.CHECK_REPLICATIONS,
     )
+    fresh = pooling_study.check_sample()
+    changed = differences(stored["sample"], fresh, rtol=pooling_study.CHECK_RTOL)
+    assert not changed, (
+        f"the pooling estimates changed ({'; '.join(changed)}); regenerate docs/pooling.md "
+        "with `.venv/bin/python bench/pooling_study.py`"
+    )
+    assert f"check sample `{pooling_study.SAMPLE_NAME}`" in text
     for method in pooling_study.METHODS:
         assert f"| {method} |" in text
 
