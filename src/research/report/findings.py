@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from research.evidence.result import Status
 from research.report.formatting import format_number
 from research.report.seminar import Markdown, Slide, escape_markdown, speaker_notes
 
 if TYPE_CHECKING:
     from research.report.context import ReportContext
 
-OK = "ok"
+OK = Status.OK
 PREFERRED_PARTICIPANT_METHODS = ("ipw", "ra")  # ATT, in this order
 
 
