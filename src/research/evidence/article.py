@@ -21,7 +21,7 @@ import pandas as pd
 from research.errors import EstimationError
 from research.evidence.result import AnalysisResult, Status
 
-__all__ = ["ARTICLE_ANALYSES", "run_article_analyses"]
+__all__ = ["ARTICLE_ANALYSES", "ArticleData", "run_article_analyses"]
 
 
 class _Rule(Protocol):
@@ -42,7 +42,7 @@ Results = dict[str, AnalysisResult]
 Z_95 = 1.959963984540054
 
 
-class _Inputs:
+class ArticleData:
     """The frames several analyses share, each built once on first use."""
 
     def __init__(self, programme: ProgrammeData) -> None:
@@ -67,7 +67,7 @@ def _no_data(key: str, why: str) -> AnalysisResult:
     return AnalysisResult(key, pd.DataFrame(), status=Status.NO_DATA, message=why)
 
 
-def subgroup_results(data: _Inputs) -> Results:
+def subgroup_results(data: ArticleData) -> Results:
     """Section 1: every subgroup analysis (logit AMEs, BH within each), one result per key."""
     from research.evidence.subgroups import run_subgroup_analyses, subgroup_as_result
 
@@ -78,7 +78,7 @@ def subgroup_results(data: _Inputs) -> Results:
     }
 
 
-def cumulative_incidence(data: _Inputs) -> Results:
+def cumulative_incidence(data: ArticleData) -> Results:
     """Section 1a: Aalen–Johansen contrasts of completion and dropout at 12 and 24 months."""
     from research.evidence.competing import HORIZONS, cif_contrasts
 
@@ -87,7 +87,7 @@ def cumulative_incidence(data: _Inputs) -> Results:
     return {"cumulative_incidence": AnalysisResult("cumulative_incidence", rows, term=term)}
 
 
-def euv_track_mix(data: _Inputs) -> Results:
+def euv_track_mix(data: ArticleData) -> Results:
     """Section 2: median months to completion by EUV track (Kaplan–Meier)."""
     from research.evidence.survival import km_quantiles
 
@@ -100,7 +100,7 @@ def euv_track_mix(data: _Inputs) -> Results:
     return {"euv_track_mix": result}
 
 
-def network_conversion(data: _Inputs) -> Results:
+def network_conversion(data: ArticleData) -> Results:
     """Section 3: participants per month in contact, network against one-to-one (rate ratios),
     and the coordination trend (institutions per company) observations point at."""
     from research.evidence.conversion import company_frame, conversion_models
@@ -134,7 +134,7 @@ def network_conversion(data: _Inputs) -> Results:
     }
 
 
-def skilled_share_did(data: _Inputs) -> Results:
+def skilled_share_did(data: ArticleData) -> Results:
     """Section 4: the company effect by two-way fixed effects and the event study."""
     from research.evidence.company_effect import company_effect
 
@@ -148,7 +148,7 @@ def skilled_share_did(data: _Inputs) -> Results:
     return {"skilled_share_did": result}
 
 
-def skilled_share_two_stage(data: _Inputs) -> Results:
+def skilled_share_two_stage(data: ArticleData) -> Results:
     """Section 4a: Gardner's two-stage DiD, robust to companies joining in different years."""
     from research.evidence.company_effect import OUTCOME, company_panel_frame
     from research.evidence.staggered import two_stage_did
@@ -180,7 +180,7 @@ def skilled_share_two_stage(data: _Inputs) -> Results:
     return {key: result}
 
 
-def employment_6_months(data: _Inputs) -> Results:
+def employment_6_months(data: ArticleData) -> Results:
     """Section 5: employment six months after, participants against a comparison group."""
     from research.evidence.participant_effect import participant_effect, person_frame
 
@@ -201,7 +201,7 @@ def employment_6_months(data: _Inputs) -> Results:
     return {key: result}
 
 
-def pooled_subgroup_effects(data: _Inputs) -> Results:
+def pooled_subgroup_effects(data: ArticleData) -> Results:
     """Section 1b: Firth-penalised subgroup effects pooled by a normal hierarchical model."""
     from research.evidence.pooling import pooled_subgroup_effects as pooled
 
@@ -217,7 +217,7 @@ def pooled_subgroup_effects(data: _Inputs) -> Results:
     return {key: AnalysisResult(key, rows, term=term, columns=columns)}
 
 
-def rkv_standardisation(data: _Inputs) -> Results:
+def rkv_standardisation(data: ArticleData) -> Results:
     """Section 7: do the colleges decide the same EUV track for similar people?"""
     from research.evidence.rkv import rkv_frame
     from research.evidence.rkv import rkv_standardisation as standardise
@@ -237,7 +237,7 @@ def rkv_standardisation(data: _Inputs) -> Results:
     return {key: result}
 
 
-ARTICLE_ANALYSES: tuple[Callable[[_Inputs], Results], ...] = (
+ARTICLE_ANALYSES: tuple[Callable[[ArticleData], Results], ...] = (
     subgroup_results,
     cumulative_incidence,
     euv_track_mix,
@@ -256,7 +256,7 @@ def run_article_analyses(programme: Any) -> dict[str, AnalysisResult]:
 
     The lift frame the subgroup, cumulative-incidence and pooled analyses share is built once.
     """
-    data = _Inputs(programme)
+    data = ArticleData(programme)
     results: dict[str, AnalysisResult] = {}
     for analysis in ARTICLE_ANALYSES:
         results.update(analysis(data))

@@ -9,12 +9,16 @@ Analyses run on the whole programme: a partner's data alone is too thin for them
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from research.evidence import article
+from research.evidence.article import ArticleData, run_article_analyses
+from research.evidence.result import AnalysisResult, Status
 from research.report import blocks
 from research.report.article import write_figure, write_table
 from research.report.context import ReportContext
@@ -81,30 +85,34 @@ def _hidden_counts(data: pd.DataFrame, counts: list[str], rule_min: int) -> pd.D
 # --- 1. Completion and dropout by subgroup -------------------------------------------------------
 
 
-def subgroup_results(ctx: ReportContext) -> pd.DataFrame:
-    """Every subgroup analysis on the lift frame at the report's quarter end."""
-    from research.evidence.frames import lift_frame
-    from research.evidence.subgroups import run_subgroup_analyses
-
-    frame = lift_frame(ctx.tables, ctx.as_of)
-    return run_subgroup_analyses(frame, min_cell=ctx.rule.min_cell)
+Results = Mapping[str, AnalysisResult]
+"""The article's analyses by the key the CMO register links to (``run_article_analyses``)."""
 
 
-Found = dict[str, pd.DataFrame]
-"""Results collected while the sections are built, by the key the CMO register links to."""
+def _analysis(
+    ctx: ReportContext, results: Results | None, key: str, run: Callable[..., Results]
+) -> AnalysisResult:
+    """The analysis ``key`` from ``results``, or run now when they do not hold it (a section
+    built on its own, as the tests do)."""
+    if results is not None and key in results:
+        return results[key]
+    return run(ArticleData(ctx))[key]
 
 
-def _collect(found: Found | None, key: str, frame: pd.DataFrame) -> None:
-    if found is not None:
-        found[key] = frame.assign(analysis=key)
+def subgroup_results(ctx: ReportContext, results: Results | None = None) -> pd.DataFrame:
+    """Every subgroup analysis's rows in one table, in the order they were estimated."""
+    from research.evidence.subgroups import DEFAULT_ANALYSES
+
+    keys = [a.key for a in DEFAULT_ANALYSES]
+    if results is None or not all(k in results for k in keys):
+        results = article.subgroup_results(ArticleData(ctx))
+    frames = [results[k].table for k in keys if k in results]
+    return pd.concat(frames).sort_index() if frames else pd.DataFrame()
 
 
-def subgroup_section(ctx: ReportContext, found: Found | None = None) -> Section:
+def subgroup_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """Average marginal effects per subgroup, a forest plot per analysis, BH-adjusted p."""
-    results = subgroup_results(ctx)
-    if found is not None:
-        for key, rows in results.groupby("analysis", sort=False):
-            found[str(key)] = rows
+    results = subgroup_results(ctx, results)
     title = _t(ctx, "1. Completion and dropout: for whom", "1. Gennemførelse og frafald: for hvem")
     intro = Text(
         _t(
@@ -171,7 +179,7 @@ def subgroup_section(ctx: ReportContext, found: Found | None = None) -> Section:
         if rows["level"].nunique() > 1:
             label = label + ": " + rows["level"].astype(str)
         shown = rows.assign(plot_label=label)
-        estimated = shown["status"].eq("ok")
+        estimated = shown["status"].eq(Status.OK)
         finding = _forest_finding(ctx, shown[estimated], _t(ctx, en, da))
         items.append(
             _named(
@@ -225,10 +233,10 @@ def _forest_finding(ctx: ReportContext, rows: pd.DataFrame, name: str) -> str:
 # --- 2. Time to completion and dropout -----------------------------------------------------------
 
 
-def survival_section(ctx: ReportContext, found: Found | None = None) -> Section:
+def survival_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """Kaplan–Meier by EUV track, medians, a Cox model and its proportional-hazards check."""
     from research.evidence.frames import lift_frame
-    from research.evidence.survival import cox_model, km_curves, km_quantiles
+    from research.evidence.survival import cox_model, km_curves
 
     title = _t(ctx, "2. Time to completion and dropout", "2. Tid til gennemførelse og frafald")
     frame = lift_frame(ctx.tables, ctx.as_of, programme="euv")
@@ -265,8 +273,7 @@ def survival_section(ctx: ReportContext, found: Found | None = None) -> Section:
                 ),
             )
         )
-    medians = km_quantiles(frame, event="completed", by="euv_track", min_cell=ctx.rule.min_cell)
-    _collect(found, "euv_track_mix", medians)
+    medians = _analysis(ctx, results, "euv_track_mix", article.euv_track_mix).table
     mask = _hidden_counts(medians, ["n", "events", "censored"], ctx.rule.min_cell)
     items.append(
         PublishedTable(
@@ -297,7 +304,7 @@ def survival_section(ctx: ReportContext, found: Found | None = None) -> Section:
         ("dropout", "dropout", "frafald"),
     ):
         cox = cox_model(frame, ["euv_track", "employment_group", "age_band"], event=event)
-        if cox.status != "ok":
+        if cox.status != Status.OK:
             items.append(
                 Text(
                     _t(
@@ -373,18 +380,19 @@ def _ph_table(ctx, cox, event: str, name_en: str, name_da: str) -> PublishedTabl
 # --- 3. Network approach vs one-to-one visits ----------------------------------------------------
 
 
-def conversion_section(ctx: ReportContext, found: Found | None = None) -> Section:
+def conversion_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """Company-level conversion by approach, and the rate ratio of participants per month."""
-    from research.evidence.conversion import company_frame, conversion_funnel, conversion_models
+    from research.evidence.conversion import conversion_funnel
 
     title = _t(
         ctx,
         "3. Network approach vs one-to-one visits",
         "3. Netværkstilgang mod enkeltbesøg",
     )
-    companies = company_frame(ctx.tables, ctx.as_of)
-    if companies.empty:
+    found = _analysis(ctx, results, "network_conversion", article.network_conversion)
+    if found.detail is None:  # no company reached yet
         return Section(title, [Text(_t(ctx, "No data.", "Ingen data."))])
+    companies, result = found.detail
     funnel = conversion_funnel(companies)
     people = ["participants"]
     funnel_table = PublishedTable(
@@ -413,14 +421,6 @@ def conversion_section(ctx: ReportContext, found: Found | None = None) -> Sectio
         person_counts=tuple(people),
         rule=ctx.rule,
     )
-    result = conversion_models(companies)
-    _collect(found, "network_conversion", result.rate_ratios)
-    if found is not None:  # the coordination trend the register's observations point at
-        from research.metrics.coordination import institutions_per_company
-
-        _collect(
-            found, "contacts_per_company", institutions_per_company(ctx.tables["company_contacts"])
-        )
     ratios = result.rate_ratios[result.rate_ratios["reported"]]
     model = str(result.dispersion["reported_model"].iloc[0]).replace("_", " ")
     ratio_table = PublishedTable(
@@ -474,19 +474,17 @@ def _formats(data: pd.DataFrame, spec) -> dict[str, ColumnFormat]:
     }
 
 
-def company_effect_section(ctx: ReportContext, found: Found | None = None) -> Section:
+def company_effect_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """Two-way fixed effects and an event study on the company panel, with the pre-trend test."""
-    from research.evidence.company_effect import company_effect
-
     title = _t(
         ctx,
         "4. Companies: does participation raise the share of skilled employees?",
         "4. Virksomheder: øger deltagelse andelen af faglærte?",
     )
-    if ctx.tables.get("company_panel", pd.DataFrame()).empty:
+    found = _analysis(ctx, results, "skilled_share_did", article.skilled_share_did)
+    if found.detail is None:
         return Section(title, [Text(_t(ctx, "No company panel imported.", "Intet panel."))])
-    result = company_effect(ctx.tables, min_cell=ctx.rule.min_cell)
-    _collect(found, "skilled_share_did", result.overall)
+    result = found.detail
     intro = Text(
         _t(
             ctx,
@@ -529,7 +527,7 @@ def company_effect_section(ctx: ReportContext, found: Found | None = None) -> Se
             _named(
                 "event_study_companies",
                 event_study_plot(
-                    events[events["status"].eq("ok") | events["reference"].astype(bool)],
+                    events[events["status"].eq(Status.OK) | events["reference"].astype(bool)],
                     title=_pretrend_finding(ctx, result.pretrend),
                     data_date=ctx.as_of.date(),
                     x_label=_t(
@@ -597,22 +595,16 @@ def _pretrend_finding(ctx: ReportContext, pretrend: pd.DataFrame) -> str:
 # --- 4a. Staggered adoption: Gardner's two-stage DiD ---------------------------------------------
 
 
-def staggered_section(ctx: ReportContext, found: Found | None = None) -> Section:
+def staggered_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """The company effect robust to staggered adoption: the two-stage DiD beside TWFE."""
-    from research.errors import EstimationError
-    from research.evidence.company_effect import OUTCOME, company_panel_frame
-    from research.evidence.staggered import two_stage_did
-
     title = _t(
         ctx,
         "4a. Companies joining in different years: two-stage difference in differences",
         "4a. Virksomheder der starter i forskellige år: totrins difference-in-differences",
     )
-    panel = ctx.tables.get("company_panel", pd.DataFrame())
-    if panel.empty:
+    found = _analysis(ctx, results, "skilled_share_two_stage", article.skilled_share_two_stage)
+    if found.status == Status.NO_DATA:
         return Section(title, [Text(_t(ctx, "No company panel imported.", "Intet panel."))])
-    frame = company_panel_frame(panel)
-    frame = frame.assign(cohort=frame["cohort"].astype("Float64").to_numpy(na_value=np.nan))
     intro = Text(
         _t(
             ctx,
@@ -626,23 +618,13 @@ def staggered_section(ctx: ReportContext, found: Found | None = None) -> Section
             "bootstrap over virksomheder.",
         )
     )
-    try:
-        result = two_stage_did(frame, OUTCOME, "cvr", "year", "cohort", lags=3)
-    except EstimationError as problem:
-        return Section(title, [intro, Text(str(problem))])
+    if found.detail is None:  # the estimator refused the data: its reason in words
+        return Section(title, [intro, Text(found.message)])
+    result = found.detail
     event = result.event.copy()
-    treated_companies = int(frame.loc[frame["treated_now"] == 1, "cvr"].nunique())
-    overall = pd.DataFrame(
-        {
-            "estimand": [_t(ctx, "ATT, all participating years", "ATT, alle deltagerår")],
-            "estimate": [result.att],
-            "std_error": [result.att_se],
-            "ci_low": [result.att - 1.959963984540054 * result.att_se],
-            "ci_high": [result.att + 1.959963984540054 * result.att_se],
-            "n_treated_companies": [treated_companies],
-        }
+    overall = found.table.assign(
+        estimand=[_t(ctx, "ATT, all participating years", "ATT, alle deltagerår")]
     )
-    _collect(found, "skilled_share_two_stage", overall)
     companies_hidden = _hidden_counts(overall, ["n_treated_companies"], ctx.rule.min_cell)
     items: list = [
         intro,
@@ -697,21 +679,19 @@ def staggered_section(ctx: ReportContext, found: Found | None = None) -> Section
 # --- 5. Participant-level effect with a comparison group -------------------------------------
 
 
-def participant_effect_section(ctx: ReportContext, found: Found | None = None) -> Section:
+def participant_effect_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """Employment six months after: participants against a comparison group, RA and IPW."""
-    from research.evidence.participant_effect import participant_effect, person_frame
-
     title = _t(
         ctx,
         "5. Unemployed participants: employment six months after",
         "5. Ledige deltagere: beskæftigelse seks måneder efter",
     )
-    if ctx.tables.get("comparison_individuals", pd.DataFrame()).empty:
+    found = _analysis(ctx, results, "employment_6_months", article.employment_6_months)
+    if found.detail is None:
         return Section(
             title, [Text(_t(ctx, "No comparison group imported.", "Ingen kontrolgruppe."))]
         )
-    result = participant_effect(person_frame(ctx.tables, ctx.as_of), min_cell=ctx.rule.min_cell)
-    _collect(found, "employment_6_months", result.estimates)
+    result = found.detail
     intro = Text(
         _t(
             ctx,
@@ -796,7 +776,7 @@ def participant_effect_section(ctx: ReportContext, found: Found | None = None) -
                 ),
             )
         )
-    if result.status != "ok" and result.message:
+    if result.status != Status.OK and result.message:
         items.append(Text(result.message))
     return Section(title, items)
 
@@ -821,18 +801,16 @@ def _cif_counts_mask(data: pd.DataFrame, counts: list[str], rule_min: int) -> pd
     return mask
 
 
-def cumulative_incidence_section(ctx: ReportContext, found: Found | None = None) -> Section:
+def cumulative_incidence_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """Completion and dropout by subgroup from every lift, the running ones censored at the data
     date: Aalen–Johansen cumulative incidence at 12 and 24 months and its subgroup contrasts."""
-    from research.evidence.competing import HORIZONS, cif_contrasts
-    from research.evidence.frames import lift_frame
+    from research.evidence.competing import HORIZONS
 
     title = _t(
         ctx,
         "1a. Completion and dropout with running lifts: cumulative incidence",
         "1a. Gennemførelse og frafald med igangværende forløb: kumuleret incidens",
     )
-    frame = lift_frame(ctx.tables, ctx.as_of)
     intro = Text(
         _t(
             ctx,
@@ -850,9 +828,8 @@ def cumulative_incidence_section(ctx: ReportContext, found: Found | None = None)
             "i procentpoint, ujusteret; standardfejl klynget på virksomhed.",
         )
     )
-    results = cif_contrasts(frame, horizons=HORIZONS, min_cell=ctx.rule.min_cell)
-    if found is not None:
-        _collect(found, "cumulative_incidence", results)
+    found = _analysis(ctx, results, "cumulative_incidence", article.cumulative_incidence)
+    results = found.table
     if results.empty:
         return Section(title, [intro, Text(_t(ctx, "No data.", "Ingen data."))])
     data = results.copy()
@@ -905,7 +882,7 @@ def cumulative_incidence_section(ctx: ReportContext, found: Found | None = None)
     for analysis, rows in first.groupby("analysis", sort=False):
         en, da = ANALYSIS_TITLES.get(analysis, (analysis, analysis))
         shown = rows.assign(plot_label=_subgroup_label(rows))
-        estimated = int(shown["status"].eq("ok").sum())
+        estimated = int(shown["status"].eq(Status.OK).sum())
         items.append(
             _named(
                 f"cif_forest_{analysis}",
@@ -933,24 +910,19 @@ def cumulative_incidence_section(ctx: ReportContext, found: Found | None = None)
 # --- 1b. Every subgroup answered: Firth estimates pooled by empirical Bayes -------------------
 
 
-def pooled_subgroup_section(ctx: ReportContext, found: Found | None = None) -> Section:
+def pooled_subgroup_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """Every subgroup contrast with at least one person per arm: a Firth-penalised estimate,
     shrunk toward the analysis's overall effect by empirical Bayes, with the minimum
     detectable effect and the quarter the subgroup will be large enough on the plan."""
-    from research.evidence.frames import lift_frame
-    from research.evidence.pooling import (
-        RELEVANT_EFFECT,
-        pooled_subgroup_effects,
-        quarter_detectable,
-    )
+    from research.evidence.pooling import RELEVANT_EFFECT, quarter_detectable
 
     title = _t(
         ctx,
         "1b. Every subgroup: estimates that borrow strength",
         "1b. Alle undergrupper: estimater der låner styrke",
     )
-    frame = lift_frame(ctx.tables, ctx.as_of)
-    results = pooled_subgroup_effects(frame)
+    found = _analysis(ctx, results, "pooled_subgroup_effects", article.pooled_subgroup_effects)
+    results = found.table
     intro = Text(
         _t(
             ctx,
@@ -1000,7 +972,6 @@ def pooled_subgroup_section(ctx: ReportContext, found: Found | None = None) -> S
         + ": "
         + _subgroup_label(data)
     )
-    _collect(found, "pooled_subgroup_effects", results)
     counts = ["n_level", "n_reference", "events_level", "events_reference"]
     mask = _hidden_counts(data, counts, ctx.rule.min_cell)
     # A small arm's own estimate gives its outcomes away; the pooled one mixes in the others.
@@ -1069,16 +1040,13 @@ def pooled_subgroup_section(ctx: ReportContext, found: Found | None = None) -> S
 # --- 7. RKV across the colleges (activity 1) ----------------------------------------------------
 
 
-def rkv_section(ctx: ReportContext, found: Found | None = None) -> Section:
+def rkv_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """Do the colleges decide the same EUV track for similar people, and did they converge?"""
-    from research.evidence.rkv import rkv_frame, rkv_standardisation
-
     title = _t(
         ctx,
         "7. RKV across the colleges: the same track for similar people?",
         "7. RKV på tværs af skolerne: samme spor for ens personer?",
     )
-    frame = rkv_frame(ctx.tables, ctx.as_of)
     intro = Text(
         _t(
             ctx,
@@ -1095,10 +1063,9 @@ def rkv_section(ctx: ReportContext, found: Found | None = None) -> Section:
             "skyldes skolen, det justerede spormix og enighed med et regelbaseret spor.",
         )
     )
-    result = rkv_standardisation(frame, min_cell=ctx.rule.min_cell)
-    if result.status != "ok":
+    result = _analysis(ctx, results, "rkv_standardisation", article.rkv_standardisation).detail
+    if result.status != Status.OK:
         return Section(title, [intro, Text(result.message)])
-    _collect(found, "rkv_standardisation", result.effects)
     effects = result.effects.merge(result.icc, on="period", how="left")
     items: list = [intro]
     items.append(
@@ -1220,9 +1187,12 @@ def rkv_section(ctx: ReportContext, found: Found | None = None) -> Section:
 # --- 6. The context–mechanism–outcome register ---------------------------------------------------
 
 
-def cmo_section(ctx: ReportContext, found: Found | None = None) -> Section:
-    """The researchers' observations beside the results they are linked to: ``found`` holds
-    the results the earlier sections collected, by the keys observations link to."""
+def cmo_section(ctx: ReportContext, results: Results | None = None) -> Section:
+    """The researchers' observations beside the results they are linked to.
+
+    ``results`` are the article's analyses by the keys observations link to
+    (``run_article_analyses``; run here when not given), so the register says the same
+    whichever cells ran before it. An analysis that produced no rows is no evidence."""
     from research.evidence.cmo import cmo_register, link_evidence
 
     title = _t(
@@ -1233,7 +1203,10 @@ def cmo_section(ctx: ReportContext, found: Found | None = None) -> Section:
     register = cmo_register(ctx.tables, ctx.lang)
     if register.empty:
         return Section(title, [Text(_t(ctx, "No observations yet.", "Ingen observationer endnu."))])
-    linked = link_evidence(register, dict(found or {}))
+    if results is None:
+        results = run_article_analyses(ctx)
+    evidence = {key: result.table.assign(analysis=key) for key, result in results.items()}
+    linked = link_evidence(register, evidence)
     status = linked.groupby("observation_id", sort=False)["link_status"].first()
     words = {
         "linked": _t(ctx, "result below / in this article", "resultat i denne rapport"),
