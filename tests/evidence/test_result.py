@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 
-from research.evidence import competing, company_effect, participant_effect, subgroups
+from research.evidence import company_effect, competing, participant_effect, subgroups
 from research.evidence.estimate import Estimate
 from research.evidence.result import TIDY_COLUMNS, AnalysisResult, Status, results_tidy
 
