@@ -30,12 +30,13 @@ from research.report.evidence_figures import (
     survival_plot,
 )
 from research.report.formatting import ColumnFormat
+from research.report.labels import tr
 from research.report.publish import PublishedTable
 from research.report.sections.base import Section, Text, publish_section, show
-from research.report.sections.helpers import tr
 from research.report.survival_disclosure import coarsen_curves
 
-# The analyses and the words the article uses for them (English; Danish for the Danish variant).
+# The analyses and the words the article uses for them: (English, Danish), as the article is
+# written in English; ``_analysis_title`` picks one.
 ANALYSIS_TITLES = {
     "completion_prep_interaction": (
         "Preparatory course and completion, by the 02 requirement",
@@ -68,8 +69,9 @@ ANALYSIS_TITLES = {
 }
 
 
-def _t(ctx: ReportContext, en: str, da: str) -> str:
-    """``helpers.tr`` with English first: the article is written in English."""
+def _analysis_title(ctx: ReportContext, key: str) -> str:
+    """An analysis's title in the report's language (its key when it has none)."""
+    en, da = ANALYSIS_TITLES.get(key, (key, key))
     return tr(ctx, da, en)
 
 
@@ -113,23 +115,23 @@ def subgroup_results(ctx: ReportContext, results: Results | None = None) -> pd.D
 def subgroup_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """Average marginal effects per subgroup, a forest plot per analysis, BH-adjusted p."""
     results = subgroup_results(ctx, results)
-    title = _t(ctx, "1. Completion and dropout: for whom", "1. Gennemførelse og frafald: for hvem")
+    title = tr(ctx, "1. Gennemførelse og frafald: for hvem", "1. Completion and dropout: for whom")
     intro = Text(
-        _t(
+        tr(
             ctx,
+            "Logistiske modeller med standardfejl klynget på virksomhed; effekten er den "
+            "gennemsnitlige marginale effekt (procentpoint) inden for hver undergruppe. "
+            "p-værdier er justeret med Benjamini–Hochberg inden for hver analyse.",
             "Logistic models with company-clustered standard errors; the effect is the average "
             "marginal effect (percentage points) of the named level against the reference within "
             "each subgroup. p-values are adjusted with Benjamini–Hochberg within each analysis. "
             "Lifts still running at the data date are left out (see section 2 for them). "
             "Subgroups too small to estimate are named, not dropped.",
-            "Logistiske modeller med standardfejl klynget på virksomhed; effekten er den "
-            "gennemsnitlige marginale effekt (procentpoint) inden for hver undergruppe. "
-            "p-værdier er justeret med Benjamini–Hochberg inden for hver analyse.",
         )
     )
     items: list = [intro]
     if results.empty:
-        return Section(title, [intro, Text(_t(ctx, "No data.", "Ingen data."))])
+        return Section(title, [intro, Text(tr(ctx, "Ingen data.", "No data."))])
     data = results.copy()
     data["outcome_label"] = data["outcome"].map(lambda o: _outcome_words(ctx, o))
     data["effect_pp"] = data["estimate"] * 100
@@ -141,10 +143,10 @@ def subgroup_section(ctx: ReportContext, results: Results | None = None) -> Sect
         mask[column] = mask["n_level"] | mask["n_reference"]
     table = PublishedTable(
         name="subgroup_effects",
-        caption=_t(
+        caption=tr(
             ctx,
-            "Average marginal effects on completion and dropout, by subgroup",
             "Gennemsnitlige marginale effekter på gennemførelse og frafald, efter undergruppe",
+            "Average marginal effects on completion and dropout, by subgroup",
         ),
         data=data,
         columns={
@@ -180,7 +182,7 @@ def subgroup_section(ctx: ReportContext, results: Results | None = None) -> Sect
             label = label + ": " + rows["level"].astype(str)
         shown = rows.assign(plot_label=label)
         estimated = shown["status"].eq(Status.OK)
-        finding = _forest_finding(ctx, shown[estimated], _t(ctx, en, da))
+        finding = _forest_finding(ctx, shown[estimated], tr(ctx, da, en))
         items.append(
             _named(
                 f"forest_{analysis}",
@@ -189,10 +191,10 @@ def subgroup_section(ctx: ReportContext, results: Results | None = None) -> Sect
                     title=finding,
                     data_date=ctx.as_of.date(),
                     label="plot_label",
-                    x_label=_t(
+                    x_label=tr(
                         ctx,
-                        "Average marginal effect (percentage points)",
                         "Gennemsnitlig marginal effekt (procentpoint)",
+                        "Average marginal effect (percentage points)",
                     ),
                     lang=ctx.lang,
                 ),
@@ -204,7 +206,8 @@ def subgroup_section(ctx: ReportContext, results: Results | None = None) -> Sect
 def _outcome_words(ctx: ReportContext, outcome: str) -> str:
     """The outcome column's words: completion and dropout rows must not look like duplicates."""
     words = {"completed": ("Completion", "Gennemførelse"), "dropped_out": ("Dropout", "Frafald")}
-    return _t(ctx, *words.get(outcome, (outcome, outcome)))
+    en, da = words.get(outcome, (outcome, outcome))
+    return tr(ctx, da, en)
 
 
 def _named(name: str, fig: Figure) -> Figure:
@@ -215,18 +218,18 @@ def _named(name: str, fig: Figure) -> Figure:
 
 def _forest_finding(ctx: ReportContext, rows: pd.DataFrame, name: str) -> str:
     if rows.empty:
-        return _t(ctx, f"{name}: too few lifts to estimate yet", f"{name}: for få forløb endnu")
+        return tr(ctx, f"{name}: for få forløb endnu", f"{name}: too few lifts to estimate yet")
     significant = rows[rows["significant_adjusted"].fillna(False).astype(bool)]
     if significant.empty:
-        return _t(
+        return tr(
             ctx,
-            f"{name}: no subgroup differs after adjustment",
             f"{name}: ingen undergruppe skiller sig ud efter justering",
+            f"{name}: no subgroup differs after adjustment",
         )
-    return _t(
+    return tr(
         ctx,
-        f"{name}: {len(significant)} of {len(rows)} estimated contrasts differ after adjustment",
         f"{name}: {len(significant)} af {len(rows)} kontraster er forskellige efter justering",
+        f"{name}: {len(significant)} of {len(rows)} estimated contrasts differ after adjustment",
     )
 
 
@@ -238,20 +241,20 @@ def survival_section(ctx: ReportContext, results: Results | None = None) -> Sect
     from research.evidence.frames import lift_frame
     from research.evidence.survival import cox_model, km_curves
 
-    title = _t(ctx, "2. Time to completion and dropout", "2. Tid til gennemførelse og frafald")
+    title = tr(ctx, "2. Tid til gennemførelse og frafald", "2. Time to completion and dropout")
     frame = lift_frame(ctx.tables, ctx.as_of, programme="euv")
     intro = Text(
-        _t(
+        tr(
             ctx,
+            "Kaplan–Meier-kurver efter EUV-spor, censureret på dataopgørelsesdatoen; Cox-modeller "
+            "med standardfejl klynget på virksomhed og test af proportionale hazards.",
             "Kaplan–Meier curves by EUV track, censored at the data date; the competing exit is "
             "treated as censoring (cause-specific). Cox models with company-clustered errors; the "
             "proportional-hazards check is the Grambsch–Therneau test on Schoenfeld residuals.",
-            "Kaplan–Meier-kurver efter EUV-spor, censureret på dataopgørelsesdatoen; Cox-modeller "
-            "med standardfejl klynget på virksomhed og test af proportionale hazards.",
         )
     )
     if frame.empty:
-        return Section(title, [intro, Text(_t(ctx, "No data.", "Ingen data."))])
+        return Section(title, [intro, Text(tr(ctx, "Ingen data.", "No data."))])
     items: list = [intro]
     curves = km_curves(frame, event="completed", by="euv_track", min_cell=ctx.rule.min_cell)
     curves = coarsen_curves(curves, ctx.rule.min_cell)  # no drop shows fewer than min_cell events
@@ -261,14 +264,14 @@ def survival_section(ctx: ReportContext, results: Results | None = None) -> Sect
                 "km_completion_by_track",
                 survival_plot(
                     curves,
-                    title=_t(
+                    title=tr(
                         ctx,
-                        "Longer EUV tracks take longer to complete",
                         "Længere EUV-spor tager længere tid at gennemføre",
+                        "Longer EUV tracks take longer to complete",
                     ),
                     data_date=ctx.as_of.date(),
-                    x_label=_t(ctx, "Months since start", "Måneder siden start"),
-                    y_label=_t(ctx, "Share not yet completed", "Andel endnu ikke gennemført"),
+                    x_label=tr(ctx, "Måneder siden start", "Months since start"),
+                    y_label=tr(ctx, "Andel endnu ikke gennemført", "Share not yet completed"),
                     lang=ctx.lang,
                 ),
             )
@@ -278,10 +281,10 @@ def survival_section(ctx: ReportContext, results: Results | None = None) -> Sect
     items.append(
         PublishedTable(
             name="completion_medians",
-            caption=_t(
+            caption=tr(
                 ctx,
-                "Median months to completion by EUV track (Kaplan–Meier)",
                 "Median antal måneder til gennemførelse efter EUV-spor (Kaplan–Meier)",
+                "Median months to completion by EUV track (Kaplan–Meier)",
             ),
             data=medians,
             columns={
@@ -307,10 +310,10 @@ def survival_section(ctx: ReportContext, results: Results | None = None) -> Sect
         if cox.status != Status.OK:
             items.append(
                 Text(
-                    _t(
+                    tr(
                         ctx,
-                        f"Cox model for {name_en}: {cox.message}",
                         f"Cox-model for {name_da}: {cox.message}",
+                        f"Cox model for {name_en}: {cox.message}",
                     )
                 )
             )
@@ -325,10 +328,10 @@ def _cox_table(ctx, cox, event: str, name_en: str, name_da: str) -> PublishedTab
     count_columns = [c for c in ("n", "events") if c in data.columns]
     return PublishedTable(
         name=f"cox_{event}",
-        caption=_t(
+        caption=tr(
             ctx,
-            f"Hazard ratios for {name_en} (Cox; n = {cox.n}, events = {cox.events})",
             f"Hazard ratioer for {name_da} (Cox; n = {cox.n}, hændelser = {cox.events})",
+            f"Hazard ratios for {name_en} (Cox; n = {cox.n}, events = {cox.events})",
         ),
         data=data,
         columns=_formats(
@@ -355,10 +358,10 @@ def _ph_table(ctx, cox, event: str, name_en: str, name_da: str) -> PublishedTabl
     data = cox.ph.copy()
     return PublishedTable(
         name=f"ph_check_{event}",
-        caption=_t(
+        caption=tr(
             ctx,
-            f"Proportional-hazards check for {name_en} (Grambsch–Therneau)",
             f"Test af proportionale hazards for {name_da} (Grambsch–Therneau)",
+            f"Proportional-hazards check for {name_en} (Grambsch–Therneau)",
         ),
         data=data,
         columns=_formats(
@@ -384,23 +387,21 @@ def conversion_section(ctx: ReportContext, results: Results | None = None) -> Se
     """Company-level conversion by approach, and the rate ratio of participants per month."""
     from research.evidence.conversion import conversion_funnel
 
-    title = _t(
-        ctx,
-        "3. Network approach vs one-to-one visits",
-        "3. Netværkstilgang mod enkeltbesøg",
+    title = tr(
+        ctx, "3. Netværkstilgang mod enkeltbesøg", "3. Network approach vs one-to-one visits"
     )
     found = _analysis(ctx, results, "network_conversion", article.network_conversion)
     if found.detail is None:  # no company reached yet
-        return Section(title, [Text(_t(ctx, "No data.", "Ingen data."))])
+        return Section(title, [Text(tr(ctx, "Ingen data.", "No data."))])
     companies, result = found.detail
     funnel = conversion_funnel(companies)
     people = ["participants"]
     funnel_table = PublishedTable(
         name="conversion_funnel",
-        caption=_t(
+        caption=tr(
             ctx,
-            "Companies reached, with a competence plan and with participants, by approach",
             "Virksomheder nået, med kompetenceplan og med deltagere, efter tilgang",
+            "Companies reached, with a competence plan and with participants, by approach",
         ),
         data=funnel,
         columns={
@@ -425,11 +426,11 @@ def conversion_section(ctx: ReportContext, results: Results | None = None) -> Se
     model = str(result.dispersion["reported_model"].iloc[0]).replace("_", " ")
     ratio_table = PublishedTable(
         name="conversion_rate_ratios",
-        caption=_t(
+        caption=tr(
             ctx,
+            "Deltagere pr. måned i kontakt: rate ratioer",
             f"Participants per month in contact: rate ratios ({model} model, chosen by an "
             "overdispersion test)",
-            "Deltagere pr. måned i kontakt: rate ratioer",
         ),
         data=ratios,
         columns={
@@ -476,25 +477,25 @@ def _formats(data: pd.DataFrame, spec) -> dict[str, ColumnFormat]:
 
 def company_effect_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """Two-way fixed effects and an event study on the company panel, with the pre-trend test."""
-    title = _t(
+    title = tr(
         ctx,
-        "4. Companies: does participation raise the share of skilled employees?",
         "4. Virksomheder: øger deltagelse andelen af faglærte?",
+        "4. Companies: does participation raise the share of skilled employees?",
     )
     found = _analysis(ctx, results, "skilled_share_did", article.skilled_share_did)
     if found.detail is None:
-        return Section(title, [Text(_t(ctx, "No company panel imported.", "Intet panel."))])
+        return Section(title, [Text(tr(ctx, "Intet panel.", "No company panel imported."))])
     result = found.detail
     intro = Text(
-        _t(
+        tr(
             ctx,
+            "Andelen faglærte (procentpoint) i deltagende mod ikke-deltagende virksomheder, "
+            "med to-vejs faste effekter og et event study (reference: året før deltagelse).",
             "Skilled share of employees (percentage points) in participating companies against "
             "never-participating companies, by year. The two-way fixed-effects estimate averages "
             "over years since participation; the event study shows the effect by year relative "
             "to the first participation (reference: the year before), and its leads test "
             "parallel trends. Standard errors clustered by company.",
-            "Andelen faglærte (procentpoint) i deltagende mod ikke-deltagende virksomheder, "
-            "med to-vejs faste effekter og et event study (reference: året før deltagelse).",
         )
     )
     items: list = [intro]
@@ -503,8 +504,8 @@ def company_effect_section(ctx: ReportContext, results: Results | None = None) -
     items.append(
         PublishedTable(
             name="company_effect",
-            caption=_t(
-                ctx, "Company-level effect (two-way fixed effects)", "Effekt (faste effekter)"
+            caption=tr(
+                ctx, "Effekt (faste effekter)", "Company-level effect (two-way fixed effects)"
             ),
             data=overall,
             columns=_columns(
@@ -530,12 +531,12 @@ def company_effect_section(ctx: ReportContext, results: Results | None = None) -
                     events[events["status"].eq(Status.OK) | events["reference"].astype(bool)],
                     title=_pretrend_finding(ctx, result.pretrend),
                     data_date=ctx.as_of.date(),
-                    x_label=_t(
+                    x_label=tr(
                         ctx,
-                        "Years relative to first participation",
                         "År i forhold til første deltagelse",
+                        "Years relative to first participation",
                     ),
-                    y_label=_t(ctx, "Skilled share (pp)", "Andel faglærte (pp)"),
+                    y_label=tr(ctx, "Andel faglærte (pp)", "Skilled share (pp)"),
                     lang=ctx.lang,
                 ),
             )
@@ -543,7 +544,7 @@ def company_effect_section(ctx: ReportContext, results: Results | None = None) -
         items.append(
             PublishedTable(
                 name="company_event_study",
-                caption=_t(ctx, "Event-study coefficients", "Event study-koefficienter"),
+                caption=tr(ctx, "Event study-koefficienter", "Event-study coefficients"),
                 data=events,
                 columns=_columns(ctx, {"relative_period": ("number", 0, "Year", "År")}, events),
                 lang=ctx.lang,
@@ -553,7 +554,7 @@ def company_effect_section(ctx: ReportContext, results: Results | None = None) -
     items.append(
         PublishedTable(
             name="company_pretrend",
-            caption=_t(ctx, "Pre-trend test", "Test for parallelle trends"),
+            caption=tr(ctx, "Test for parallelle trends", "Pre-trend test"),
             data=result.pretrend,
             columns=_formats(
                 result.pretrend,
@@ -578,17 +579,17 @@ def company_effect_section(ctx: ReportContext, results: Results | None = None) -
 def _pretrend_finding(ctx: ReportContext, pretrend: pd.DataFrame) -> str:
     p = pd.to_numeric(pretrend.get("p_value"), errors="coerce")
     if p is None or p.empty or not np.isfinite(p.iloc[0]):
-        return _t(ctx, "Effect by year since participation", "Effekt efter år siden deltagelse")
+        return tr(ctx, "Effekt efter år siden deltagelse", "Effect by year since participation")
     if p.iloc[0] < 0.05:
-        return _t(
+        return tr(
             ctx,
-            f"Trends differed before participation (p = {p.iloc[0]:.3f}): read with care",
             f"Forskellige trends før deltagelse (p = {p.iloc[0]:.3f}): læs med forsigtighed",
+            f"Trends differed before participation (p = {p.iloc[0]:.3f}): read with care",
         )
-    return _t(
+    return tr(
         ctx,
-        f"No sign of different trends before participation (p = {p.iloc[0]:.2f})",
         f"Ingen tegn på forskellige trends før deltagelse (p = {p.iloc[0]:.2f})",
+        f"No sign of different trends before participation (p = {p.iloc[0]:.2f})",
     )
 
 
@@ -597,25 +598,25 @@ def _pretrend_finding(ctx: ReportContext, pretrend: pd.DataFrame) -> str:
 
 def staggered_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """The company effect robust to staggered adoption: the two-stage DiD beside TWFE."""
-    title = _t(
+    title = tr(
         ctx,
-        "4a. Companies joining in different years: two-stage difference in differences",
         "4a. Virksomheder der starter i forskellige år: totrins difference-in-differences",
+        "4a. Companies joining in different years: two-stage difference in differences",
     )
     found = _analysis(ctx, results, "skilled_share_two_stage", article.skilled_share_two_stage)
     if found.status == Status.NO_DATA:
-        return Section(title, [Text(_t(ctx, "No company panel imported.", "Intet panel."))])
+        return Section(title, [Text(tr(ctx, "Intet panel.", "No company panel imported."))])
     intro = Text(
-        _t(
+        tr(
             ctx,
+            "Totrinsestimatoren (Gardner) estimerer virksomheds- og årseffekter på år uden "
+            "deltagelse og sammenligner deltagende år med det forventede; standardfejl ved "
+            "bootstrap over virksomheder.",
             "Two-way fixed effects compare late joiners with early joiners whose effect is "
             "already under way. Gardner's two-stage estimator fits company and year effects on "
             "company-years before participation (and never-participating companies) only, "
             "imputes each participating company-year's share without participation, and "
             "averages the differences; standard errors by a company bootstrap.",
-            "Totrinsestimatoren (Gardner) estimerer virksomheds- og årseffekter på år uden "
-            "deltagelse og sammenligner deltagende år med det forventede; standardfejl ved "
-            "bootstrap over virksomheder.",
         )
     )
     if found.detail is None:  # the estimator refused the data: its reason in words
@@ -623,17 +624,17 @@ def staggered_section(ctx: ReportContext, results: Results | None = None) -> Sec
     result = found.detail
     event = result.event.copy()
     overall = found.table.assign(
-        estimand=[_t(ctx, "ATT, all participating years", "ATT, alle deltagerår")]
+        estimand=[tr(ctx, "ATT, alle deltagerår", "ATT, all participating years")]
     )
     companies_hidden = _hidden_counts(overall, ["n_treated_companies"], ctx.rule.min_cell)
     items: list = [
         intro,
         PublishedTable(
             name="company_effect_two_stage",
-            caption=_t(
+            caption=tr(
                 ctx,
-                "Company-level effect on the skilled share (pp), two-stage DiD",
                 "Effekt på andelen faglærte (pp), totrins DiD",
+                "Company-level effect on the skilled share (pp), two-stage DiD",
             ),
             data=overall,
             columns=_formats(
@@ -652,10 +653,10 @@ def staggered_section(ctx: ReportContext, results: Results | None = None) -> Sec
         ),
         PublishedTable(
             name="company_event_two_stage",
-            caption=_t(
+            caption=tr(
                 ctx,
-                "Effect by years since first participation (two-stage; 3 = 3 or more)",
                 "Effekt efter år siden første deltagelse (totrins)",
+                "Effect by years since first participation (two-stage; 3 = 3 or more)",
             ),
             data=event,
             columns=_formats(
@@ -681,27 +682,27 @@ def staggered_section(ctx: ReportContext, results: Results | None = None) -> Sec
 
 def participant_effect_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """Employment six months after: participants against a comparison group, RA and IPW."""
-    title = _t(
+    title = tr(
         ctx,
-        "5. Unemployed participants: employment six months after",
         "5. Ledige deltagere: beskæftigelse seks måneder efter",
+        "5. Unemployed participants: employment six months after",
     )
     found = _analysis(ctx, results, "employment_6_months", article.employment_6_months)
     if found.detail is None:
         return Section(
-            title, [Text(_t(ctx, "No comparison group imported.", "Ingen kontrolgruppe."))]
+            title, [Text(tr(ctx, "Ingen kontrolgruppe.", "No comparison group imported."))]
         )
     result = found.detail
     intro = Text(
-        _t(
+        tr(
             ctx,
+            "Ledige deltagere med kendt status efter seks måneder mod en sammenligningsgruppe; "
+            "effekten er en forskel i beskæftigelsesandel (ATT som hovedresultat).",
             "Unemployed participants whose six-month status is known, against comparison "
             "individuals; the effect is a risk difference. Regression adjustment and inverse-"
             "probability weighting adjust for age, gender, education and long-term "
             "unemployment; the naive difference is shown for contrast. The headline estimand "
             "is the effect on participants (ATT).",
-            "Ledige deltagere med kendt status efter seks måneder mod en sammenligningsgruppe; "
-            "effekten er en forskel i beskæftigelsesandel (ATT som hovedresultat).",
         )
     )
     items: list = [intro]
@@ -710,7 +711,7 @@ def participant_effect_section(ctx: ReportContext, results: Results | None = Non
     items.append(
         PublishedTable(
             name="participant_effect",
-            caption=_t(ctx, "Effect on employment six months after", "Effekt på beskæftigelse"),
+            caption=tr(ctx, "Effekt på beskæftigelse", "Effect on employment six months after"),
             data=estimates,
             columns=_columns(
                 ctx,
@@ -733,7 +734,7 @@ def participant_effect_section(ctx: ReportContext, results: Results | None = Non
     items.append(
         PublishedTable(
             name="participant_groups",
-            caption=_t(ctx, "The two groups", "De to grupper"),
+            caption=tr(ctx, "De to grupper", "The two groups"),
             data=counts,
             columns={
                 "group": ColumnFormat("text", label_en="Group", label_da="Gruppe"),
@@ -758,7 +759,7 @@ def participant_effect_section(ctx: ReportContext, results: Results | None = Non
                 "balance_participants",
                 balance_plot(
                     result.balance,
-                    title=_t(ctx, "Weighting balances the groups", "Vægtningen afbalancerer"),
+                    title=tr(ctx, "Vægtningen afbalancerer", "Weighting balances the groups"),
                     data_date=ctx.as_of.date(),
                     lang=ctx.lang,
                 ),
@@ -770,7 +771,7 @@ def participant_effect_section(ctx: ReportContext, results: Results | None = Non
                 "overlap_participants",
                 overlap_plot(
                     result.overlap,
-                    title=_t(ctx, "Where the groups overlap", "Hvor grupperne overlapper"),
+                    title=tr(ctx, "Hvor grupperne overlapper", "Where the groups overlap"),
                     data_date=ctx.as_of.date(),
                     lang=ctx.lang,
                 ),
@@ -806,14 +807,19 @@ def cumulative_incidence_section(ctx: ReportContext, results: Results | None = N
     date: Aalen–Johansen cumulative incidence at 12 and 24 months and its subgroup contrasts."""
     from research.evidence.competing import HORIZONS
 
-    title = _t(
+    title = tr(
         ctx,
-        "1a. Completion and dropout with running lifts: cumulative incidence",
         "1a. Gennemførelse og frafald med igangværende forløb: kumuleret incidens",
+        "1a. Completion and dropout with running lifts: cumulative incidence",
     )
     intro = Text(
-        _t(
+        tr(
             ctx,
+            "Alle forløb tæller, også de igangværende (censureret på opgørelsesdatoen). Den "
+            "kumulerede incidens er sandsynligheden for at have gennemført (eller være faldet "
+            "fra) inden for 12 og 24 måneder efter start, med den anden udgang som konkurrerende "
+            "risiko (Aalen–Johansen). Kontrasten er niveauet minus referencen i hver undergruppe "
+            "i procentpoint, ujusteret; standardfejl klynget på virksomhed.",
             "Every lift counts, including those still running (censored at the data date). "
             "The cumulative incidence is the probability of having completed (or dropped out) "
             "within 12 and 24 months of the start, with the other exit as a competing risk "
@@ -821,35 +827,28 @@ def cumulative_incidence_section(ctx: ReportContext, results: Results | None = N
             "subgroup, in percentage points, unadjusted; standard errors by the infinitesimal "
             "jackknife clustered by company, t intervals. A horizon no lift in an arm has "
             "reached yet is named, not estimated.",
-            "Alle forløb tæller, også de igangværende (censureret på opgørelsesdatoen). Den "
-            "kumulerede incidens er sandsynligheden for at have gennemført (eller være faldet "
-            "fra) inden for 12 og 24 måneder efter start, med den anden udgang som konkurrerende "
-            "risiko (Aalen–Johansen). Kontrasten er niveauet minus referencen i hver undergruppe "
-            "i procentpoint, ujusteret; standardfejl klynget på virksomhed.",
         )
     )
     found = _analysis(ctx, results, "cumulative_incidence", article.cumulative_incidence)
     results = found.table
     if results.empty:
-        return Section(title, [intro, Text(_t(ctx, "No data.", "Ingen data."))])
+        return Section(title, [intro, Text(tr(ctx, "Ingen data.", "No data."))])
     data = results.copy()
     data["outcome_label"] = data["outcome"].map(lambda o: _outcome_words(ctx, o))
     for column in ("estimate", "ci_low", "ci_high", "cif_level", "cif_reference"):
         data[f"{column}_pct"] = data[column] * 100
     data["contrast"] = (
-        data["analysis"].map(lambda a: _t(ctx, *ANALYSIS_TITLES.get(a, (a, a))))
-        + ": "
-        + _subgroup_label(data)
+        data["analysis"].map(lambda a: _analysis_title(ctx, a)) + ": " + _subgroup_label(data)
     )
     counts = ["n_level", "n_reference", "events_level", "events_reference"]
     table = PublishedTable(
         name="cumulative_incidence_contrasts",
-        caption=_t(
+        caption=tr(
             ctx,
-            "Cumulative incidence of completion and dropout within 12 and 24 months, by "
-            "subgroup: level minus reference (percentage points)",
             "Kumuleret incidens af gennemførelse og frafald inden for 12 og 24 måneder, efter "
             "undergruppe: niveau minus reference (procentpoint)",
+            "Cumulative incidence of completion and dropout within 12 and 24 months, by "
+            "subgroup: level minus reference (percentage points)",
         ),
         data=data,
         columns={
@@ -888,17 +887,17 @@ def cumulative_incidence_section(ctx: ReportContext, results: Results | None = N
                 f"cif_forest_{analysis}",
                 forest_plot(
                     shown,
-                    title=_t(
+                    title=tr(
                         ctx,
-                        f"{en}: {estimated} of {len(shown)} contrasts at 12 months",
                         f"{da}: {estimated} af {len(shown)} kontraster efter 12 måneder",
+                        f"{en}: {estimated} of {len(shown)} contrasts at 12 months",
                     ),
                     data_date=ctx.as_of.date(),
                     label="plot_label",
-                    x_label=_t(
+                    x_label=tr(
                         ctx,
-                        "Difference in cumulative incidence at 12 months (percentage points)",
                         "Forskel i kumuleret incidens efter 12 måneder (procentpoint)",
+                        "Difference in cumulative incidence at 12 months (percentage points)",
                     ),
                     lang=ctx.lang,
                 ),
@@ -916,16 +915,20 @@ def pooled_subgroup_section(ctx: ReportContext, results: Results | None = None) 
     detectable effect and the quarter the subgroup will be large enough on the plan."""
     from research.evidence.pooling import RELEVANT_EFFECT, quarter_detectable
 
-    title = _t(
+    title = tr(
         ctx,
-        "1b. Every subgroup: estimates that borrow strength",
         "1b. Alle undergrupper: estimater der låner styrke",
+        "1b. Every subgroup: estimates that borrow strength",
     )
     found = _analysis(ctx, results, "pooled_subgroup_effects", article.pooled_subgroup_effects)
     results = found.table
     intro = Text(
-        _t(
+        tr(
             ctx,
+            "Forløb med kendt udfald. Hver undergruppes effekt er fra en Firth-penaliseret "
+            "logit, trukket mod analysens samlede effekt (empirisk Bayes), så små grupper låner "
+            "styrke. Mindste påviselige effekt (80 % styrke) og kvartalet hvor gruppen er stor "
+            "nok efter planen.",
             "Lifts with a known outcome. Each subgroup's average marginal effect comes from a "
             "Firth-penalised logit (finite under separation; adjusted as in section 1 where "
             "there are at least two of the rarer outcome per model term), then is shrunk toward "
@@ -935,14 +938,10 @@ def pooled_subgroup_section(ctx: ReportContext, results: Results | None = None) 
             f"effect today's numbers can detect; the last column gives the quarter in which, on "
             f"the planned trajectory, it reaches {RELEVANT_EFFECT:.0%}. Why this method: "
             "docs/pooling.md.",
-            "Forløb med kendt udfald. Hver undergruppes effekt er fra en Firth-penaliseret "
-            "logit, trukket mod analysens samlede effekt (empirisk Bayes), så små grupper låner "
-            "styrke. Mindste påviselige effekt (80 % styrke) og kvartalet hvor gruppen er stor "
-            "nok efter planen.",
         )
     )
     if results.empty:
-        return Section(title, [intro, Text(_t(ctx, "No data.", "Ingen data."))])
+        return Section(title, [intro, Text(tr(ctx, "Ingen data.", "No data."))])
     trajectory = ctx.config.trajectory_for("participants")
     period = ctx.config.period
     today = ctx.as_of.date()
@@ -956,7 +955,7 @@ def pooled_subgroup_section(ctx: ReportContext, results: Results | None = None) 
         data["n_level"] + data["n_reference"]
     )
     data["large_enough_by"] = [
-        str(q) if q is not None else _t(ctx, "not in the project", "ikke i projektet")
+        str(q) if q is not None else tr(ctx, "ikke i projektet", "not in the project")
         for q in (
             quarter_detectable(
                 n1, n0, p, today=today, quarters=period.quarters, planned_share=planned
@@ -964,13 +963,11 @@ def pooled_subgroup_section(ctx: ReportContext, results: Results | None = None) 
             for n1, n0, p in zip(data["n_level"], data["n_reference"], base, strict=True)
         )
     ]
-    data.loc[data["precise_enough"].astype(bool), "large_enough_by"] = _t(ctx, "now", "nu")
+    data.loc[data["precise_enough"].astype(bool), "large_enough_by"] = tr(ctx, "nu", "now")
     for column in ("estimate", "pooled_estimate", "pooled_ci_low", "pooled_ci_high", "mde"):
         data[f"{column}_pp"] = data[column] * 100
     data["contrast"] = (
-        data["analysis"].map(lambda a: _t(ctx, *ANALYSIS_TITLES.get(a, (a, a))))
-        + ": "
-        + _subgroup_label(data)
+        data["analysis"].map(lambda a: _analysis_title(ctx, a)) + ": " + _subgroup_label(data)
     )
     counts = ["n_level", "n_reference", "events_level", "events_reference"]
     mask = _hidden_counts(data, counts, ctx.rule.min_cell)
@@ -979,12 +976,12 @@ def pooled_subgroup_section(ctx: ReportContext, results: Results | None = None) 
     mask["mde_pp"] = mask["estimate_pp"]  # the MDE of known rates gives the arm sizes away
     table = PublishedTable(
         name="pooled_subgroup_effects",
-        caption=_t(
+        caption=tr(
             ctx,
-            "Subgroup effects on completion and dropout, Firth-penalised and pooled "
-            "(percentage points)",
             "Effekter i undergrupper på gennemførelse og frafald, Firth-penaliseret og samlet "
             "(procentpoint)",
+            "Subgroup effects on completion and dropout, Firth-penalised and pooled "
+            "(percentage points)",
         ),
         data=data,
         columns={
@@ -1019,16 +1016,16 @@ def pooled_subgroup_section(ctx: ReportContext, results: Results | None = None) 
                 f"pooled_forest_{analysis}",
                 forest_plot(
                     shown,
-                    title=_t(ctx, f"{en} (pooled)", f"{da} (samlet)"),
+                    title=tr(ctx, f"{da} (samlet)", f"{en} (pooled)"),
                     data_date=ctx.as_of.date(),
                     label="plot_label",
                     estimate="pooled_estimate",
                     low="pooled_ci_low",
                     high="pooled_ci_high",
-                    x_label=_t(
+                    x_label=tr(
                         ctx,
-                        "Pooled average marginal effect (percentage points)",
                         "Samlet gennemsnitlig marginal effekt (procentpoint)",
+                        "Pooled average marginal effect (percentage points)",
                     ),
                     lang=ctx.lang,
                 ),
@@ -1042,14 +1039,17 @@ def pooled_subgroup_section(ctx: ReportContext, results: Results | None = None) 
 
 def rkv_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """Do the colleges decide the same EUV track for similar people, and did they converge?"""
-    title = _t(
+    title = tr(
         ctx,
-        "7. RKV across the colleges: the same track for similar people?",
         "7. RKV på tværs af skolerne: samme spor for ens personer?",
+        "7. RKV across the colleges: the same track for similar people?",
     )
     intro = Text(
-        _t(
+        tr(
             ctx,
+            "Ordinal logit af det besluttede EUV-spor efter skole og halvår, justeret for "
+            "beregnerens vejledende spor, alder, køn og uddannelse. Andelen af variationen der "
+            "skyldes skolen, det justerede spormix og enighed med et regelbaseret spor.",
             "Ordinal logit of the decided EUV track (EUV3 < EUV2 < EUV1) on college by "
             "half-year, adjusted for the calculator's advisory track, age band, gender and "
             "prior education. A college's shift is on the latent (log-odds) scale against the "
@@ -1058,9 +1058,6 @@ def rkv_section(ctx: ReportContext, results: Results | None = None) -> Section:
             "predicts every RKV of the half-year as if each college had made it. Agreement is "
             "with a rule-based advisory track (docs/rkv-standardisation.md says which EUV "
             "rules the forms allow).",
-            "Ordinal logit af det besluttede EUV-spor efter skole og halvår, justeret for "
-            "beregnerens vejledende spor, alder, køn og uddannelse. Andelen af variationen der "
-            "skyldes skolen, det justerede spormix og enighed med et regelbaseret spor.",
         )
     )
     result = _analysis(ctx, results, "rkv_standardisation", article.rkv_standardisation).detail
@@ -1071,12 +1068,12 @@ def rkv_section(ctx: ReportContext, results: Results | None = None) -> Section:
     items.append(
         PublishedTable(
             name="rkv_college_effects",
-            caption=_t(
+            caption=tr(
                 ctx,
-                "College shifts in the decided track (log-odds, against the first college) "
-                "and the share of variation due to the college, by half-year",
                 "Skolernes forskydning i det besluttede spor (log-odds) og andel af "
                 "variationen der skyldes skolen, efter halvår",
+                "College shifts in the decided track (log-odds, against the first college) "
+                "and the share of variation due to the college, by half-year",
             ),
             data=effects,
             columns={
@@ -1100,18 +1097,18 @@ def rkv_section(ctx: ReportContext, results: Results | None = None) -> Section:
             "rkv_college_shifts",
             forest_plot(
                 shifts,
-                title=_t(
+                title=tr(
                     ctx,
-                    "College shifts in the decided EUV track, by half-year",
                     "Skolernes forskydning i det besluttede EUV-spor, efter halvår",
+                    "College shifts in the decided EUV track, by half-year",
                 ),
                 data_date=ctx.as_of.date(),
                 label="plot_label",
                 scale=1.0,
-                x_label=_t(
+                x_label=tr(
                     ctx,
-                    "Shift on the latent scale (log-odds; > 0: shorter tracks)",
                     "Forskydning (log-odds; > 0: kortere spor)",
+                    "Shift on the latent scale (log-odds; > 0: shorter tracks)",
                 ),
                 lang=ctx.lang,
             ),
@@ -1123,11 +1120,11 @@ def rkv_section(ctx: ReportContext, results: Results | None = None) -> Section:
     items.append(
         PublishedTable(
             name="rkv_adjusted_track_mix",
-            caption=_t(
+            caption=tr(
                 ctx,
+                "Justeret spormix: andelen hver skole ville placere på hvert spor (%)",
                 "Adjusted track mix: the share each college would place on each track if it "
                 "had made every RKV of the half-year (%)",
-                "Justeret spormix: andelen hver skole ville placere på hvert spor (%)",
             ),
             data=mix,
             columns={
@@ -1156,11 +1153,11 @@ def rkv_section(ctx: ReportContext, results: Results | None = None) -> Section:
     items.append(
         PublishedTable(
             name="rkv_agreement",
-            caption=_t(
+            caption=tr(
                 ctx,
+                "Enighed mellem besluttet og regelbaseret vejledende spor, efter skole og halvår",
                 "Agreement of the decided track with the rule-based advisory track, by college "
                 "and half-year",
-                "Enighed mellem besluttet og regelbaseret vejledende spor, efter skole og halvår",
             ),
             data=agreement,
             columns={
@@ -1195,29 +1192,29 @@ def cmo_section(ctx: ReportContext, results: Results | None = None) -> Section:
     whichever cells ran before it. An analysis that produced no rows is no evidence."""
     from research.evidence.cmo import cmo_register, link_evidence
 
-    title = _t(
+    title = tr(
         ctx,
-        "6. Context, mechanism and outcome: the researchers' register",
         "6. Kontekst, mekanisme og udfald: forskernes register",
+        "6. Context, mechanism and outcome: the researchers' register",
     )
     register = cmo_register(ctx.tables, ctx.lang)
     if register.empty:
-        return Section(title, [Text(_t(ctx, "No observations yet.", "Ingen observationer endnu."))])
+        return Section(title, [Text(tr(ctx, "Ingen observationer endnu.", "No observations yet."))])
     if results is None:
         results = run_article_analyses(ctx)
     evidence = {key: result.table.assign(analysis=key) for key, result in results.items()}
     linked = link_evidence(register, evidence)
     status = linked.groupby("observation_id", sort=False)["link_status"].first()
     words = {
-        "linked": _t(ctx, "result below / in this article", "resultat i denne rapport"),
-        "missing": _t(ctx, "no such result yet", "intet sådant resultat endnu"),
-        "unlinked": _t(ctx, "not linked", "ikke koblet"),
+        "linked": tr(ctx, "resultat i denne rapport", "result below / in this article"),
+        "missing": tr(ctx, "intet sådant resultat endnu", "no such result yet"),
+        "unlinked": tr(ctx, "ikke koblet", "not linked"),
     }
     data = register.copy()
     data["evidence"] = data["observation_id"].map(status).map(words)
     table = PublishedTable(
         name="cmo_register",
-        caption=_t(ctx, "Context–mechanism–outcome observations", "KMU-observationer"),
+        caption=tr(ctx, "KMU-observationer", "Context–mechanism–outcome observations"),
         data=data,
         columns={
             "recorded_on": ColumnFormat("date", label_en="Recorded", label_da="Registreret"),
@@ -1241,13 +1238,13 @@ def show_front(ctx: ReportContext) -> None:
 
     from research.report.formatting import format_date
 
-    title = _t(ctx, "Evidence for the article", "Evidens til artiklen")
-    line = _t(
+    title = tr(ctx, "Evidens til artiklen", "Evidence for the article")
+    line = tr(
         ctx,
-        f"{ctx.config.name}. Data as of {format_date(ctx.as_of, 'en')}; whole programme; "
-        f"groups below {ctx.rule.min_cell} persons withheld.",
         f"{ctx.config.name}. Data pr. {format_date(ctx.as_of, 'da')}; hele projektet; "
         f"grupper under {ctx.rule.min_cell} personer vises ikke.",
+        f"{ctx.config.name}. Data as of {format_date(ctx.as_of, 'en')}; whole programme; "
+        f"groups below {ctx.rule.min_cell} persons withheld.",
     )
     data = {"text/html": f"<h1>{title}</h1><p>{line}</p>", "text/markdown": line}
     display(blocks.bundle_with(data, blocks.front(title, [line])), raw=True)
