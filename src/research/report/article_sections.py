@@ -21,6 +21,7 @@ from research.evidence.article import ArticleData, run_article_analyses
 from research.evidence.result import AnalysisResult, Status
 from research.report import blocks
 from research.report.article import write_figure, write_table
+from research.report.article_columns import article_columns
 from research.report.context import ReportContext
 from research.report.evidence_figures import (
     balance_plot,
@@ -29,7 +30,6 @@ from research.report.evidence_figures import (
     overlap_plot,
     survival_plot,
 )
-from research.report.formatting import ColumnFormat
 from research.report.labels import tr
 from research.report.publish import PublishedTable
 from research.report.sections.base import Section, Text, publish_section, show
@@ -149,25 +149,22 @@ def subgroup_section(ctx: ReportContext, results: Results | None = None) -> Sect
             "Average marginal effects on completion and dropout, by subgroup",
         ),
         data=data,
-        columns={
-            "label": ColumnFormat("text", label_en="Subgroup and contrast", label_da="Kontrast"),
-            "outcome_label": ColumnFormat("text", label_en="Outcome", label_da="Udfald"),
-            "n_level": ColumnFormat("number", label_en="n (level)", label_da="n (niveau)"),
-            "n_reference": ColumnFormat("number", label_en="n (ref.)", label_da="n (ref.)"),
-            "rate_level": ColumnFormat("percent", label_en="Rate (level)", label_da="Andel"),
-            "rate_reference": ColumnFormat(
-                "percent", label_en="Rate (ref.)", label_da="Andel ref."
+        columns=article_columns(
+            data,
+            (
+                "label",
+                "outcome_label",
+                "n_level",
+                "n_reference",
+                "rate_level",
+                "rate_reference",
+                ("effect_pp", 1),
+                ("ci_low_pp", 1),
+                ("ci_high_pp", 1),
+                ("p_adjusted", 3),
+                "status",
             ),
-            "effect_pp": ColumnFormat("number", 1, label_en="AME (pp)", label_da="AME (pp)"),
-            "ci_low_pp": ColumnFormat(
-                "number", 1, label_en="95% CI low", label_da="95 %-KI, nedre"
-            ),
-            "ci_high_pp": ColumnFormat(
-                "number", 1, label_en="95% CI high", label_da="95 %-KI, øvre"
-            ),
-            "p_adjusted": ColumnFormat("number", 3, label_en="p (BH)", label_da="p (BH)"),
-            "status": ColumnFormat("text", label_en="Status", label_da="Status"),
-        },
+        ),
         lang=ctx.lang,
         hidden=mask,
         person_counts=tuple(counts),
@@ -287,15 +284,10 @@ def survival_section(ctx: ReportContext, results: Results | None = None) -> Sect
                 "Median months to completion by EUV track (Kaplan–Meier)",
             ),
             data=medians,
-            columns={
-                "group": ColumnFormat("text", label_en="Track", label_da="Spor"),
-                "n": ColumnFormat("number", label_en="Lifts", label_da="Forløb"),
-                "events": ColumnFormat("number", label_en="Completed", label_da="Gennemført"),
-                "months": ColumnFormat("number", 1, label_en="Median", label_da="Median"),
-                "ci_low": ColumnFormat("number", 1, label_en="95% CI low", label_da="nedre"),
-                "ci_high": ColumnFormat("number", 1, label_en="95% CI high", label_da="øvre"),
-                "status": ColumnFormat("text", label_en="Status", label_da="Status"),
-            },
+            columns=article_columns(
+                medians,
+                ("group", "n", "events", ("months", 1), ("ci_low", 1), ("ci_high", 1), "status"),
+            ),
             lang=ctx.lang,
             hidden=mask,
             person_counts=("n", "events", "censored"),
@@ -334,17 +326,17 @@ def _cox_table(ctx, cox, event: str, name_en: str, name_da: str) -> PublishedTab
             f"Hazard ratios for {name_en} (Cox; n = {cox.n}, events = {cox.events})",
         ),
         data=data,
-        columns=_formats(
+        columns=article_columns(
             data,
             (
-                ("factor", "text", None, "Factor", "Faktor"),
-                ("level", "text", None, "Level", "Niveau"),
-                ("reference", "text", None, "Reference", "Reference"),
-                ("hazard_ratio", "number", 2, "HR", "HR"),
-                ("ci_low", "number", 2, "95% CI low", "nedre"),
-                ("ci_high", "number", 2, "95% CI high", "øvre"),
-                ("p_value", "number", 3, "p", "p"),
-                ("status", "text", None, "Status", "Status"),
+                "factor",
+                "level",
+                "reference",
+                ("hazard_ratio", 2),
+                ("ci_low", 2),
+                ("ci_high", 2),
+                ("p_value", 3),
+                "status",
             ),
         ),
         lang=ctx.lang,
@@ -364,16 +356,8 @@ def _ph_table(ctx, cox, event: str, name_en: str, name_da: str) -> PublishedTabl
             f"Proportional-hazards check for {name_en} (Grambsch–Therneau)",
         ),
         data=data,
-        columns=_formats(
-            data,
-            (
-                ("term", "text", None, "Term", "Led"),
-                ("rho", "number", 3, "rho", "rho"),
-                ("statistic", "number", 2, "chi²", "chi²"),
-                ("df", "number", 0, "df", "df"),
-                ("p_value", "number", 3, "p", "p"),
-                ("ph_rejected", "text", None, "PH rejected", "PH afvist"),
-            ),
+        columns=article_columns(
+            data, ("term", ("rho", 3), ("statistic", 2), ("df", 0), ("p_value", 3), "ph_rejected")
         ),
         lang=ctx.lang,
         rule=ctx.rule,
@@ -404,19 +388,17 @@ def conversion_section(ctx: ReportContext, results: Results | None = None) -> Se
             "Companies reached, with a competence plan and with participants, by approach",
         ),
         data=funnel,
-        columns={
-            "approach": ColumnFormat("text", label_en="Approach", label_da="Tilgang"),
-            "step": ColumnFormat("text", label_en="Step", label_da="Trin"),
-            "companies": ColumnFormat("number", label_en="Companies", label_da="Virksomheder"),
-            "conversion": ColumnFormat("percent", label_en="From previous", label_da="Fra forrige"),
-            "participants": ColumnFormat("number", label_en="Participants", label_da="Deltagere"),
-            "participants_per_100_months": ColumnFormat(
-                "number",
-                1,
-                label_en="Participants per 100 company-months",
-                label_da="Deltagere pr. 100 virksomhedsmåneder",
+        columns=article_columns(
+            funnel,
+            (
+                "approach",
+                "step",
+                "companies",
+                "conversion",
+                "participants",
+                ("participants_per_100_months", 1),
             ),
-        },
+        ),
         lang=ctx.lang,
         hidden=_hidden_counts(funnel, people, ctx.rule.min_cell),
         person_counts=tuple(people),
@@ -433,13 +415,9 @@ def conversion_section(ctx: ReportContext, results: Results | None = None) -> Se
             "overdispersion test)",
         ),
         data=ratios,
-        columns={
-            "term": ColumnFormat("text", label_en="Term", label_da="Led"),
-            "rate_ratio": ColumnFormat("number", 2, label_en="Rate ratio", label_da="Rate ratio"),
-            "ci_low": ColumnFormat("number", 2, label_en="95% CI low", label_da="nedre"),
-            "ci_high": ColumnFormat("number", 2, label_en="95% CI high", label_da="øvre"),
-            "p_value": ColumnFormat("number", 4, label_en="p", label_da="p"),
-        },
+        columns=article_columns(
+            ratios, ("term", ("rate_ratio", 2), ("ci_low", 2), ("ci_high", 2), ("p_value", 4))
+        ),
         lang=ctx.lang,
         keys=("model",),
         rule=ctx.rule,
@@ -448,31 +426,6 @@ def conversion_section(ctx: ReportContext, results: Results | None = None) -> Se
 
 
 # --- 4. Company-level effect with a comparison group -----------------------------------------
-
-
-_ESTIMATE_COLUMNS = {
-    "estimate": ("number", 3, "Estimate", "Estimat"),
-    "std_error": ("number", 3, "SE", "SE"),
-    "ci_low": ("number", 3, "95% CI low", "nedre"),
-    "ci_high": ("number", 3, "95% CI high", "øvre"),
-    "p_value": ("number", 3, "p", "p"),
-    "status": ("text", None, "Status", "Status"),
-}
-
-
-def _columns(ctx: ReportContext, first: dict[str, tuple], data: pd.DataFrame) -> dict:
-    spec = {**first, **_ESTIMATE_COLUMNS}
-    return _formats(data, [(c, *rest) for c, rest in spec.items()])
-
-
-def _formats(data: pd.DataFrame, spec) -> dict[str, ColumnFormat]:
-    """Column formats from (column, kind, decimals, English, Danish) rows, for the columns the
-    estimator returned (they differ with what could be estimated)."""
-    return {
-        column: ColumnFormat(kind, decimals, label_en=en, label_da=da)
-        for column, kind, decimals, en, da in spec
-        if column in data.columns
-    }
 
 
 def company_effect_section(ctx: ReportContext, results: Results | None = None) -> Section:
@@ -508,14 +461,19 @@ def company_effect_section(ctx: ReportContext, results: Results | None = None) -
                 ctx, "Effekt (faste effekter)", "Company-level effect (two-way fixed effects)"
             ),
             data=overall,
-            columns=_columns(
-                ctx,
-                {
-                    "estimand": ("text", None, "Estimand", "Estimand"),
-                    "n_treated_companies": ("number", 0, "Participating", "Deltagende"),
-                    "n_comparison_companies": ("number", 0, "Comparison", "Sammenligning"),
-                },
+            columns=article_columns(
                 overall,
+                (
+                    "estimand",
+                    ("n_treated_companies", 0),
+                    ("n_comparison_companies", 0),
+                    ("estimate", 3),
+                    ("std_error", 3),
+                    ("ci_low", 3),
+                    ("ci_high", 3),
+                    ("p_value", 3),
+                    "status",
+                ),
             ),
             lang=ctx.lang,
             hidden=_hidden_counts(overall, companies, ctx.rule.min_cell),
@@ -546,7 +504,18 @@ def company_effect_section(ctx: ReportContext, results: Results | None = None) -
                 name="company_event_study",
                 caption=tr(ctx, "Event study-koefficienter", "Event-study coefficients"),
                 data=events,
-                columns=_columns(ctx, {"relative_period": ("number", 0, "Year", "År")}, events),
+                columns=article_columns(
+                    events,
+                    (
+                        ("relative_period", 0),
+                        ("estimate", 3),
+                        ("std_error", 3),
+                        ("ci_low", 3),
+                        ("ci_high", 3),
+                        ("p_value", 3),
+                        "status",
+                    ),
+                ),
                 lang=ctx.lang,
                 rule=ctx.rule,
             )
@@ -556,15 +525,15 @@ def company_effect_section(ctx: ReportContext, results: Results | None = None) -
             name="company_pretrend",
             caption=tr(ctx, "Test for parallelle trends", "Pre-trend test"),
             data=result.pretrend,
-            columns=_formats(
+            columns=article_columns(
                 result.pretrend,
                 (
-                    ("test", "text", None, "Test", "Test"),
-                    ("statistic", "number", 2, "F", "F"),
-                    ("df_num", "number", 0, "df1", "df1"),
-                    ("df_denom", "number", 0, "df2", "df2"),
-                    ("p_value", "number", 3, "p", "p"),
-                    ("status", "text", None, "Status", "Status"),
+                    "test",
+                    ("statistic", 2, "F", "F"),
+                    ("df_num", 0),
+                    ("df_denom", 0),
+                    ("p_value", 3),
+                    "status",
                 ),
             ),
             lang=ctx.lang,
@@ -637,14 +606,14 @@ def staggered_section(ctx: ReportContext, results: Results | None = None) -> Sec
                 "Company-level effect on the skilled share (pp), two-stage DiD",
             ),
             data=overall,
-            columns=_formats(
+            columns=article_columns(
                 overall,
                 (
-                    ("estimand", "text", None, "Estimand", "Estimand"),
-                    ("estimate", "number", 2, "Estimate", "Estimat"),
-                    ("ci_low", "number", 2, "95% CI low", "nedre"),
-                    ("ci_high", "number", 2, "95% CI high", "øvre"),
-                    ("n_treated_companies", "number", 0, "Participating", "Deltagende"),
+                    "estimand",
+                    ("estimate", 2),
+                    ("ci_low", 2),
+                    ("ci_high", 2),
+                    ("n_treated_companies", 0),
                 ),
             ),
             lang=ctx.lang,
@@ -659,14 +628,8 @@ def staggered_section(ctx: ReportContext, results: Results | None = None) -> Sec
                 "Effect by years since first participation (two-stage; 3 = 3 or more)",
             ),
             data=event,
-            columns=_formats(
-                event,
-                (
-                    ("relative_period", "number", 0, "Year", "År"),
-                    ("estimate", "number", 2, "Estimate", "Estimat"),
-                    ("ci_low", "number", 2, "95% CI low", "nedre"),
-                    ("ci_high", "number", 2, "95% CI high", "øvre"),
-                ),
+            columns=article_columns(
+                event, (("relative_period", 0), ("estimate", 2), ("ci_low", 2), ("ci_high", 2))
             ),
             lang=ctx.lang,
             keys=("relative_period",),
@@ -713,15 +676,20 @@ def participant_effect_section(ctx: ReportContext, results: Results | None = Non
             name="participant_effect",
             caption=tr(ctx, "Effekt på beskæftigelse", "Effect on employment six months after"),
             data=estimates,
-            columns=_columns(
-                ctx,
-                {
-                    "method": ("text", None, "Method", "Metode"),
-                    "estimand": ("text", None, "Estimand", "Estimand"),
-                    "n_treated": ("number", 0, "Participants", "Deltagere"),
-                    "n_comparison": ("number", 0, "Comparison", "Sammenligning"),
-                },
+            columns=article_columns(
                 estimates,
+                (
+                    "method",
+                    "estimand",
+                    ("n_treated", 0),
+                    ("n_comparison", 0),
+                    ("estimate", 3),
+                    ("std_error", 3),
+                    ("ci_low", 3),
+                    ("ci_high", 3),
+                    ("p_value", 3),
+                    "status",
+                ),
             ),
             lang=ctx.lang,
             hidden=_hidden_counts(estimates, people, ctx.rule.min_cell),
@@ -736,15 +704,16 @@ def participant_effect_section(ctx: ReportContext, results: Results | None = Non
             name="participant_groups",
             caption=tr(ctx, "De to grupper", "The two groups"),
             data=counts,
-            columns={
-                "group": ColumnFormat("text", label_en="Group", label_da="Gruppe"),
-                "n": ColumnFormat("number", label_en="Outcome known", label_da="Kendt udfald"),
-                "n_employed": ColumnFormat("number", label_en="Employed", label_da="I job"),
-                "share_employed": ColumnFormat("percent", label_en="Share", label_da="Andel"),
-                "n_outcome_pending": ColumnFormat(
-                    "number", label_en="Outcome pending", label_da="Udfald afventer"
+            columns=article_columns(
+                counts,
+                (
+                    ("group", None, "Group", "Gruppe"),
+                    ("n", None, "Outcome known", "Kendt udfald"),
+                    "n_employed",
+                    "share_employed",
+                    "n_outcome_pending",
                 ),
-            },
+            ),
             lang=ctx.lang,
             hidden=_hidden_counts(counts, count_columns, ctx.rule.min_cell).assign(
                 share_employed=lambda m: m["n_employed"] | m["n"]
@@ -851,25 +820,22 @@ def cumulative_incidence_section(ctx: ReportContext, results: Results | None = N
             "subgroup: level minus reference (percentage points)",
         ),
         data=data,
-        columns={
-            "contrast": ColumnFormat("text", label_en="Subgroup and contrast", label_da="Kontrast"),
-            "outcome_label": ColumnFormat("text", label_en="Outcome", label_da="Udfald"),
-            "horizon": ColumnFormat("number", 0, label_en="Months", label_da="Måneder"),
-            "n_level": ColumnFormat("number", label_en="n (level)", label_da="n (niveau)"),
-            "n_reference": ColumnFormat("number", label_en="n (ref.)", label_da="n (ref.)"),
-            "cif_level_pct": ColumnFormat(
-                "number", 1, label_en="CIF level (%)", label_da="KI niveau (%)"
+        columns=article_columns(
+            data,
+            (
+                "contrast",
+                "outcome_label",
+                ("horizon", 0),
+                "n_level",
+                "n_reference",
+                ("cif_level_pct", 1),
+                ("cif_reference_pct", 1),
+                ("estimate_pct", 1),
+                ("ci_low_pct", 1),
+                ("ci_high_pct", 1),
+                "status",
             ),
-            "cif_reference_pct": ColumnFormat(
-                "number", 1, label_en="CIF ref. (%)", label_da="KI ref. (%)"
-            ),
-            "estimate_pct": ColumnFormat(
-                "number", 1, label_en="Difference (pp)", label_da="Forskel (pp)"
-            ),
-            "ci_low_pct": ColumnFormat("number", 1, label_en="95% CI low", label_da="nedre"),
-            "ci_high_pct": ColumnFormat("number", 1, label_en="95% CI high", label_da="øvre"),
-            "status": ColumnFormat("text", label_en="Status", label_da="Status"),
-        },
+        ),
         lang=ctx.lang,
         hidden=_cif_counts_mask(data, counts, ctx.rule.min_cell),
         person_counts=tuple(counts),
@@ -984,23 +950,22 @@ def pooled_subgroup_section(ctx: ReportContext, results: Results | None = None) 
             "(percentage points)",
         ),
         data=data,
-        columns={
-            "contrast": ColumnFormat("text", label_en="Subgroup and contrast", label_da="Kontrast"),
-            "outcome_label": ColumnFormat("text", label_en="Outcome", label_da="Udfald"),
-            "n_level": ColumnFormat("number", label_en="n (level)", label_da="n (niveau)"),
-            "n_reference": ColumnFormat("number", label_en="n (ref.)", label_da="n (ref.)"),
-            "estimate_pp": ColumnFormat("number", 1, label_en="Own (pp)", label_da="Egen (pp)"),
-            "pooled_estimate_pp": ColumnFormat(
-                "number", 1, label_en="Pooled (pp)", label_da="Samlet (pp)"
+        columns=article_columns(
+            data,
+            (
+                "contrast",
+                "outcome_label",
+                "n_level",
+                "n_reference",
+                ("estimate_pp", 1),
+                ("pooled_estimate_pp", 1),
+                ("pooled_ci_low_pp", 1),
+                ("pooled_ci_high_pp", 1),
+                ("shrinkage", 2),
+                ("mde_pp", 1),
+                "large_enough_by",
             ),
-            "pooled_ci_low_pp": ColumnFormat("number", 1, label_en="95% CI low", label_da="nedre"),
-            "pooled_ci_high_pp": ColumnFormat("number", 1, label_en="95% CI high", label_da="øvre"),
-            "shrinkage": ColumnFormat("number", 2, label_en="Shrinkage", label_da="Krympning"),
-            "mde_pp": ColumnFormat("number", 1, label_en="MDE (pp)", label_da="MDE (pp)"),
-            "large_enough_by": ColumnFormat(
-                "text", label_en="Large enough by", label_da="Stor nok i"
-            ),
-        },
+        ),
         lang=ctx.lang,
         hidden=mask,
         person_counts=tuple(counts),
@@ -1076,14 +1041,17 @@ def rkv_section(ctx: ReportContext, results: Results | None = None) -> Section:
                 "and the share of variation due to the college, by half-year",
             ),
             data=effects,
-            columns={
-                "period": ColumnFormat("text", label_en="Half-year", label_da="Halvår"),
-                "college": ColumnFormat("text", label_en="College", label_da="Skole"),
-                "estimate": ColumnFormat("number", 2, label_en="Shift", label_da="Forskydning"),
-                "ci_low": ColumnFormat("number", 2, label_en="95% CI low", label_da="nedre"),
-                "ci_high": ColumnFormat("number", 2, label_en="95% CI high", label_da="øvre"),
-                "icc": ColumnFormat("number", 2, label_en="College share", label_da="Skoleandel"),
-            },
+            columns=article_columns(
+                effects,
+                (
+                    "period",
+                    "college",
+                    ("estimate", 2, "Shift", "Forskydning"),
+                    ("ci_low", 2),
+                    ("ci_high", 2),
+                    ("icc", 2),
+                ),
+            ),
             lang=ctx.lang,
             keys=("period", "college"),
             rule=ctx.rule,
@@ -1127,14 +1095,17 @@ def rkv_section(ctx: ReportContext, results: Results | None = None) -> Section:
                 "had made every RKV of the half-year (%)",
             ),
             data=mix,
-            columns={
-                "period": ColumnFormat("text", label_en="Half-year", label_da="Halvår"),
-                "college": ColumnFormat("text", label_en="College", label_da="Skole"),
-                "track": ColumnFormat("text", label_en="Track", label_da="Spor"),
-                "share_pct": ColumnFormat("number", 1, label_en="Share (%)", label_da="Andel"),
-                "ci_low_pct": ColumnFormat("number", 1, label_en="95% CI low", label_da="nedre"),
-                "ci_high_pct": ColumnFormat("number", 1, label_en="95% CI high", label_da="øvre"),
-            },
+            columns=article_columns(
+                mix,
+                (
+                    "period",
+                    "college",
+                    "track",
+                    ("share_pct", 1),
+                    ("ci_low_pct", 1),
+                    ("ci_high_pct", 1),
+                ),
+            ),
             lang=ctx.lang,
             keys=("period", "college", "track"),
             rule=ctx.rule,
@@ -1160,17 +1131,18 @@ def rkv_section(ctx: ReportContext, results: Results | None = None) -> Section:
                 "and half-year",
             ),
             data=agreement,
-            columns={
-                "college": ColumnFormat("text", label_en="College", label_da="Skole"),
-                "half": ColumnFormat("text", label_en="Half-year", label_da="Halvår"),
-                "n": ColumnFormat("number", label_en="RKVs", label_da="RKV'er"),
-                "agree": ColumnFormat("number", label_en="Agree", label_da="Enige"),
-                "share_pct": ColumnFormat(
-                    "number", 1, label_en="Agreement (%)", label_da="Enighed"
+            columns=article_columns(
+                agreement,
+                (
+                    "college",
+                    "half",
+                    ("n", None, "RKVs", "RKV'er"),
+                    "agree",
+                    ("share_pct", 1, "Agreement (%)", "Enighed"),
+                    ("ci_low_pct", 1),
+                    ("ci_high_pct", 1),
                 ),
-                "ci_low_pct": ColumnFormat("number", 1, label_en="95% CI low", label_da="nedre"),
-                "ci_high_pct": ColumnFormat("number", 1, label_en="95% CI high", label_da="øvre"),
-            },
+            ),
             lang=ctx.lang,
             hidden=mask,
             person_counts=tuple(counts),
@@ -1216,15 +1188,18 @@ def cmo_section(ctx: ReportContext, results: Results | None = None) -> Section:
         name="cmo_register",
         caption=tr(ctx, "KMU-observationer", "Context–mechanism–outcome observations"),
         data=data,
-        columns={
-            "recorded_on": ColumnFormat("date", label_en="Recorded", label_da="Registreret"),
-            "context": ColumnFormat("text", label_en="Context", label_da="Kontekst"),
-            "mechanism": ColumnFormat("text", label_en="Mechanism", label_da="Mekanisme"),
-            "outcome": ColumnFormat("text", label_en="Outcome", label_da="Udfald"),
-            "status_label": ColumnFormat("text", label_en="Status", label_da="Status"),
-            "linked_metric": ColumnFormat("text", label_en="Linked result", label_da="Koblet til"),
-            "evidence": ColumnFormat("text", label_en="Evidence", label_da="Evidens"),
-        },
+        columns=article_columns(
+            data,
+            (
+                "recorded_on",
+                "context",
+                "mechanism",
+                "outcome",
+                "status_label",
+                "linked_metric",
+                "evidence",
+            ),
+        ),
         lang=ctx.lang,
         keys=("observation_id",),
         rule=ctx.rule,
