@@ -51,6 +51,7 @@ def test_the_starter_notebook_runs_from_its_folder(repo: Path, tmp_path: Path):
     assert any("image/png" in o.get("data", {}) for o in outputs)  # the figure shows
 
 
+@pytest.mark.slow  # the whole progress report, every partner protected jointly (minutes)
 def test_the_progress_notebook_runs_unedited_from_notebooks(repo: Path, tmp_path: Path):
     folder = repo / "notebooks"
     out = tmp_path / "progress.ipynb"
