@@ -343,9 +343,7 @@ INDICATORS: tuple[Indicator, ...] = (
 SIDE_EFFECT_KEYS = ("side_effect_unskilled", "side_effect_skilled", "side_effect_other")
 
 
-def progress_series(
-    tables: Tables, config: ProgrammeConfig, through: QuarterLike
-) -> pd.DataFrame:
+def progress_series(tables: Tables, config: ProgrammeConfig, through: QuarterLike) -> pd.DataFrame:
     """Per indicator and quarter from the project start: new, cumulative and planned cumulative.
 
     ``planned`` is the target times the configured trajectory's share at the quarter's end (NaN
@@ -380,9 +378,7 @@ def progress_series(
     return pd.DataFrame(rows)
 
 
-def progress_table(
-    tables: Tables, config: ProgrammeConfig, quarter: QuarterLike
-) -> pd.DataFrame:
+def progress_table(tables: Tables, config: ProgrammeConfig, quarter: QuarterLike) -> pd.DataFrame:
     """One row per indicator at the end of ``quarter``: the summary the project manager signs.
 
     Columns: target, achieved (cumulative), new this quarter, change from last quarter's
