@@ -41,10 +41,16 @@ lint: env
 	$(RUN)/ruff check .
 	$(RUN)/ruff format --check .
 
-## lab: open JupyterLab with the project's environment and the notebooks
+## lab: open JupyterLab on notebooks/, where every notebook runs as it stands (demo data if none)
+# Kernels start in the notebook's folder: the library finds data/workbench.duckdb from there up
+# to the repository root; a RESEARCH_DB given relative to the repository is made absolute.
+# JupyterLab refuses to run as root unless told; in a container (root) it is told.
 lab: env
 	$(UV) sync --frozen --python $(PYTHON) --group lab
-	$(RUN)/jupyter lab notebooks/
+	@test -n "$$RESEARCH_DB" || test -f data/workbench.duckdb || \
+		$(RUN)/research simulate --db data/workbench.duckdb
+	RESEARCH_DB="$(if $(RESEARCH_DB),$(abspath $(RESEARCH_DB)))" \
+		$(RUN)/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## clean: remove the environment and generated files (not data/ imports)
 clean:

@@ -24,8 +24,9 @@ FRONT_DOOR = "research"  # research/__init__.py: what a researcher imports in a 
 
 # Which part may import which (besides itself). A part is a subpackage or a top-level module
 # of research; the front door is research/__init__.py itself.
-SHARED = "domain errors settings config"  # the words and settings every part reads
-EVERYTHING = f"{SHARED} store ingest simulate metrics quality evidence validation report csv_safety"
+SHARED = "domain errors settings config coerce"  # the words, settings and argument checks
+EVERYTHING = f"{SHARED} store ingest simulate metrics quality evidence validation programme report"
+EVERYTHING += " csv_safety"
 MAY_IMPORT: dict[str, set[str]] = {
     part: set(allowed.split())
     for part, allowed in {
@@ -34,6 +35,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "settings": "",
         "errors": "domain",
         "config": "domain errors settings",
+        "coerce": "domain errors",
         "csv_safety": "domain",
         "store": SHARED,
         "ingest": f"{SHARED} store csv_safety",
@@ -42,7 +44,8 @@ MAY_IMPORT: dict[str, set[str]] = {
         "quality": f"{SHARED} store metrics",
         "evidence": f"{SHARED} store metrics",
         "validation": f"{SHARED} store metrics evidence simulate",
-        "report": f"{SHARED} store metrics quality evidence csv_safety",
+        "programme": f"{SHARED} store metrics evidence",  # what open_programme returns
+        "report": f"{SHARED} store metrics quality evidence programme csv_safety",
         "cli": f"{EVERYTHING} {FRONT_DOOR}",
         "__main__": "cli",
         FRONT_DOOR: EVERYTHING,

@@ -32,6 +32,13 @@ class PseudonymKeyError(ConfigError):
     """Raised when no pseudonymisation key is available for CPR numbers."""
 
 
+class ArgumentError(ResearchError, ValueError):
+    """Raised when a value given to a public function (a quarter, a date, a path) cannot be read.
+
+    Also a ``ValueError``, so callers that caught the old parse errors still catch it.
+    """
+
+
 class StoreError(ResearchError):
     """Raised when the database cannot be opened, migrated or written."""
 

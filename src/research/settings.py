@@ -113,7 +113,7 @@ def kernel() -> str | None:
 
 
 def quarto_path() -> str | None:
-    """``QUARTO_PATH`` as given (a program or a folder; ``research.report.runner.quarto`` checks)."""
+    """``QUARTO_PATH`` as given (a program or a folder; ``report.runner.quarto`` checks)."""
     return _get(QUARTO_ENV)
 
 

@@ -132,3 +132,17 @@ def test_every_indicator_is_in_the_table(tables, config):
     table_ = progress_table(tables, config, Quarter(2025, 3))
     assert table_["indicator"].tolist() == [i.key for i in INDICATORS]
     assert table_["label_da"].str.len().gt(0).all()
+
+
+def test_progress_table_takes_the_quarter_as_a_string(tables, config):
+    # "2026Q3" typed in a notebook used to end in AttributeError: 'str' has no attribute 'end'
+    by_string = progress_table(tables, config, "2025Q3")
+    pd.testing.assert_frame_equal(by_string, progress_table(tables, config, Quarter(2025, 3)))
+    assert len(progress_series(tables, config, "2025Q2")) > 0
+
+
+def test_progress_table_refuses_a_wrong_quarter_in_one_line(tables, config):
+    from research.errors import ResearchError
+
+    with pytest.raises(ResearchError, match="quarter: '2025Q9' is not a quarter"):
+        progress_table(tables, config, "2025Q9")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -46,3 +47,41 @@ def test_cells_are_thin(path: Path):
             assert not stripped.startswith(("def ", "class ", "for ", "while ")), (
                 f"{path.name}: logic belongs in the library, not the notebook: {stripped}"
             )
+
+
+SECTION_CALL = re.compile(r"\b(\w+)\((?:ctx|seminar\.|\w+\(ctx)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_section_cell_is_introduced_by_a_note_naming_its_builder(path: Path):
+    # a reader in JupyterLab sees what a cell shows and which function builds it; the notes
+    # are tagged remove-cell so no report, PDF, deck or Quarto document shows them
+    nb = nbformat.read(path, as_version=4)
+    notes = [c for c in nb.cells if c.cell_type == "markdown"]
+    assert notes and notes[0].source.startswith("# "), f"{path.name}: no title note"
+    for cell in notes:
+        assert "remove-cell" in cell.metadata.get("tags", []), f"{path.name}: untagged note"
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    for i in code[1:]:  # every cell after the parameters
+        before = nb.cells[i - 1]
+        assert before.cell_type == "markdown", f"{path.name}: no note before {nb.cells[i].source}"
+        builders = [
+            name
+            for name in SECTION_CALL.findall(nb.cells[i].source)
+            if name not in {"show", "show_article", "show_slide", "show_slides", "load_context"}
+        ]
+        for name in builders:
+            assert f"`{name}" in before.source or f".{name}`" in before.source, (
+                f"{path.name}: the note before {name}(...) does not name it"
+            )
+
+
+def test_the_starter_notebook_is_committed_clean_and_short():
+    start = NOTEBOOKS[0].parent / "explore" / "start.ipynb"
+    nb = nbformat.read(start, as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    # the progress table and one subgroup estimate in at most five lines
+    lines = [line for c in code[:3] for line in c.source.splitlines() if line.strip()]
+    assert len(lines) <= 5 and "progress()" in lines[-2] and "subgroup(" in lines[-1]

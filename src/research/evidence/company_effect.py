@@ -46,6 +46,7 @@ from research.errors import EstimationError
 from research.evidence.estimate import CONFIDENCE, Estimate
 from research.evidence.event_study import REFERENCE_PERIOD, event_study
 from research.evidence.panel import did, fe
+from research.evidence.result import Status
 
 __all__ = [
     "FAILED",
@@ -56,9 +57,9 @@ __all__ = [
     "company_panel_frame",
 ]
 
-OK = "ok"
-TOO_SMALL = "too_small"
-FAILED = "failed"
+OK = Status.OK
+TOO_SMALL = Status.TOO_SMALL
+FAILED = Status.FAILED
 
 OUTCOME = "skilled_share_pp"
 

@@ -41,6 +41,7 @@ import pandas as pd
 from scipy import stats
 
 from research.evidence.design import factor_labels
+from research.evidence.result import Status
 
 __all__ = [
     "CAUSES",
@@ -60,10 +61,10 @@ CAUSES: dict[str, int] = {"completed": 1, "dropped_out": 2}
 HORIZONS: tuple[float, ...] = (12.0, 24.0)
 """Months after the start at which the cumulative incidence is reported."""
 
-OK = "ok"
-FOLLOW_UP_SHORT = "follow_up_short"
-TOO_SMALL = "too_small"
-NO_EVENTS = "no_events"
+OK = Status.OK
+FOLLOW_UP_SHORT = Status.FOLLOW_UP_SHORT
+TOO_SMALL = Status.TOO_SMALL
+NO_EVENTS = Status.NO_EVENTS
 
 
 @dataclass(frozen=True)

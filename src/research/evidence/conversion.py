@@ -46,6 +46,7 @@ from statsmodels.discrete.discrete_model import NegativeBinomial
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from research.evidence.frames import DAYS_PER_MONTH, data_date_of
+from research.evidence.result import Status
 from research.metrics.common import Tables, wilson_interval
 from research.metrics.coordination import own_contacts
 from research.metrics.population import participant_facts
@@ -163,7 +164,7 @@ class ConversionResult:
 
     rate_ratios: pd.DataFrame  # one row per model and term, ``reported`` marks the chosen one
     dispersion: pd.DataFrame  # one row: Pearson χ²/df, α̂ with CI, LR test, choice
-    status: str  # ok, no_data, failed
+    status: Status  # ok, no_data, not_converged, failed
     message: str
 
 
@@ -229,7 +230,7 @@ def conversion_models(
     groups = set(companies.loc[keep, "approach"])
     if len(groups) < 2 or y.sum() == 0:
         return ConversionResult(
-            empty, no_dispersion, "no_data", "both approaches and some participants are needed"
+            empty, no_dispersion, Status.NO_DATA, "both approaches and some participants are needed"
         )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -242,12 +243,14 @@ def conversion_models(
             alpha = float(np.asarray(nb_mle.params)[-1])
             nb = sm.GLM(y, x, family=sm.families.NegativeBinomial(alpha=alpha), exposure=t).fit()
         except (np.linalg.LinAlgError, ValueError) as exc:
-            return ConversionResult(empty, no_dispersion, "failed", f"could not be fitted: {exc}")
+            return ConversionResult(
+                empty, no_dispersion, Status.FAILED, f"could not be fitted: {exc}"
+            )
     if any(issubclass(w.category, ConvergenceWarning) for w in caught) or not bool(
         nb_mle.mle_retvals.get("converged", True)
     ):
         return ConversionResult(
-            empty, no_dispersion, "not_converged", "the negative binomial did not converge"
+            empty, no_dispersion, Status.NOT_CONVERGED, "the negative binomial did not converge"
         )
     lr = max(0.0, 2 * (float(nb_mle.llf) - float(poisson.llf)))
     p_lr = 0.5 * float(stats.chi2.sf(lr, 1)) if lr > 0 else 1.0
@@ -275,7 +278,7 @@ def conversion_models(
     )
     table = pd.DataFrame(rows, columns=_RR_COLUMNS[:-1])
     table["reported"] = table["model"] == chosen
-    return ConversionResult(table, dispersion, "ok", "")
+    return ConversionResult(table, dispersion, Status.OK, "")
 
 
 _RR_COLUMNS = [

@@ -8,12 +8,16 @@ them in one way.
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy import stats
+
+from research.evidence.result import Status
 
 CONFIDENCE = 0.95
 
@@ -59,9 +63,26 @@ class Estimate:
             "p_value": self.p_value,
             "se_type": str(self.options.get("se_type", "")),
             "inference": str(self.options.get("inference", "")),
-            "status": "ok" if self.ok else "failed",
+            "status": Status.OK if self.ok else Status.FAILED,
             "message": "; ".join(self.warnings),
         }
+
+    def tidy(self) -> pd.DataFrame:
+        """The estimate as one row in ``AnalysisResult``'s fixed tidy columns (the term is the
+        method; the groups' sizes are not known to a generic estimator, only ``n``)."""
+        from research.evidence.result import AnalysisResult
+
+        row = {**self.table_fields(), "term": self.method}
+        return AnalysisResult(self.method, pd.DataFrame([row])).tidy()
+
+    def _repr_html_(self) -> str:
+        fields = {k: plain(v) for k, v in self.to_dict().items() if k != "options"}
+        options = ", ".join(f"{k}={plain(v)}" for k, v in self.options.items())
+        rows = "".join(
+            f"<tr><th>{html.escape(k)}</th><td>{html.escape(_shown(v))}</td></tr>"
+            for k, v in {**fields, "options": options}.items()
+        )
+        return f'<table class="research-estimate">{rows}</table>'
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values: NaN becomes None, numpy scalars become Python numbers."""
@@ -77,6 +98,14 @@ class Estimate:
             "n_clusters": None if self.n_clusters is None else int(self.n_clusters),
             "warnings": list(self.warnings),
         }
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    return "" if value is None else str(value)
 
 
 def plain(value: Any) -> Any:

@@ -54,6 +54,7 @@ from research.errors import EstimationError
 from research.evidence.estimate import CONFIDENCE, Estimate
 from research.evidence.estimators import diff, ra
 from research.evidence.frames import data_date_of
+from research.evidence.result import Status
 from research.evidence.weighting import balance_table, ipw, ipw_weights, overlap_data
 from research.metrics.population import participant_facts
 
@@ -73,13 +74,13 @@ __all__ = [
     "person_frame",
 ]
 
-OK = "ok"
-TOO_SMALL = "too_small"
-FAILED = "failed"  # kept for callers; rows now carry one of the reasons below instead
-TOO_FEW_OUTCOMES = "too few known outcomes"
-NO_OVERLAP = "no overlap"
-NOT_SOLVABLE = "could not be solved"
-NOT_CONVERGED = "did not converge"
+OK = Status.OK
+TOO_SMALL = Status.TOO_SMALL
+FAILED = Status.FAILED  # kept for callers; rows now carry one of the reasons below instead
+TOO_FEW_OUTCOMES = Status.TOO_FEW_OUTCOMES
+NO_OVERLAP = Status.NO_OVERLAP
+NOT_SOLVABLE = Status.NOT_SOLVABLE
+NOT_CONVERGED = Status.DID_NOT_CONVERGE
 
 PER_TERM = 10
 """Participants with a known outcome needed per adjustment term before RA and IPW are tried

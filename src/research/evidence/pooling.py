@@ -37,6 +37,7 @@ from scipy import optimize, stats
 
 from research.evidence.design import dummies, factor_name, identifiable_columns
 from research.evidence.firth import firth_logit
+from research.evidence.result import Status
 from research.evidence.subgroups import (
     DEFAULT_ANALYSES,
     SubgroupAnalysis,
@@ -137,11 +138,11 @@ def firth_subgroup_effects(
                 "ci_low": np.nan,
                 "ci_high": np.nan,
                 "adjusted": adjusted,
-                "status": "ok",
+                "status": Status.OK,
                 "message": "",
             }
             if not fit.converged or treated_name not in columns or control_name not in columns:
-                row["status"] = "not_converged"
+                row["status"] = Status.NOT_CONVERGED
                 row["message"] = "the penalised logit did not converge"
             else:
                 members = subgroup == g
@@ -290,7 +291,7 @@ def pooled_subgroup_effects(
             tau=np.nan,
             shrinkage=np.nan,
         )
-        for _, block in rows[rows["status"] == "ok"].groupby("level", sort=False):
+        for _, block in rows[rows["status"] == Status.OK].groupby("level", sort=False):
             y = block["estimate"].to_numpy(float)
             v = block["std_error"].to_numpy(float) ** 2
             pooled = shrink(y, v)

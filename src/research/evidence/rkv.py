@@ -41,6 +41,7 @@ import pandas as pd
 from scipy import stats
 
 from research.evidence.frames import age_band
+from research.evidence.result import Status
 
 __all__ = [
     "TRACK_ORDER",
@@ -198,7 +199,7 @@ def rkv_standardisation(
     if data.empty or data["college"].nunique() < 2:
         empty = pd.DataFrame()
         return RkvStandardisation(
-            empty, empty, empty, agreement, {}, "no_data", "fewer than two colleges"
+            empty, empty, empty, agreement, {}, Status.NO_DATA, "fewer than two colleges"
         )
     mapping = dict(periods) if periods else _merge_small_halves(data, min_cell)
     data["period"] = data["half"].map(mapping)
@@ -252,7 +253,7 @@ def rkv_standardisation(
         )
     icc = pd.DataFrame(icc_rows)
     mix = _adjusted_mix(fit, data, x, colleges, order, reference, confidence)
-    return RkvStandardisation(effects, icc, mix, agreement, mapping, "ok", "")
+    return RkvStandardisation(effects, icc, mix, agreement, mapping, Status.OK, "")
 
 
 def _merge_small_halves(data: pd.DataFrame, min_cell: int) -> dict[str, str]:

@@ -64,6 +64,7 @@ from research.evidence.design import (
     joint_labels,
 )
 from research.evidence.multiple import adjust_pvalues
+from research.evidence.result import AnalysisResult, Status
 
 __all__ = [
     "DEFAULT_ANALYSES",
@@ -77,15 +78,18 @@ __all__ = [
     "SubgroupAnalysis",
     "estimation_sample",
     "run_subgroup_analyses",
+    "subgroup_analysis",
+    "subgroup_as_result",
     "subgroup_effects",
+    "subgroup_result",
 ]
 
-OK = "ok"
-TOO_SMALL = "too_small"
-SEPARATION = "separation"
-NOT_CONVERGED = "not_converged"
-FAILED = "failed"
-NO_DATA = "no_data"
+OK = Status.OK
+TOO_SMALL = Status.TOO_SMALL
+SEPARATION = Status.SEPARATION
+NOT_CONVERGED = Status.NOT_CONVERGED
+FAILED = Status.FAILED
+NO_DATA = Status.NO_DATA
 
 ALL = "all"
 SEPARATION_EPS = 1e-6
@@ -197,6 +201,30 @@ DEFAULT_ANALYSES: tuple[SubgroupAnalysis, ...] = (
         "age band (unemployed participants)",
     ),
 )
+
+
+def subgroup_analysis(key: str) -> SubgroupAnalysis:
+    """The article's subgroup analysis called ``key`` (``DEFAULT_ANALYSES`` lists them)."""
+    for analysis in DEFAULT_ANALYSES:
+        if analysis.key == key:
+            return analysis
+    from research.errors import ArgumentError
+
+    known = ", ".join(a.key for a in DEFAULT_ANALYSES)
+    raise ArgumentError(f"no subgroup analysis {key!r}; the analyses are {known}")
+
+
+def subgroup_result(
+    frame: pd.DataFrame, key: str, *, min_cell: int = 5, fdr: float = 0.05
+) -> AnalysisResult:
+    """One subgroup analysis on a lift frame, as an ``AnalysisResult`` (BH within it)."""
+    rows = run_subgroup_analyses(frame, (subgroup_analysis(key),), min_cell=min_cell, fdr=fdr)
+    return subgroup_as_result(key, rows)
+
+
+def subgroup_as_result(key: str, rows: pd.DataFrame) -> AnalysisResult:
+    """Rows of ``run_subgroup_analyses`` for one analysis, as an ``AnalysisResult``."""
+    return AnalysisResult(key, rows, term=("subgroup", "level"))
 
 
 @dataclass(frozen=True)

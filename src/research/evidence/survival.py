@@ -55,6 +55,7 @@ from research.evidence.design import (
     identifiable_columns,
     joint_labels,
 )
+from research.evidence.result import Status
 
 __all__ = [
     "EVENTS",
@@ -190,7 +191,7 @@ def km_quantiles(
             "months": np.nan,
             "ci_low": np.nan,
             "ci_high": np.nan,
-            "status": "too_small",
+            "status": Status.TOO_SMALL,
         }
         if n >= min_cell:
             sf = SurvfuncRight(
@@ -205,7 +206,7 @@ def km_quantiles(
                 months=float(months) if reached else np.nan,
                 ci_low=float(low) if low is not None and np.isfinite(low) else np.nan,
                 ci_high=float(high) if high is not None and np.isfinite(high) else np.nan,
-                status="ok" if reached else "not_reached",
+                status=Status.OK if reached else Status.NOT_REACHED,
             )
         else:
             row.update(n=pd.NA, events=pd.NA, censored=pd.NA)
@@ -223,7 +224,7 @@ class CoxResult:
 
     hazard_ratios: pd.DataFrame  # one row per factor level (too-small levels included)
     ph: pd.DataFrame  # the proportional-hazards check per model column
-    status: str  # ok, no_data, not_converged, failed
+    status: Status  # ok, no_data, not_converged, failed
     message: str
     n: int
     events: int
@@ -302,7 +303,7 @@ def cox_model(
 
     def result(status: str, message: str, hr: list[dict], ph: pd.DataFrame) -> CoxResult:
         rows = hr + [
-            {**s, "reference": references.get(s["factor"], pd.NA), "status": "too_small"}
+            {**s, "reference": references.get(s["factor"], pd.NA), "status": Status.TOO_SMALL}
             for s in small
         ]
         table = pd.DataFrame(rows, columns=_HR_COLUMNS[2:])
@@ -313,11 +314,11 @@ def cox_model(
 
     empty_ph = pd.DataFrame(columns=_PH_COLUMNS)
     if events < min_cell or n == 0:
-        return result("no_data", f"fewer than {min_cell} events", [], empty_ph)
+        return result(Status.NO_DATA, f"fewer than {min_cell} events", [], empty_ph)
     design, levels = _design(data, factors, references)
     columns = identifiable_columns(design, implicit_constant=True)
     if not columns:
-        return result("no_data", "no covariate varies", [], empty_ph)
+        return result(Status.NO_DATA, "no covariate varies", [], empty_ph)
     x = design[columns].to_numpy(dtype=float)
     time = data["time_months"].to_numpy(dtype=float)
     status = data[status_column].to_numpy(dtype=int)
@@ -328,13 +329,13 @@ def cox_model(
             model = PHReg(time, x, status=status, ties="efron")
             fit = model.fit(groups=groups)
         except (np.linalg.LinAlgError, ValueError) as exc:
-            return result("failed", f"the Cox model could not be fitted: {exc}", [], empty_ph)
+            return result(Status.FAILED, f"the Cox model could not be fitted: {exc}", [], empty_ph)
     params = np.asarray(fit.params)
     cov = np.asarray(fit.cov_params())
     if any(issubclass(w.category, ConvergenceWarning) for w in caught) or not np.all(
         np.isfinite(cov)
     ):
-        return result("not_converged", "the Cox model did not converge", [], empty_ph)
+        return result(Status.NOT_CONVERGED, "the Cox model did not converge", [], empty_ph)
     se = np.sqrt(np.diag(cov))
     z_crit = stats.norm.ppf(0.5 + confidence / 2)
     hr = []
@@ -352,13 +353,13 @@ def cox_model(
                 "ci_low": np.exp(params[j] - z_crit * se[j]),
                 "ci_high": np.exp(params[j] + z_crit * se[j]),
                 "p_value": float(2 * stats.norm.sf(abs(z))),
-                "status": "ok",
+                "status": Status.OK,
             }
         )
     ph = ph_check(fit, columns, alpha=ph_alpha)
     ph.insert(0, "analysis", key)
     ph.insert(1, "event", event)
-    return result("ok", "", hr, ph)
+    return result(Status.OK, "", hr, ph)
 
 
 _HR_COLUMNS = [

@@ -42,8 +42,10 @@ def quarter_of(dates: pd.Series) -> pd.Series:
 
 
 def quarter_end(quarter: Quarter | str) -> pd.Timestamp:
-    q = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
-    return pd.Timestamp(q.end)
+    """The quarter's last day; a string that is not a quarter is an ``ArgumentError``."""
+    from research.coerce import as_quarter
+
+    return pd.Timestamp(as_quarter(quarter).end)
 
 
 def wilson_interval(

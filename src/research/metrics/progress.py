@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from research.coerce import QuarterLike, as_quarter
 from research.config import ProgrammeConfig
 from research.domain.period import Quarter, quarters_between
 from research.domain.rules import EMPLOYED, UNEMPLOYED
@@ -340,12 +341,13 @@ INDICATORS: tuple[Indicator, ...] = (
 SIDE_EFFECT_KEYS = ("side_effect_unskilled", "side_effect_skilled", "side_effect_other")
 
 
-def progress_series(tables: Tables, config: ProgrammeConfig, through: Quarter) -> pd.DataFrame:
+def progress_series(tables: Tables, config: ProgrammeConfig, through: QuarterLike) -> pd.DataFrame:
     """Per indicator and quarter from the project start: new, cumulative and planned cumulative.
 
     ``planned`` is the target times the configured trajectory's share at the quarter's end (NaN
-    where there is no target).
+    where there is no target). ``through`` is a Quarter or a string such as ``"2026Q3"``.
     """
+    through = as_quarter(through, "through")
     tables = SharedTables(tables)
     quarters = quarters_between(Quarter.containing(config.period.start), through)
     ends = pd.to_datetime([q.end for q in quarters])
@@ -374,7 +376,7 @@ def progress_series(tables: Tables, config: ProgrammeConfig, through: Quarter) -
     return pd.DataFrame(rows)
 
 
-def progress_table(tables: Tables, config: ProgrammeConfig, quarter: Quarter) -> pd.DataFrame:
+def progress_table(tables: Tables, config: ProgrammeConfig, quarter: QuarterLike) -> pd.DataFrame:
     """One row per indicator at the end of ``quarter``: the summary the project manager signs.
 
     Columns: target, achieved (cumulative), new this quarter, change from last quarter's
@@ -382,7 +384,9 @@ def progress_table(tables: Tables, config: ProgrammeConfig, quarter: Quarter) ->
     light (thresholds from the configuration), and the forecast to the project's end with its
     95 % interval and the probability of reaching the target (see ``forecast.forecast_total``).
     Side effects are listed with their indicative numbers but never counted towards targets.
+    ``quarter`` is a Quarter or a string such as ``"2026Q3"``.
     """
+    quarter = as_quarter(quarter)
     series = progress_series(tables, config, quarter)
     rows = []
     last_quarter = Quarter.containing(config.period.end)

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from research.coerce import as_date, as_path
 from research.config import ProgrammeConfig
 from research.domain.identifiers import DEMO_KEY
 from research.domain.rules import COUNTED_PURPOSES, EMPLOYED, UNEMPLOYED
@@ -179,7 +180,7 @@ def build_frames(
     *,
     seed: int = 2025,
     scale: float = 1.0,
-    until: date | None = None,
+    until: date | str | None = None,
     break_parallel_trends: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """The tables as the store would hold them on ``until`` (default: the project end).
@@ -270,22 +271,28 @@ def _has_data(path: Path) -> bool:
 
 def simulate(
     db_path: Path | str,
-    config: ProgrammeConfig,
+    config: ProgrammeConfig | None = None,
     *,
     seed: int = 2025,
     scale: float = 1.0,
-    until: date | None = None,
+    until: date | str | None = None,
     break_parallel_trends: bool = False,
     replace: bool = False,
 ) -> SimulationSummary:
     """Write a complete simulated programme into the store at ``db_path``.
 
     Refuses a database that already holds data unless ``replace`` is true; the new database is
-    built beside it and moved into place only when it is complete.
+    built beside it and moved into place only when it is complete. ``until`` may be a date or
+    a string (``"2026-09-30"``).
     """
-    path = Path(db_path)
+    path = as_path(db_path, "db_path")
+    if config is None:  # the project's configuration, as every command finds it
+        from research.config import load_programme_config
+
+        config = load_programme_config()
     scale = check_scale(scale)
     if until is not None:
+        until = as_date(until, "until")
         check_until(until, config, follow_up=True)  # tests follow enrolments past the end
     if _has_data(path) and not replace:
         raise StoreError(

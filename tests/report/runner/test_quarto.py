@@ -148,6 +148,22 @@ def test_prepare_tags_both_parameters_cells_once():
     assert "tags" not in nb.cells[2].metadata
 
 
+def test_the_notebooks_notes_for_analysts_never_reach_a_document():
+    from research.report.quarto_documents import prepare_for_format
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(
+            "## Notes: built by `funnels`", metadata={"tags": ["remove-cell"]}
+        ),
+        nbformat.v4.new_markdown_cell("A paragraph the document shows"),
+        nbformat.v4.new_code_cell("show(ctx, funnels(ctx))"),
+    ]
+    for fmt in ("html", "pdf", "revealjs"):
+        text = nbformat.writes(prepare_for_format(nb, fmt, "Title"))
+        assert "built by" not in text and "A paragraph the document shows" in text, fmt
+
+
 def test_the_runner_leaves_notebooks_that_quarto_renders_as_intended(report):
     """The runner calls prepare_executed_notebook: the folder's notebooks pass the checks."""
     for path in report.notebooks:

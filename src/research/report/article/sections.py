@@ -9,12 +9,17 @@ Analyses run on the whole programme: a partner's data alone is too thin for them
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from research.evidence import article
+from research.evidence.article import ArticleData, run_article_analyses
+from research.evidence.result import AnalysisResult, Status
+from research.report.article.columns import article_columns
 from research.report.article.export import write_figure, write_table
 from research.report.article.figures import (
     balance_plot,
@@ -25,13 +30,13 @@ from research.report.article.figures import (
 )
 from research.report.kit import blocks
 from research.report.kit.context import ReportContext
-from research.report.kit.formatting import ColumnFormat
+from research.report.kit.labels import tr
 from research.report.kit.publish import PublishedTable
 from research.report.kit.section import Section, Text, publish_section, show
-from research.report.kit.section_helpers import tr
 from research.report.kit.survival_disclosure import coarsen_curves
 
-# The analyses and the words the article uses for them (English; Danish for the Danish variant).
+# The analyses and the words the article uses for them: (English, Danish), as the article is
+# written in English; ``_analysis_title`` picks one.
 ANALYSIS_TITLES = {
     "completion_prep_interaction": (
         "Preparatory course and completion, by the 02 requirement",
@@ -64,8 +69,9 @@ ANALYSIS_TITLES = {
 }
 
 
-def _t(ctx: ReportContext, en: str, da: str) -> str:
-    """``helpers.tr`` with English first: the article is written in English."""
+def _analysis_title(ctx: ReportContext, key: str) -> str:
+    """An analysis's title in the report's language (its key when it has none)."""
+    en, da = ANALYSIS_TITLES.get(key, (key, key))
     return tr(ctx, da, en)
 
 
@@ -81,47 +87,51 @@ def _hidden_counts(data: pd.DataFrame, counts: list[str], rule_min: int) -> pd.D
 # --- 1. Completion and dropout by subgroup -------------------------------------------------------
 
 
-def subgroup_results(ctx: ReportContext) -> pd.DataFrame:
-    """Every subgroup analysis on the lift frame at the report's quarter end."""
-    from research.evidence.frames import lift_frame
-    from research.evidence.subgroups import run_subgroup_analyses
-
-    frame = lift_frame(ctx.tables, ctx.as_of)
-    return run_subgroup_analyses(frame, min_cell=ctx.rule.min_cell)
+Results = Mapping[str, AnalysisResult]
+"""The article's analyses by the key the CMO register links to (``run_article_analyses``)."""
 
 
-Found = dict[str, pd.DataFrame]
-"""Results collected while the sections are built, by the key the CMO register links to."""
+def _analysis(
+    ctx: ReportContext, results: Results | None, key: str, run: Callable[..., Results]
+) -> AnalysisResult:
+    """The analysis ``key`` from ``results``, or run now when they do not hold it (a section
+    built on its own, as the tests do)."""
+    if results is not None and key in results:
+        return results[key]
+    return run(ArticleData(ctx))[key]
 
 
-def _collect(found: Found | None, key: str, frame: pd.DataFrame) -> None:
-    if found is not None:
-        found[key] = frame.assign(analysis=key)
+def subgroup_results(ctx: ReportContext, results: Results | None = None) -> pd.DataFrame:
+    """Every subgroup analysis's rows in one table, in the order they were estimated."""
+    from research.evidence.subgroups import DEFAULT_ANALYSES
+
+    keys = [a.key for a in DEFAULT_ANALYSES]
+    if results is None or not all(k in results for k in keys):
+        results = article.subgroup_results(ArticleData(ctx))
+    frames = [results[k].table for k in keys if k in results]
+    return pd.concat(frames).sort_index() if frames else pd.DataFrame()
 
 
-def subgroup_section(ctx: ReportContext, found: Found | None = None) -> Section:
+def subgroup_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """Average marginal effects per subgroup, a forest plot per analysis, BH-adjusted p."""
-    results = subgroup_results(ctx)
-    if found is not None:
-        for key, rows in results.groupby("analysis", sort=False):
-            found[str(key)] = rows
-    title = _t(ctx, "1. Completion and dropout: for whom", "1. Gennemførelse og frafald: for hvem")
+    results = subgroup_results(ctx, results)
+    title = tr(ctx, "1. Gennemførelse og frafald: for hvem", "1. Completion and dropout: for whom")
     intro = Text(
-        _t(
+        tr(
             ctx,
+            "Logistiske modeller med standardfejl klynget på virksomhed; effekten er den "
+            "gennemsnitlige marginale effekt (procentpoint) inden for hver undergruppe. "
+            "p-værdier er justeret med Benjamini–Hochberg inden for hver analyse.",
             "Logistic models with company-clustered standard errors; the effect is the average "
             "marginal effect (percentage points) of the named level against the reference within "
             "each subgroup. p-values are adjusted with Benjamini–Hochberg within each analysis. "
             "Lifts still running at the data date are left out (see section 2 for them). "
             "Subgroups too small to estimate are named, not dropped.",
-            "Logistiske modeller med standardfejl klynget på virksomhed; effekten er den "
-            "gennemsnitlige marginale effekt (procentpoint) inden for hver undergruppe. "
-            "p-værdier er justeret med Benjamini–Hochberg inden for hver analyse.",
         )
     )
     items: list = [intro]
     if results.empty:
-        return Section(title, [intro, Text(_t(ctx, "No data.", "Ingen data."))])
+        return Section(title, [intro, Text(tr(ctx, "Ingen data.", "No data."))])
     data = results.copy()
     data["outcome_label"] = data["outcome"].map(lambda o: _outcome_words(ctx, o))
     data["effect_pp"] = data["estimate"] * 100
@@ -133,31 +143,28 @@ def subgroup_section(ctx: ReportContext, found: Found | None = None) -> Section:
         mask[column] = mask["n_level"] | mask["n_reference"]
     table = PublishedTable(
         name="subgroup_effects",
-        caption=_t(
+        caption=tr(
             ctx,
-            "Average marginal effects on completion and dropout, by subgroup",
             "Gennemsnitlige marginale effekter på gennemførelse og frafald, efter undergruppe",
+            "Average marginal effects on completion and dropout, by subgroup",
         ),
         data=data,
-        columns={
-            "label": ColumnFormat("text", label_en="Subgroup and contrast", label_da="Kontrast"),
-            "outcome_label": ColumnFormat("text", label_en="Outcome", label_da="Udfald"),
-            "n_level": ColumnFormat("number", label_en="n (level)", label_da="n (niveau)"),
-            "n_reference": ColumnFormat("number", label_en="n (ref.)", label_da="n (ref.)"),
-            "rate_level": ColumnFormat("percent", label_en="Rate (level)", label_da="Andel"),
-            "rate_reference": ColumnFormat(
-                "percent", label_en="Rate (ref.)", label_da="Andel ref."
+        columns=article_columns(
+            data,
+            (
+                "label",
+                "outcome_label",
+                "n_level",
+                "n_reference",
+                "rate_level",
+                "rate_reference",
+                ("effect_pp", 1),
+                ("ci_low_pp", 1),
+                ("ci_high_pp", 1),
+                ("p_adjusted", 3),
+                "status",
             ),
-            "effect_pp": ColumnFormat("number", 1, label_en="AME (pp)", label_da="AME (pp)"),
-            "ci_low_pp": ColumnFormat(
-                "number", 1, label_en="95% CI low", label_da="95 %-KI, nedre"
-            ),
-            "ci_high_pp": ColumnFormat(
-                "number", 1, label_en="95% CI high", label_da="95 %-KI, øvre"
-            ),
-            "p_adjusted": ColumnFormat("number", 3, label_en="p (BH)", label_da="p (BH)"),
-            "status": ColumnFormat("text", label_en="Status", label_da="Status"),
-        },
+        ),
         lang=ctx.lang,
         hidden=mask,
         person_counts=tuple(counts),
@@ -171,8 +178,8 @@ def subgroup_section(ctx: ReportContext, found: Found | None = None) -> Section:
         if rows["level"].nunique() > 1:
             label = label + ": " + rows["level"].astype(str)
         shown = rows.assign(plot_label=label)
-        estimated = shown["status"].eq("ok")
-        finding = _forest_finding(ctx, shown[estimated], _t(ctx, en, da))
+        estimated = shown["status"].eq(Status.OK)
+        finding = _forest_finding(ctx, shown[estimated], tr(ctx, da, en))
         items.append(
             _named(
                 f"forest_{analysis}",
@@ -181,10 +188,10 @@ def subgroup_section(ctx: ReportContext, found: Found | None = None) -> Section:
                     title=finding,
                     data_date=ctx.as_of.date(),
                     label="plot_label",
-                    x_label=_t(
+                    x_label=tr(
                         ctx,
-                        "Average marginal effect (percentage points)",
                         "Gennemsnitlig marginal effekt (procentpoint)",
+                        "Average marginal effect (percentage points)",
                     ),
                     lang=ctx.lang,
                 ),
@@ -196,7 +203,8 @@ def subgroup_section(ctx: ReportContext, found: Found | None = None) -> Section:
 def _outcome_words(ctx: ReportContext, outcome: str) -> str:
     """The outcome column's words: completion and dropout rows must not look like duplicates."""
     words = {"completed": ("Completion", "Gennemførelse"), "dropped_out": ("Dropout", "Frafald")}
-    return _t(ctx, *words.get(outcome, (outcome, outcome)))
+    en, da = words.get(outcome, (outcome, outcome))
+    return tr(ctx, da, en)
 
 
 def _named(name: str, fig: Figure) -> Figure:
@@ -207,43 +215,43 @@ def _named(name: str, fig: Figure) -> Figure:
 
 def _forest_finding(ctx: ReportContext, rows: pd.DataFrame, name: str) -> str:
     if rows.empty:
-        return _t(ctx, f"{name}: too few lifts to estimate yet", f"{name}: for få forløb endnu")
+        return tr(ctx, f"{name}: for få forløb endnu", f"{name}: too few lifts to estimate yet")
     significant = rows[rows["significant_adjusted"].fillna(False).astype(bool)]
     if significant.empty:
-        return _t(
+        return tr(
             ctx,
-            f"{name}: no subgroup differs after adjustment",
             f"{name}: ingen undergruppe skiller sig ud efter justering",
+            f"{name}: no subgroup differs after adjustment",
         )
-    return _t(
+    return tr(
         ctx,
-        f"{name}: {len(significant)} of {len(rows)} estimated contrasts differ after adjustment",
         f"{name}: {len(significant)} af {len(rows)} kontraster er forskellige efter justering",
+        f"{name}: {len(significant)} of {len(rows)} estimated contrasts differ after adjustment",
     )
 
 
 # --- 2. Time to completion and dropout -----------------------------------------------------------
 
 
-def survival_section(ctx: ReportContext, found: Found | None = None) -> Section:
+def survival_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """Kaplan–Meier by EUV track, medians, a Cox model and its proportional-hazards check."""
     from research.evidence.frames import lift_frame
-    from research.evidence.survival import cox_model, km_curves, km_quantiles
+    from research.evidence.survival import cox_model, km_curves
 
-    title = _t(ctx, "2. Time to completion and dropout", "2. Tid til gennemførelse og frafald")
+    title = tr(ctx, "2. Tid til gennemførelse og frafald", "2. Time to completion and dropout")
     frame = lift_frame(ctx.tables, ctx.as_of, programme="euv")
     intro = Text(
-        _t(
+        tr(
             ctx,
+            "Kaplan–Meier-kurver efter EUV-spor, censureret på dataopgørelsesdatoen; Cox-modeller "
+            "med standardfejl klynget på virksomhed og test af proportionale hazards.",
             "Kaplan–Meier curves by EUV track, censored at the data date; the competing exit is "
             "treated as censoring (cause-specific). Cox models with company-clustered errors; the "
             "proportional-hazards check is the Grambsch–Therneau test on Schoenfeld residuals.",
-            "Kaplan–Meier-kurver efter EUV-spor, censureret på dataopgørelsesdatoen; Cox-modeller "
-            "med standardfejl klynget på virksomhed og test af proportionale hazards.",
         )
     )
     if frame.empty:
-        return Section(title, [intro, Text(_t(ctx, "No data.", "Ingen data."))])
+        return Section(title, [intro, Text(tr(ctx, "Ingen data.", "No data."))])
     items: list = [intro]
     curves = km_curves(frame, event="completed", by="euv_track", min_cell=ctx.rule.min_cell)
     curves = coarsen_curves(curves, ctx.rule.min_cell)  # no drop shows fewer than min_cell events
@@ -253,39 +261,33 @@ def survival_section(ctx: ReportContext, found: Found | None = None) -> Section:
                 "km_completion_by_track",
                 survival_plot(
                     curves,
-                    title=_t(
+                    title=tr(
                         ctx,
-                        "Longer EUV tracks take longer to complete",
                         "Længere EUV-spor tager længere tid at gennemføre",
+                        "Longer EUV tracks take longer to complete",
                     ),
                     data_date=ctx.as_of.date(),
-                    x_label=_t(ctx, "Months since start", "Måneder siden start"),
-                    y_label=_t(ctx, "Share not yet completed", "Andel endnu ikke gennemført"),
+                    x_label=tr(ctx, "Måneder siden start", "Months since start"),
+                    y_label=tr(ctx, "Andel endnu ikke gennemført", "Share not yet completed"),
                     lang=ctx.lang,
                 ),
             )
         )
-    medians = km_quantiles(frame, event="completed", by="euv_track", min_cell=ctx.rule.min_cell)
-    _collect(found, "euv_track_mix", medians)
+    medians = _analysis(ctx, results, "euv_track_mix", article.euv_track_mix).table
     mask = _hidden_counts(medians, ["n", "events", "censored"], ctx.rule.min_cell)
     items.append(
         PublishedTable(
             name="completion_medians",
-            caption=_t(
+            caption=tr(
                 ctx,
-                "Median months to completion by EUV track (Kaplan–Meier)",
                 "Median antal måneder til gennemførelse efter EUV-spor (Kaplan–Meier)",
+                "Median months to completion by EUV track (Kaplan–Meier)",
             ),
             data=medians,
-            columns={
-                "group": ColumnFormat("text", label_en="Track", label_da="Spor"),
-                "n": ColumnFormat("number", label_en="Lifts", label_da="Forløb"),
-                "events": ColumnFormat("number", label_en="Completed", label_da="Gennemført"),
-                "months": ColumnFormat("number", 1, label_en="Median", label_da="Median"),
-                "ci_low": ColumnFormat("number", 1, label_en="95% CI low", label_da="nedre"),
-                "ci_high": ColumnFormat("number", 1, label_en="95% CI high", label_da="øvre"),
-                "status": ColumnFormat("text", label_en="Status", label_da="Status"),
-            },
+            columns=article_columns(
+                medians,
+                ("group", "n", "events", ("months", 1), ("ci_low", 1), ("ci_high", 1), "status"),
+            ),
             lang=ctx.lang,
             hidden=mask,
             person_counts=("n", "events", "censored"),
@@ -297,13 +299,13 @@ def survival_section(ctx: ReportContext, found: Found | None = None) -> Section:
         ("dropout", "dropout", "frafald"),
     ):
         cox = cox_model(frame, ["euv_track", "employment_group", "age_band"], event=event)
-        if cox.status != "ok":
+        if cox.status != Status.OK:
             items.append(
                 Text(
-                    _t(
+                    tr(
                         ctx,
-                        f"Cox model for {name_en}: {cox.message}",
                         f"Cox-model for {name_da}: {cox.message}",
+                        f"Cox model for {name_en}: {cox.message}",
                     )
                 )
             )
@@ -318,23 +320,23 @@ def _cox_table(ctx, cox, event: str, name_en: str, name_da: str) -> PublishedTab
     count_columns = [c for c in ("n", "events") if c in data.columns]
     return PublishedTable(
         name=f"cox_{event}",
-        caption=_t(
+        caption=tr(
             ctx,
-            f"Hazard ratios for {name_en} (Cox; n = {cox.n}, events = {cox.events})",
             f"Hazard ratioer for {name_da} (Cox; n = {cox.n}, hændelser = {cox.events})",
+            f"Hazard ratios for {name_en} (Cox; n = {cox.n}, events = {cox.events})",
         ),
         data=data,
-        columns=_formats(
+        columns=article_columns(
             data,
             (
-                ("factor", "text", None, "Factor", "Faktor"),
-                ("level", "text", None, "Level", "Niveau"),
-                ("reference", "text", None, "Reference", "Reference"),
-                ("hazard_ratio", "number", 2, "HR", "HR"),
-                ("ci_low", "number", 2, "95% CI low", "nedre"),
-                ("ci_high", "number", 2, "95% CI high", "øvre"),
-                ("p_value", "number", 3, "p", "p"),
-                ("status", "text", None, "Status", "Status"),
+                "factor",
+                "level",
+                "reference",
+                ("hazard_ratio", 2),
+                ("ci_low", 2),
+                ("ci_high", 2),
+                ("p_value", 3),
+                "status",
             ),
         ),
         lang=ctx.lang,
@@ -348,22 +350,14 @@ def _ph_table(ctx, cox, event: str, name_en: str, name_da: str) -> PublishedTabl
     data = cox.ph.copy()
     return PublishedTable(
         name=f"ph_check_{event}",
-        caption=_t(
+        caption=tr(
             ctx,
-            f"Proportional-hazards check for {name_en} (Grambsch–Therneau)",
             f"Test af proportionale hazards for {name_da} (Grambsch–Therneau)",
+            f"Proportional-hazards check for {name_en} (Grambsch–Therneau)",
         ),
         data=data,
-        columns=_formats(
-            data,
-            (
-                ("term", "text", None, "Term", "Led"),
-                ("rho", "number", 3, "rho", "rho"),
-                ("statistic", "number", 2, "chi²", "chi²"),
-                ("df", "number", 0, "df", "df"),
-                ("p_value", "number", 3, "p", "p"),
-                ("ph_rejected", "text", None, "PH rejected", "PH afvist"),
-            ),
+        columns=article_columns(
+            data, ("term", ("rho", 3), ("statistic", 2), ("df", 0), ("p_value", 3), "ph_rejected")
         ),
         lang=ctx.lang,
         rule=ctx.rule,
@@ -373,72 +367,57 @@ def _ph_table(ctx, cox, event: str, name_en: str, name_da: str) -> PublishedTabl
 # --- 3. Network approach vs one-to-one visits ----------------------------------------------------
 
 
-def conversion_section(ctx: ReportContext, found: Found | None = None) -> Section:
+def conversion_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """Company-level conversion by approach, and the rate ratio of participants per month."""
-    from research.evidence.conversion import company_frame, conversion_funnel, conversion_models
+    from research.evidence.conversion import conversion_funnel
 
-    title = _t(
-        ctx,
-        "3. Network approach vs one-to-one visits",
-        "3. Netværkstilgang mod enkeltbesøg",
+    title = tr(
+        ctx, "3. Netværkstilgang mod enkeltbesøg", "3. Network approach vs one-to-one visits"
     )
-    companies = company_frame(ctx.tables, ctx.as_of)
-    if companies.empty:
-        return Section(title, [Text(_t(ctx, "No data.", "Ingen data."))])
+    found = _analysis(ctx, results, "network_conversion", article.network_conversion)
+    if found.detail is None:  # no company reached yet
+        return Section(title, [Text(tr(ctx, "Ingen data.", "No data."))])
+    companies, result = found.detail
     funnel = conversion_funnel(companies)
     people = ["participants"]
     funnel_table = PublishedTable(
         name="conversion_funnel",
-        caption=_t(
+        caption=tr(
             ctx,
-            "Companies reached, with a competence plan and with participants, by approach",
             "Virksomheder nået, med kompetenceplan og med deltagere, efter tilgang",
+            "Companies reached, with a competence plan and with participants, by approach",
         ),
         data=funnel,
-        columns={
-            "approach": ColumnFormat("text", label_en="Approach", label_da="Tilgang"),
-            "step": ColumnFormat("text", label_en="Step", label_da="Trin"),
-            "companies": ColumnFormat("number", label_en="Companies", label_da="Virksomheder"),
-            "conversion": ColumnFormat("percent", label_en="From previous", label_da="Fra forrige"),
-            "participants": ColumnFormat("number", label_en="Participants", label_da="Deltagere"),
-            "participants_per_100_months": ColumnFormat(
-                "number",
-                1,
-                label_en="Participants per 100 company-months",
-                label_da="Deltagere pr. 100 virksomhedsmåneder",
+        columns=article_columns(
+            funnel,
+            (
+                "approach",
+                "step",
+                "companies",
+                "conversion",
+                "participants",
+                ("participants_per_100_months", 1),
             ),
-        },
+        ),
         lang=ctx.lang,
         hidden=_hidden_counts(funnel, people, ctx.rule.min_cell),
         person_counts=tuple(people),
         rule=ctx.rule,
     )
-    result = conversion_models(companies)
-    _collect(found, "network_conversion", result.rate_ratios)
-    if found is not None:  # the coordination trend the register's observations point at
-        from research.metrics.coordination import institutions_per_company
-
-        _collect(
-            found, "contacts_per_company", institutions_per_company(ctx.tables["company_contacts"])
-        )
     ratios = result.rate_ratios[result.rate_ratios["reported"]]
     model = str(result.dispersion["reported_model"].iloc[0]).replace("_", " ")
     ratio_table = PublishedTable(
         name="conversion_rate_ratios",
-        caption=_t(
+        caption=tr(
             ctx,
+            "Deltagere pr. måned i kontakt: rate ratioer",
             f"Participants per month in contact: rate ratios ({model} model, chosen by an "
             "overdispersion test)",
-            "Deltagere pr. måned i kontakt: rate ratioer",
         ),
         data=ratios,
-        columns={
-            "term": ColumnFormat("text", label_en="Term", label_da="Led"),
-            "rate_ratio": ColumnFormat("number", 2, label_en="Rate ratio", label_da="Rate ratio"),
-            "ci_low": ColumnFormat("number", 2, label_en="95% CI low", label_da="nedre"),
-            "ci_high": ColumnFormat("number", 2, label_en="95% CI high", label_da="øvre"),
-            "p_value": ColumnFormat("number", 4, label_en="p", label_da="p"),
-        },
+        columns=article_columns(
+            ratios, ("term", ("rate_ratio", 2), ("ci_low", 2), ("ci_high", 2), ("p_value", 4))
+        ),
         lang=ctx.lang,
         keys=("model",),
         rule=ctx.rule,
@@ -449,54 +428,27 @@ def conversion_section(ctx: ReportContext, found: Found | None = None) -> Sectio
 # --- 4. Company-level effect with a comparison group -----------------------------------------
 
 
-_ESTIMATE_COLUMNS = {
-    "estimate": ("number", 3, "Estimate", "Estimat"),
-    "std_error": ("number", 3, "SE", "SE"),
-    "ci_low": ("number", 3, "95% CI low", "nedre"),
-    "ci_high": ("number", 3, "95% CI high", "øvre"),
-    "p_value": ("number", 3, "p", "p"),
-    "status": ("text", None, "Status", "Status"),
-}
-
-
-def _columns(ctx: ReportContext, first: dict[str, tuple], data: pd.DataFrame) -> dict:
-    spec = {**first, **_ESTIMATE_COLUMNS}
-    return _formats(data, [(c, *rest) for c, rest in spec.items()])
-
-
-def _formats(data: pd.DataFrame, spec) -> dict[str, ColumnFormat]:
-    """Column formats from (column, kind, decimals, English, Danish) rows, for the columns the
-    estimator returned (they differ with what could be estimated)."""
-    return {
-        column: ColumnFormat(kind, decimals, label_en=en, label_da=da)
-        for column, kind, decimals, en, da in spec
-        if column in data.columns
-    }
-
-
-def company_effect_section(ctx: ReportContext, found: Found | None = None) -> Section:
+def company_effect_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """Two-way fixed effects and an event study on the company panel, with the pre-trend test."""
-    from research.evidence.company_effect import company_effect
-
-    title = _t(
+    title = tr(
         ctx,
-        "4. Companies: does participation raise the share of skilled employees?",
         "4. Virksomheder: øger deltagelse andelen af faglærte?",
+        "4. Companies: does participation raise the share of skilled employees?",
     )
-    if ctx.tables.get("company_panel", pd.DataFrame()).empty:
-        return Section(title, [Text(_t(ctx, "No company panel imported.", "Intet panel."))])
-    result = company_effect(ctx.tables, min_cell=ctx.rule.min_cell)
-    _collect(found, "skilled_share_did", result.overall)
+    found = _analysis(ctx, results, "skilled_share_did", article.skilled_share_did)
+    if found.detail is None:
+        return Section(title, [Text(tr(ctx, "Intet panel.", "No company panel imported."))])
+    result = found.detail
     intro = Text(
-        _t(
+        tr(
             ctx,
+            "Andelen faglærte (procentpoint) i deltagende mod ikke-deltagende virksomheder, "
+            "med to-vejs faste effekter og et event study (reference: året før deltagelse).",
             "Skilled share of employees (percentage points) in participating companies against "
             "never-participating companies, by year. The two-way fixed-effects estimate averages "
             "over years since participation; the event study shows the effect by year relative "
             "to the first participation (reference: the year before), and its leads test "
             "parallel trends. Standard errors clustered by company.",
-            "Andelen faglærte (procentpoint) i deltagende mod ikke-deltagende virksomheder, "
-            "med to-vejs faste effekter og et event study (reference: året før deltagelse).",
         )
     )
     items: list = [intro]
@@ -505,18 +457,23 @@ def company_effect_section(ctx: ReportContext, found: Found | None = None) -> Se
     items.append(
         PublishedTable(
             name="company_effect",
-            caption=_t(
-                ctx, "Company-level effect (two-way fixed effects)", "Effekt (faste effekter)"
+            caption=tr(
+                ctx, "Effekt (faste effekter)", "Company-level effect (two-way fixed effects)"
             ),
             data=overall,
-            columns=_columns(
-                ctx,
-                {
-                    "estimand": ("text", None, "Estimand", "Estimand"),
-                    "n_treated_companies": ("number", 0, "Participating", "Deltagende"),
-                    "n_comparison_companies": ("number", 0, "Comparison", "Sammenligning"),
-                },
+            columns=article_columns(
                 overall,
+                (
+                    "estimand",
+                    ("n_treated_companies", 0),
+                    ("n_comparison_companies", 0),
+                    ("estimate", 3),
+                    ("std_error", 3),
+                    ("ci_low", 3),
+                    ("ci_high", 3),
+                    ("p_value", 3),
+                    "status",
+                ),
             ),
             lang=ctx.lang,
             hidden=_hidden_counts(overall, companies, ctx.rule.min_cell),
@@ -529,15 +486,15 @@ def company_effect_section(ctx: ReportContext, found: Found | None = None) -> Se
             _named(
                 "event_study_companies",
                 event_study_plot(
-                    events[events["status"].eq("ok") | events["reference"].astype(bool)],
+                    events[events["status"].eq(Status.OK) | events["reference"].astype(bool)],
                     title=_pretrend_finding(ctx, result.pretrend),
                     data_date=ctx.as_of.date(),
-                    x_label=_t(
+                    x_label=tr(
                         ctx,
-                        "Years relative to first participation",
                         "År i forhold til første deltagelse",
+                        "Years relative to first participation",
                     ),
-                    y_label=_t(ctx, "Skilled share (pp)", "Andel faglærte (pp)"),
+                    y_label=tr(ctx, "Andel faglærte (pp)", "Skilled share (pp)"),
                     lang=ctx.lang,
                 ),
             )
@@ -545,9 +502,20 @@ def company_effect_section(ctx: ReportContext, found: Found | None = None) -> Se
         items.append(
             PublishedTable(
                 name="company_event_study",
-                caption=_t(ctx, "Event-study coefficients", "Event study-koefficienter"),
+                caption=tr(ctx, "Event study-koefficienter", "Event-study coefficients"),
                 data=events,
-                columns=_columns(ctx, {"relative_period": ("number", 0, "Year", "År")}, events),
+                columns=article_columns(
+                    events,
+                    (
+                        ("relative_period", 0),
+                        ("estimate", 3),
+                        ("std_error", 3),
+                        ("ci_low", 3),
+                        ("ci_high", 3),
+                        ("p_value", 3),
+                        "status",
+                    ),
+                ),
                 lang=ctx.lang,
                 rule=ctx.rule,
             )
@@ -555,17 +523,17 @@ def company_effect_section(ctx: ReportContext, found: Found | None = None) -> Se
     items.append(
         PublishedTable(
             name="company_pretrend",
-            caption=_t(ctx, "Pre-trend test", "Test for parallelle trends"),
+            caption=tr(ctx, "Test for parallelle trends", "Pre-trend test"),
             data=result.pretrend,
-            columns=_formats(
+            columns=article_columns(
                 result.pretrend,
                 (
-                    ("test", "text", None, "Test", "Test"),
-                    ("statistic", "number", 2, "F", "F"),
-                    ("df_num", "number", 0, "df1", "df1"),
-                    ("df_denom", "number", 0, "df2", "df2"),
-                    ("p_value", "number", 3, "p", "p"),
-                    ("status", "text", None, "Status", "Status"),
+                    "test",
+                    ("statistic", 2, "F", "F"),
+                    ("df_num", 0),
+                    ("df_denom", 0),
+                    ("p_value", 3),
+                    "status",
                 ),
             ),
             lang=ctx.lang,
@@ -580,88 +548,72 @@ def company_effect_section(ctx: ReportContext, found: Found | None = None) -> Se
 def _pretrend_finding(ctx: ReportContext, pretrend: pd.DataFrame) -> str:
     p = pd.to_numeric(pretrend.get("p_value"), errors="coerce")
     if p is None or p.empty or not np.isfinite(p.iloc[0]):
-        return _t(ctx, "Effect by year since participation", "Effekt efter år siden deltagelse")
+        return tr(ctx, "Effekt efter år siden deltagelse", "Effect by year since participation")
     if p.iloc[0] < 0.05:
-        return _t(
+        return tr(
             ctx,
-            f"Trends differed before participation (p = {p.iloc[0]:.3f}): read with care",
             f"Forskellige trends før deltagelse (p = {p.iloc[0]:.3f}): læs med forsigtighed",
+            f"Trends differed before participation (p = {p.iloc[0]:.3f}): read with care",
         )
-    return _t(
+    return tr(
         ctx,
-        f"No sign of different trends before participation (p = {p.iloc[0]:.2f})",
         f"Ingen tegn på forskellige trends før deltagelse (p = {p.iloc[0]:.2f})",
+        f"No sign of different trends before participation (p = {p.iloc[0]:.2f})",
     )
 
 
 # --- 4a. Staggered adoption: Gardner's two-stage DiD ---------------------------------------------
 
 
-def staggered_section(ctx: ReportContext, found: Found | None = None) -> Section:
+def staggered_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """The company effect robust to staggered adoption: the two-stage DiD beside TWFE."""
-    from research.errors import EstimationError
-    from research.evidence.company_effect import OUTCOME, company_panel_frame
-    from research.evidence.staggered import two_stage_did
-
-    title = _t(
+    title = tr(
         ctx,
-        "4a. Companies joining in different years: two-stage difference in differences",
         "4a. Virksomheder der starter i forskellige år: totrins difference-in-differences",
+        "4a. Companies joining in different years: two-stage difference in differences",
     )
-    panel = ctx.tables.get("company_panel", pd.DataFrame())
-    if panel.empty:
-        return Section(title, [Text(_t(ctx, "No company panel imported.", "Intet panel."))])
-    frame = company_panel_frame(panel)
-    frame = frame.assign(cohort=frame["cohort"].astype("Float64").to_numpy(na_value=np.nan))
+    found = _analysis(ctx, results, "skilled_share_two_stage", article.skilled_share_two_stage)
+    if found.status == Status.NO_DATA:
+        return Section(title, [Text(tr(ctx, "Intet panel.", "No company panel imported."))])
     intro = Text(
-        _t(
+        tr(
             ctx,
+            "Totrinsestimatoren (Gardner) estimerer virksomheds- og årseffekter på år uden "
+            "deltagelse og sammenligner deltagende år med det forventede; standardfejl ved "
+            "bootstrap over virksomheder.",
             "Two-way fixed effects compare late joiners with early joiners whose effect is "
             "already under way. Gardner's two-stage estimator fits company and year effects on "
             "company-years before participation (and never-participating companies) only, "
             "imputes each participating company-year's share without participation, and "
             "averages the differences; standard errors by a company bootstrap.",
-            "Totrinsestimatoren (Gardner) estimerer virksomheds- og årseffekter på år uden "
-            "deltagelse og sammenligner deltagende år med det forventede; standardfejl ved "
-            "bootstrap over virksomheder.",
         )
     )
-    try:
-        result = two_stage_did(frame, OUTCOME, "cvr", "year", "cohort", lags=3)
-    except EstimationError as problem:
-        return Section(title, [intro, Text(str(problem))])
+    if found.detail is None:  # the estimator refused the data: its reason in words
+        return Section(title, [intro, Text(found.message)])
+    result = found.detail
     event = result.event.copy()
-    treated_companies = int(frame.loc[frame["treated_now"] == 1, "cvr"].nunique())
-    overall = pd.DataFrame(
-        {
-            "estimand": [_t(ctx, "ATT, all participating years", "ATT, alle deltagerår")],
-            "estimate": [result.att],
-            "std_error": [result.att_se],
-            "ci_low": [result.att - 1.959963984540054 * result.att_se],
-            "ci_high": [result.att + 1.959963984540054 * result.att_se],
-            "n_treated_companies": [treated_companies],
-        }
+    overall = found.table.assign(
+        estimand=[tr(ctx, "ATT, alle deltagerår", "ATT, all participating years")]
     )
-    _collect(found, "skilled_share_two_stage", overall)
     companies_hidden = _hidden_counts(overall, ["n_treated_companies"], ctx.rule.min_cell)
     items: list = [
         intro,
         PublishedTable(
             name="company_effect_two_stage",
-            caption=_t(
+            caption=tr(
                 ctx,
-                "Company-level effect on the skilled share (pp), two-stage DiD",
                 "Effekt på andelen faglærte (pp), totrins DiD",
+                "Company-level effect on the skilled share (pp), two-stage DiD",
             ),
             data=overall,
-            columns=_formats(
+            columns=article_columns(
                 overall,
                 (
-                    ("estimand", "text", None, "Estimand", "Estimand"),
-                    ("estimate", "number", 2, "Estimate", "Estimat"),
-                    ("ci_low", "number", 2, "95% CI low", "nedre"),
-                    ("ci_high", "number", 2, "95% CI high", "øvre"),
-                    ("n_treated_companies", "number", 0, "Participating", "Deltagende"),
+                    "estimand",
+                    ("estimate", 2),
+                    ("ci_low", 2),
+                    ("ci_high", 2),
+                    ("n_treated_companies", 0),
                 ),
             ),
             lang=ctx.lang,
@@ -670,20 +622,14 @@ def staggered_section(ctx: ReportContext, found: Found | None = None) -> Section
         ),
         PublishedTable(
             name="company_event_two_stage",
-            caption=_t(
+            caption=tr(
                 ctx,
-                "Effect by years since first participation (two-stage; 3 = 3 or more)",
                 "Effekt efter år siden første deltagelse (totrins)",
+                "Effect by years since first participation (two-stage; 3 = 3 or more)",
             ),
             data=event,
-            columns=_formats(
-                event,
-                (
-                    ("relative_period", "number", 0, "Year", "År"),
-                    ("estimate", "number", 2, "Estimate", "Estimat"),
-                    ("ci_low", "number", 2, "95% CI low", "nedre"),
-                    ("ci_high", "number", 2, "95% CI high", "øvre"),
-                ),
+            columns=article_columns(
+                event, (("relative_period", 0), ("estimate", 2), ("ci_low", 2), ("ci_high", 2))
             ),
             lang=ctx.lang,
             keys=("relative_period",),
@@ -697,31 +643,29 @@ def staggered_section(ctx: ReportContext, found: Found | None = None) -> Section
 # --- 5. Participant-level effect with a comparison group -------------------------------------
 
 
-def participant_effect_section(ctx: ReportContext, found: Found | None = None) -> Section:
+def participant_effect_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """Employment six months after: participants against a comparison group, RA and IPW."""
-    from research.evidence.participant_effect import participant_effect, person_frame
-
-    title = _t(
+    title = tr(
         ctx,
-        "5. Unemployed participants: employment six months after",
         "5. Ledige deltagere: beskæftigelse seks måneder efter",
+        "5. Unemployed participants: employment six months after",
     )
-    if ctx.tables.get("comparison_individuals", pd.DataFrame()).empty:
+    found = _analysis(ctx, results, "employment_6_months", article.employment_6_months)
+    if found.detail is None:
         return Section(
-            title, [Text(_t(ctx, "No comparison group imported.", "Ingen kontrolgruppe."))]
+            title, [Text(tr(ctx, "Ingen kontrolgruppe.", "No comparison group imported."))]
         )
-    result = participant_effect(person_frame(ctx.tables, ctx.as_of), min_cell=ctx.rule.min_cell)
-    _collect(found, "employment_6_months", result.estimates)
+    result = found.detail
     intro = Text(
-        _t(
+        tr(
             ctx,
+            "Ledige deltagere med kendt status efter seks måneder mod en sammenligningsgruppe; "
+            "effekten er en forskel i beskæftigelsesandel (ATT som hovedresultat).",
             "Unemployed participants whose six-month status is known, against comparison "
             "individuals; the effect is a risk difference. Regression adjustment and inverse-"
             "probability weighting adjust for age, gender, education and long-term "
             "unemployment; the naive difference is shown for contrast. The headline estimand "
             "is the effect on participants (ATT).",
-            "Ledige deltagere med kendt status efter seks måneder mod en sammenligningsgruppe; "
-            "effekten er en forskel i beskæftigelsesandel (ATT som hovedresultat).",
         )
     )
     items: list = [intro]
@@ -730,17 +674,22 @@ def participant_effect_section(ctx: ReportContext, found: Found | None = None) -
     items.append(
         PublishedTable(
             name="participant_effect",
-            caption=_t(ctx, "Effect on employment six months after", "Effekt på beskæftigelse"),
+            caption=tr(ctx, "Effekt på beskæftigelse", "Effect on employment six months after"),
             data=estimates,
-            columns=_columns(
-                ctx,
-                {
-                    "method": ("text", None, "Method", "Metode"),
-                    "estimand": ("text", None, "Estimand", "Estimand"),
-                    "n_treated": ("number", 0, "Participants", "Deltagere"),
-                    "n_comparison": ("number", 0, "Comparison", "Sammenligning"),
-                },
+            columns=article_columns(
                 estimates,
+                (
+                    "method",
+                    "estimand",
+                    ("n_treated", 0),
+                    ("n_comparison", 0),
+                    ("estimate", 3),
+                    ("std_error", 3),
+                    ("ci_low", 3),
+                    ("ci_high", 3),
+                    ("p_value", 3),
+                    "status",
+                ),
             ),
             lang=ctx.lang,
             hidden=_hidden_counts(estimates, people, ctx.rule.min_cell),
@@ -753,17 +702,18 @@ def participant_effect_section(ctx: ReportContext, found: Found | None = None) -
     items.append(
         PublishedTable(
             name="participant_groups",
-            caption=_t(ctx, "The two groups", "De to grupper"),
+            caption=tr(ctx, "De to grupper", "The two groups"),
             data=counts,
-            columns={
-                "group": ColumnFormat("text", label_en="Group", label_da="Gruppe"),
-                "n": ColumnFormat("number", label_en="Outcome known", label_da="Kendt udfald"),
-                "n_employed": ColumnFormat("number", label_en="Employed", label_da="I job"),
-                "share_employed": ColumnFormat("percent", label_en="Share", label_da="Andel"),
-                "n_outcome_pending": ColumnFormat(
-                    "number", label_en="Outcome pending", label_da="Udfald afventer"
+            columns=article_columns(
+                counts,
+                (
+                    ("group", None, "Group", "Gruppe"),
+                    ("n", None, "Outcome known", "Kendt udfald"),
+                    "n_employed",
+                    "share_employed",
+                    "n_outcome_pending",
                 ),
-            },
+            ),
             lang=ctx.lang,
             hidden=_hidden_counts(counts, count_columns, ctx.rule.min_cell).assign(
                 share_employed=lambda m: m["n_employed"] | m["n"]
@@ -778,7 +728,7 @@ def participant_effect_section(ctx: ReportContext, found: Found | None = None) -
                 "balance_participants",
                 balance_plot(
                     result.balance,
-                    title=_t(ctx, "Weighting balances the groups", "Vægtningen afbalancerer"),
+                    title=tr(ctx, "Vægtningen afbalancerer", "Weighting balances the groups"),
                     data_date=ctx.as_of.date(),
                     lang=ctx.lang,
                 ),
@@ -790,13 +740,13 @@ def participant_effect_section(ctx: ReportContext, found: Found | None = None) -
                 "overlap_participants",
                 overlap_plot(
                     result.overlap,
-                    title=_t(ctx, "Where the groups overlap", "Hvor grupperne overlapper"),
+                    title=tr(ctx, "Hvor grupperne overlapper", "Where the groups overlap"),
                     data_date=ctx.as_of.date(),
                     lang=ctx.lang,
                 ),
             )
         )
-    if result.status != "ok" and result.message:
+    if result.status != Status.OK and result.message:
         items.append(Text(result.message))
     return Section(title, items)
 
@@ -821,21 +771,24 @@ def _cif_counts_mask(data: pd.DataFrame, counts: list[str], rule_min: int) -> pd
     return mask
 
 
-def cumulative_incidence_section(ctx: ReportContext, found: Found | None = None) -> Section:
+def cumulative_incidence_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """Completion and dropout by subgroup from every lift, the running ones censored at the data
     date: Aalen–Johansen cumulative incidence at 12 and 24 months and its subgroup contrasts."""
-    from research.evidence.competing import HORIZONS, cif_contrasts
-    from research.evidence.frames import lift_frame
+    from research.evidence.competing import HORIZONS
 
-    title = _t(
+    title = tr(
         ctx,
-        "1a. Completion and dropout with running lifts: cumulative incidence",
         "1a. Gennemførelse og frafald med igangværende forløb: kumuleret incidens",
+        "1a. Completion and dropout with running lifts: cumulative incidence",
     )
-    frame = lift_frame(ctx.tables, ctx.as_of)
     intro = Text(
-        _t(
+        tr(
             ctx,
+            "Alle forløb tæller, også de igangværende (censureret på opgørelsesdatoen). Den "
+            "kumulerede incidens er sandsynligheden for at have gennemført (eller være faldet "
+            "fra) inden for 12 og 24 måneder efter start, med den anden udgang som konkurrerende "
+            "risiko (Aalen–Johansen). Kontrasten er niveauet minus referencen i hver undergruppe "
+            "i procentpoint, ujusteret; standardfejl klynget på virksomhed.",
             "Every lift counts, including those still running (censored at the data date). "
             "The cumulative incidence is the probability of having completed (or dropped out) "
             "within 12 and 24 months of the start, with the other exit as a competing risk "
@@ -843,57 +796,46 @@ def cumulative_incidence_section(ctx: ReportContext, found: Found | None = None)
             "subgroup, in percentage points, unadjusted; standard errors by the infinitesimal "
             "jackknife clustered by company, t intervals. A horizon no lift in an arm has "
             "reached yet is named, not estimated.",
-            "Alle forløb tæller, også de igangværende (censureret på opgørelsesdatoen). Den "
-            "kumulerede incidens er sandsynligheden for at have gennemført (eller være faldet "
-            "fra) inden for 12 og 24 måneder efter start, med den anden udgang som konkurrerende "
-            "risiko (Aalen–Johansen). Kontrasten er niveauet minus referencen i hver undergruppe "
-            "i procentpoint, ujusteret; standardfejl klynget på virksomhed.",
         )
     )
-    results = cif_contrasts(frame, horizons=HORIZONS, min_cell=ctx.rule.min_cell)
-    if found is not None:
-        _collect(found, "cumulative_incidence", results)
+    found = _analysis(ctx, results, "cumulative_incidence", article.cumulative_incidence)
+    results = found.table
     if results.empty:
-        return Section(title, [intro, Text(_t(ctx, "No data.", "Ingen data."))])
+        return Section(title, [intro, Text(tr(ctx, "Ingen data.", "No data."))])
     data = results.copy()
     data["outcome_label"] = data["outcome"].map(lambda o: _outcome_words(ctx, o))
     for column in ("estimate", "ci_low", "ci_high", "cif_level", "cif_reference"):
         data[f"{column}_pct"] = data[column] * 100
     data["contrast"] = (
-        data["analysis"].map(lambda a: _t(ctx, *ANALYSIS_TITLES.get(a, (a, a))))
-        + ": "
-        + _subgroup_label(data)
+        data["analysis"].map(lambda a: _analysis_title(ctx, a)) + ": " + _subgroup_label(data)
     )
     counts = ["n_level", "n_reference", "events_level", "events_reference"]
     table = PublishedTable(
         name="cumulative_incidence_contrasts",
-        caption=_t(
+        caption=tr(
             ctx,
-            "Cumulative incidence of completion and dropout within 12 and 24 months, by "
-            "subgroup: level minus reference (percentage points)",
             "Kumuleret incidens af gennemførelse og frafald inden for 12 og 24 måneder, efter "
             "undergruppe: niveau minus reference (procentpoint)",
+            "Cumulative incidence of completion and dropout within 12 and 24 months, by "
+            "subgroup: level minus reference (percentage points)",
         ),
         data=data,
-        columns={
-            "contrast": ColumnFormat("text", label_en="Subgroup and contrast", label_da="Kontrast"),
-            "outcome_label": ColumnFormat("text", label_en="Outcome", label_da="Udfald"),
-            "horizon": ColumnFormat("number", 0, label_en="Months", label_da="Måneder"),
-            "n_level": ColumnFormat("number", label_en="n (level)", label_da="n (niveau)"),
-            "n_reference": ColumnFormat("number", label_en="n (ref.)", label_da="n (ref.)"),
-            "cif_level_pct": ColumnFormat(
-                "number", 1, label_en="CIF level (%)", label_da="KI niveau (%)"
+        columns=article_columns(
+            data,
+            (
+                "contrast",
+                "outcome_label",
+                ("horizon", 0),
+                "n_level",
+                "n_reference",
+                ("cif_level_pct", 1),
+                ("cif_reference_pct", 1),
+                ("estimate_pct", 1),
+                ("ci_low_pct", 1),
+                ("ci_high_pct", 1),
+                "status",
             ),
-            "cif_reference_pct": ColumnFormat(
-                "number", 1, label_en="CIF ref. (%)", label_da="KI ref. (%)"
-            ),
-            "estimate_pct": ColumnFormat(
-                "number", 1, label_en="Difference (pp)", label_da="Forskel (pp)"
-            ),
-            "ci_low_pct": ColumnFormat("number", 1, label_en="95% CI low", label_da="nedre"),
-            "ci_high_pct": ColumnFormat("number", 1, label_en="95% CI high", label_da="øvre"),
-            "status": ColumnFormat("text", label_en="Status", label_da="Status"),
-        },
+        ),
         lang=ctx.lang,
         hidden=_cif_counts_mask(data, counts, ctx.rule.min_cell),
         person_counts=tuple(counts),
@@ -905,23 +847,23 @@ def cumulative_incidence_section(ctx: ReportContext, found: Found | None = None)
     for analysis, rows in first.groupby("analysis", sort=False):
         en, da = ANALYSIS_TITLES.get(analysis, (analysis, analysis))
         shown = rows.assign(plot_label=_subgroup_label(rows))
-        estimated = int(shown["status"].eq("ok").sum())
+        estimated = int(shown["status"].eq(Status.OK).sum())
         items.append(
             _named(
                 f"cif_forest_{analysis}",
                 forest_plot(
                     shown,
-                    title=_t(
+                    title=tr(
                         ctx,
-                        f"{en}: {estimated} of {len(shown)} contrasts at 12 months",
                         f"{da}: {estimated} af {len(shown)} kontraster efter 12 måneder",
+                        f"{en}: {estimated} of {len(shown)} contrasts at 12 months",
                     ),
                     data_date=ctx.as_of.date(),
                     label="plot_label",
-                    x_label=_t(
+                    x_label=tr(
                         ctx,
-                        "Difference in cumulative incidence at 12 months (percentage points)",
                         "Forskel i kumuleret incidens efter 12 måneder (procentpoint)",
+                        "Difference in cumulative incidence at 12 months (percentage points)",
                     ),
                     lang=ctx.lang,
                 ),
@@ -933,27 +875,26 @@ def cumulative_incidence_section(ctx: ReportContext, found: Found | None = None)
 # --- 1b. Every subgroup answered: Firth estimates pooled by empirical Bayes -------------------
 
 
-def pooled_subgroup_section(ctx: ReportContext, found: Found | None = None) -> Section:
+def pooled_subgroup_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """Every subgroup contrast with at least one person per arm: a Firth-penalised estimate,
     shrunk toward the analysis's overall effect by empirical Bayes, with the minimum
     detectable effect and the quarter the subgroup will be large enough on the plan."""
-    from research.evidence.frames import lift_frame
-    from research.evidence.pooling import (
-        RELEVANT_EFFECT,
-        pooled_subgroup_effects,
-        quarter_detectable,
-    )
+    from research.evidence.pooling import RELEVANT_EFFECT, quarter_detectable
 
-    title = _t(
+    title = tr(
         ctx,
-        "1b. Every subgroup: estimates that borrow strength",
         "1b. Alle undergrupper: estimater der låner styrke",
+        "1b. Every subgroup: estimates that borrow strength",
     )
-    frame = lift_frame(ctx.tables, ctx.as_of)
-    results = pooled_subgroup_effects(frame)
+    found = _analysis(ctx, results, "pooled_subgroup_effects", article.pooled_subgroup_effects)
+    results = found.table
     intro = Text(
-        _t(
+        tr(
             ctx,
+            "Forløb med kendt udfald. Hver undergruppes effekt er fra en Firth-penaliseret "
+            "logit, trukket mod analysens samlede effekt (empirisk Bayes), så små grupper låner "
+            "styrke. Mindste påviselige effekt (80 % styrke) og kvartalet hvor gruppen er stor "
+            "nok efter planen.",
             "Lifts with a known outcome. Each subgroup's average marginal effect comes from a "
             "Firth-penalised logit (finite under separation; adjusted as in section 1 where "
             "there are at least two of the rarer outcome per model term), then is shrunk toward "
@@ -963,14 +904,10 @@ def pooled_subgroup_section(ctx: ReportContext, found: Found | None = None) -> S
             f"effect today's numbers can detect; the last column gives the quarter in which, on "
             f"the planned trajectory, it reaches {RELEVANT_EFFECT:.0%}. Why this method: "
             "docs/pooling.md.",
-            "Forløb med kendt udfald. Hver undergruppes effekt er fra en Firth-penaliseret "
-            "logit, trukket mod analysens samlede effekt (empirisk Bayes), så små grupper låner "
-            "styrke. Mindste påviselige effekt (80 % styrke) og kvartalet hvor gruppen er stor "
-            "nok efter planen.",
         )
     )
     if results.empty:
-        return Section(title, [intro, Text(_t(ctx, "No data.", "Ingen data."))])
+        return Section(title, [intro, Text(tr(ctx, "Ingen data.", "No data."))])
     trajectory = ctx.config.trajectory_for("participants")
     period = ctx.config.period
     today = ctx.as_of.date()
@@ -984,7 +921,7 @@ def pooled_subgroup_section(ctx: ReportContext, found: Found | None = None) -> S
         data["n_level"] + data["n_reference"]
     )
     data["large_enough_by"] = [
-        str(q) if q is not None else _t(ctx, "not in the project", "ikke i projektet")
+        str(q) if q is not None else tr(ctx, "ikke i projektet", "not in the project")
         for q in (
             quarter_detectable(
                 n1, n0, p, today=today, quarters=period.quarters, planned_share=planned
@@ -992,15 +929,12 @@ def pooled_subgroup_section(ctx: ReportContext, found: Found | None = None) -> S
             for n1, n0, p in zip(data["n_level"], data["n_reference"], base, strict=True)
         )
     ]
-    data.loc[data["precise_enough"].astype(bool), "large_enough_by"] = _t(ctx, "now", "nu")
+    data.loc[data["precise_enough"].astype(bool), "large_enough_by"] = tr(ctx, "nu", "now")
     for column in ("estimate", "pooled_estimate", "pooled_ci_low", "pooled_ci_high", "mde"):
         data[f"{column}_pp"] = data[column] * 100
     data["contrast"] = (
-        data["analysis"].map(lambda a: _t(ctx, *ANALYSIS_TITLES.get(a, (a, a))))
-        + ": "
-        + _subgroup_label(data)
+        data["analysis"].map(lambda a: _analysis_title(ctx, a)) + ": " + _subgroup_label(data)
     )
-    _collect(found, "pooled_subgroup_effects", results)
     counts = ["n_level", "n_reference", "events_level", "events_reference"]
     mask = _hidden_counts(data, counts, ctx.rule.min_cell)
     # A small arm's own estimate gives its outcomes away; the pooled one mixes in the others.
@@ -1008,31 +942,30 @@ def pooled_subgroup_section(ctx: ReportContext, found: Found | None = None) -> S
     mask["mde_pp"] = mask["estimate_pp"]  # the MDE of known rates gives the arm sizes away
     table = PublishedTable(
         name="pooled_subgroup_effects",
-        caption=_t(
+        caption=tr(
             ctx,
-            "Subgroup effects on completion and dropout, Firth-penalised and pooled "
-            "(percentage points)",
             "Effekter i undergrupper på gennemførelse og frafald, Firth-penaliseret og samlet "
             "(procentpoint)",
+            "Subgroup effects on completion and dropout, Firth-penalised and pooled "
+            "(percentage points)",
         ),
         data=data,
-        columns={
-            "contrast": ColumnFormat("text", label_en="Subgroup and contrast", label_da="Kontrast"),
-            "outcome_label": ColumnFormat("text", label_en="Outcome", label_da="Udfald"),
-            "n_level": ColumnFormat("number", label_en="n (level)", label_da="n (niveau)"),
-            "n_reference": ColumnFormat("number", label_en="n (ref.)", label_da="n (ref.)"),
-            "estimate_pp": ColumnFormat("number", 1, label_en="Own (pp)", label_da="Egen (pp)"),
-            "pooled_estimate_pp": ColumnFormat(
-                "number", 1, label_en="Pooled (pp)", label_da="Samlet (pp)"
+        columns=article_columns(
+            data,
+            (
+                "contrast",
+                "outcome_label",
+                "n_level",
+                "n_reference",
+                ("estimate_pp", 1),
+                ("pooled_estimate_pp", 1),
+                ("pooled_ci_low_pp", 1),
+                ("pooled_ci_high_pp", 1),
+                ("shrinkage", 2),
+                ("mde_pp", 1),
+                "large_enough_by",
             ),
-            "pooled_ci_low_pp": ColumnFormat("number", 1, label_en="95% CI low", label_da="nedre"),
-            "pooled_ci_high_pp": ColumnFormat("number", 1, label_en="95% CI high", label_da="øvre"),
-            "shrinkage": ColumnFormat("number", 2, label_en="Shrinkage", label_da="Krympning"),
-            "mde_pp": ColumnFormat("number", 1, label_en="MDE (pp)", label_da="MDE (pp)"),
-            "large_enough_by": ColumnFormat(
-                "text", label_en="Large enough by", label_da="Stor nok i"
-            ),
-        },
+        ),
         lang=ctx.lang,
         hidden=mask,
         person_counts=tuple(counts),
@@ -1048,16 +981,16 @@ def pooled_subgroup_section(ctx: ReportContext, found: Found | None = None) -> S
                 f"pooled_forest_{analysis}",
                 forest_plot(
                     shown,
-                    title=_t(ctx, f"{en} (pooled)", f"{da} (samlet)"),
+                    title=tr(ctx, f"{da} (samlet)", f"{en} (pooled)"),
                     data_date=ctx.as_of.date(),
                     label="plot_label",
                     estimate="pooled_estimate",
                     low="pooled_ci_low",
                     high="pooled_ci_high",
-                    x_label=_t(
+                    x_label=tr(
                         ctx,
-                        "Pooled average marginal effect (percentage points)",
                         "Samlet gennemsnitlig marginal effekt (procentpoint)",
+                        "Pooled average marginal effect (percentage points)",
                     ),
                     lang=ctx.lang,
                 ),
@@ -1069,19 +1002,19 @@ def pooled_subgroup_section(ctx: ReportContext, found: Found | None = None) -> S
 # --- 7. RKV across the colleges (activity 1) ----------------------------------------------------
 
 
-def rkv_section(ctx: ReportContext, found: Found | None = None) -> Section:
+def rkv_section(ctx: ReportContext, results: Results | None = None) -> Section:
     """Do the colleges decide the same EUV track for similar people, and did they converge?"""
-    from research.evidence.rkv import rkv_frame, rkv_standardisation
-
-    title = _t(
+    title = tr(
         ctx,
-        "7. RKV across the colleges: the same track for similar people?",
         "7. RKV på tværs af skolerne: samme spor for ens personer?",
+        "7. RKV across the colleges: the same track for similar people?",
     )
-    frame = rkv_frame(ctx.tables, ctx.as_of)
     intro = Text(
-        _t(
+        tr(
             ctx,
+            "Ordinal logit af det besluttede EUV-spor efter skole og halvår, justeret for "
+            "beregnerens vejledende spor, alder, køn og uddannelse. Andelen af variationen der "
+            "skyldes skolen, det justerede spormix og enighed med et regelbaseret spor.",
             "Ordinal logit of the decided EUV track (EUV3 < EUV2 < EUV1) on college by "
             "half-year, adjusted for the calculator's advisory track, age band, gender and "
             "prior education. A college's shift is on the latent (log-odds) scale against the "
@@ -1090,36 +1023,35 @@ def rkv_section(ctx: ReportContext, found: Found | None = None) -> Section:
             "predicts every RKV of the half-year as if each college had made it. Agreement is "
             "with a rule-based advisory track (docs/rkv-standardisation.md says which EUV "
             "rules the forms allow).",
-            "Ordinal logit af det besluttede EUV-spor efter skole og halvår, justeret for "
-            "beregnerens vejledende spor, alder, køn og uddannelse. Andelen af variationen der "
-            "skyldes skolen, det justerede spormix og enighed med et regelbaseret spor.",
         )
     )
-    result = rkv_standardisation(frame, min_cell=ctx.rule.min_cell)
-    if result.status != "ok":
+    result = _analysis(ctx, results, "rkv_standardisation", article.rkv_standardisation).detail
+    if result.status != Status.OK:
         return Section(title, [intro, Text(result.message)])
-    _collect(found, "rkv_standardisation", result.effects)
     effects = result.effects.merge(result.icc, on="period", how="left")
     items: list = [intro]
     items.append(
         PublishedTable(
             name="rkv_college_effects",
-            caption=_t(
+            caption=tr(
                 ctx,
-                "College shifts in the decided track (log-odds, against the first college) "
-                "and the share of variation due to the college, by half-year",
                 "Skolernes forskydning i det besluttede spor (log-odds) og andel af "
                 "variationen der skyldes skolen, efter halvår",
+                "College shifts in the decided track (log-odds, against the first college) "
+                "and the share of variation due to the college, by half-year",
             ),
             data=effects,
-            columns={
-                "period": ColumnFormat("text", label_en="Half-year", label_da="Halvår"),
-                "college": ColumnFormat("text", label_en="College", label_da="Skole"),
-                "estimate": ColumnFormat("number", 2, label_en="Shift", label_da="Forskydning"),
-                "ci_low": ColumnFormat("number", 2, label_en="95% CI low", label_da="nedre"),
-                "ci_high": ColumnFormat("number", 2, label_en="95% CI high", label_da="øvre"),
-                "icc": ColumnFormat("number", 2, label_en="College share", label_da="Skoleandel"),
-            },
+            columns=article_columns(
+                effects,
+                (
+                    "period",
+                    "college",
+                    ("estimate", 2, "Shift", "Forskydning"),
+                    ("ci_low", 2),
+                    ("ci_high", 2),
+                    ("icc", 2),
+                ),
+            ),
             lang=ctx.lang,
             keys=("period", "college"),
             rule=ctx.rule,
@@ -1133,18 +1065,18 @@ def rkv_section(ctx: ReportContext, found: Found | None = None) -> Section:
             "rkv_college_shifts",
             forest_plot(
                 shifts,
-                title=_t(
+                title=tr(
                     ctx,
-                    "College shifts in the decided EUV track, by half-year",
                     "Skolernes forskydning i det besluttede EUV-spor, efter halvår",
+                    "College shifts in the decided EUV track, by half-year",
                 ),
                 data_date=ctx.as_of.date(),
                 label="plot_label",
                 scale=1.0,
-                x_label=_t(
+                x_label=tr(
                     ctx,
-                    "Shift on the latent scale (log-odds; > 0: shorter tracks)",
                     "Forskydning (log-odds; > 0: kortere spor)",
+                    "Shift on the latent scale (log-odds; > 0: shorter tracks)",
                 ),
                 lang=ctx.lang,
             ),
@@ -1156,21 +1088,24 @@ def rkv_section(ctx: ReportContext, found: Found | None = None) -> Section:
     items.append(
         PublishedTable(
             name="rkv_adjusted_track_mix",
-            caption=_t(
+            caption=tr(
                 ctx,
+                "Justeret spormix: andelen hver skole ville placere på hvert spor (%)",
                 "Adjusted track mix: the share each college would place on each track if it "
                 "had made every RKV of the half-year (%)",
-                "Justeret spormix: andelen hver skole ville placere på hvert spor (%)",
             ),
             data=mix,
-            columns={
-                "period": ColumnFormat("text", label_en="Half-year", label_da="Halvår"),
-                "college": ColumnFormat("text", label_en="College", label_da="Skole"),
-                "track": ColumnFormat("text", label_en="Track", label_da="Spor"),
-                "share_pct": ColumnFormat("number", 1, label_en="Share (%)", label_da="Andel"),
-                "ci_low_pct": ColumnFormat("number", 1, label_en="95% CI low", label_da="nedre"),
-                "ci_high_pct": ColumnFormat("number", 1, label_en="95% CI high", label_da="øvre"),
-            },
+            columns=article_columns(
+                mix,
+                (
+                    "period",
+                    "college",
+                    "track",
+                    ("share_pct", 1),
+                    ("ci_low_pct", 1),
+                    ("ci_high_pct", 1),
+                ),
+            ),
             lang=ctx.lang,
             keys=("period", "college", "track"),
             rule=ctx.rule,
@@ -1189,24 +1124,25 @@ def rkv_section(ctx: ReportContext, found: Found | None = None) -> Section:
     items.append(
         PublishedTable(
             name="rkv_agreement",
-            caption=_t(
+            caption=tr(
                 ctx,
+                "Enighed mellem besluttet og regelbaseret vejledende spor, efter skole og halvår",
                 "Agreement of the decided track with the rule-based advisory track, by college "
                 "and half-year",
-                "Enighed mellem besluttet og regelbaseret vejledende spor, efter skole og halvår",
             ),
             data=agreement,
-            columns={
-                "college": ColumnFormat("text", label_en="College", label_da="Skole"),
-                "half": ColumnFormat("text", label_en="Half-year", label_da="Halvår"),
-                "n": ColumnFormat("number", label_en="RKVs", label_da="RKV'er"),
-                "agree": ColumnFormat("number", label_en="Agree", label_da="Enige"),
-                "share_pct": ColumnFormat(
-                    "number", 1, label_en="Agreement (%)", label_da="Enighed"
+            columns=article_columns(
+                agreement,
+                (
+                    "college",
+                    "half",
+                    ("n", None, "RKVs", "RKV'er"),
+                    "agree",
+                    ("share_pct", 1, "Agreement (%)", "Enighed"),
+                    ("ci_low_pct", 1),
+                    ("ci_high_pct", 1),
                 ),
-                "ci_low_pct": ColumnFormat("number", 1, label_en="95% CI low", label_da="nedre"),
-                "ci_high_pct": ColumnFormat("number", 1, label_en="95% CI high", label_da="øvre"),
-            },
+            ),
             lang=ctx.lang,
             hidden=mask,
             person_counts=tuple(counts),
@@ -1220,41 +1156,50 @@ def rkv_section(ctx: ReportContext, found: Found | None = None) -> Section:
 # --- 6. The context–mechanism–outcome register ---------------------------------------------------
 
 
-def cmo_section(ctx: ReportContext, found: Found | None = None) -> Section:
-    """The researchers' observations beside the results they are linked to: ``found`` holds
-    the results the earlier sections collected, by the keys observations link to."""
+def cmo_section(ctx: ReportContext, results: Results | None = None) -> Section:
+    """The researchers' observations beside the results they are linked to.
+
+    ``results`` are the article's analyses by the keys observations link to
+    (``run_article_analyses``; run here when not given), so the register says the same
+    whichever cells ran before it. An analysis that produced no rows is no evidence."""
     from research.evidence.cmo import cmo_register, link_evidence
 
-    title = _t(
+    title = tr(
         ctx,
-        "6. Context, mechanism and outcome: the researchers' register",
         "6. Kontekst, mekanisme og udfald: forskernes register",
+        "6. Context, mechanism and outcome: the researchers' register",
     )
     register = cmo_register(ctx.tables, ctx.lang)
     if register.empty:
-        return Section(title, [Text(_t(ctx, "No observations yet.", "Ingen observationer endnu."))])
-    linked = link_evidence(register, dict(found or {}))
+        return Section(title, [Text(tr(ctx, "Ingen observationer endnu.", "No observations yet."))])
+    if results is None:
+        results = run_article_analyses(ctx)
+    evidence = {key: result.table.assign(analysis=key) for key, result in results.items()}
+    linked = link_evidence(register, evidence)
     status = linked.groupby("observation_id", sort=False)["link_status"].first()
     words = {
-        "linked": _t(ctx, "result below / in this article", "resultat i denne rapport"),
-        "missing": _t(ctx, "no such result yet", "intet sådant resultat endnu"),
-        "unlinked": _t(ctx, "not linked", "ikke koblet"),
+        "linked": tr(ctx, "resultat i denne rapport", "result below / in this article"),
+        "missing": tr(ctx, "intet sådant resultat endnu", "no such result yet"),
+        "unlinked": tr(ctx, "ikke koblet", "not linked"),
     }
     data = register.copy()
     data["evidence"] = data["observation_id"].map(status).map(words)
     table = PublishedTable(
         name="cmo_register",
-        caption=_t(ctx, "Context–mechanism–outcome observations", "KMU-observationer"),
+        caption=tr(ctx, "KMU-observationer", "Context–mechanism–outcome observations"),
         data=data,
-        columns={
-            "recorded_on": ColumnFormat("date", label_en="Recorded", label_da="Registreret"),
-            "context": ColumnFormat("text", label_en="Context", label_da="Kontekst"),
-            "mechanism": ColumnFormat("text", label_en="Mechanism", label_da="Mekanisme"),
-            "outcome": ColumnFormat("text", label_en="Outcome", label_da="Udfald"),
-            "status_label": ColumnFormat("text", label_en="Status", label_da="Status"),
-            "linked_metric": ColumnFormat("text", label_en="Linked result", label_da="Koblet til"),
-            "evidence": ColumnFormat("text", label_en="Evidence", label_da="Evidens"),
-        },
+        columns=article_columns(
+            data,
+            (
+                "recorded_on",
+                "context",
+                "mechanism",
+                "outcome",
+                "status_label",
+                "linked_metric",
+                "evidence",
+            ),
+        ),
         lang=ctx.lang,
         keys=("observation_id",),
         rule=ctx.rule,
@@ -1268,13 +1213,13 @@ def show_front(ctx: ReportContext) -> None:
 
     from research.report.kit.formatting import format_date
 
-    title = _t(ctx, "Evidence for the article", "Evidens til artiklen")
-    line = _t(
+    title = tr(ctx, "Evidens til artiklen", "Evidence for the article")
+    line = tr(
         ctx,
-        f"{ctx.config.name}. Data as of {format_date(ctx.as_of, 'en')}; whole programme; "
-        f"groups below {ctx.rule.min_cell} persons withheld.",
         f"{ctx.config.name}. Data pr. {format_date(ctx.as_of, 'da')}; hele projektet; "
         f"grupper under {ctx.rule.min_cell} personer vises ikke.",
+        f"{ctx.config.name}. Data as of {format_date(ctx.as_of, 'en')}; whole programme; "
+        f"groups below {ctx.rule.min_cell} persons withheld.",
     )
     data = {"text/html": f"<h1>{title}</h1><p>{line}</p>", "text/markdown": line}
     display(blocks.bundle_with(data, blocks.front(title, [line])), raw=True)

@@ -14,21 +14,24 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from research.config import ProgrammeConfig, load_programme_config, resolve_db_path
-from research.domain.period import Quarter, last_complete_quarter
-from research.errors import ResearchError, StoreError
+from research.config import ProgrammeConfig
+from research.domain.period import Quarter
 from research.metrics.common import Tables
+from research.programme import (  # noqa: F401  (parse_quarter, default_quarter: moved there)
+    Programme,
+    ProgrammeError,
+    default_quarter,
+    open_programme,
+    parse_quarter,
+)
 from research.report.kit.labels import check_lang
-from research.store.connection import connect
-from research.store.meta import data_origin
-from research.store.read import data_date, read_tables, row_counts
 
 if TYPE_CHECKING:
     from research.metrics.disclosure import DisclosureRule
     from research.report.kit.publication import Publication
 
 
-class ReportError(ResearchError):
+class ReportError(ProgrammeError):
     """A report cannot be made with these parameters or this data."""
 
 
@@ -54,6 +57,18 @@ class ReportContext:
         """The quarter's last day: the date every figure in the report is read at."""
         return pd.Timestamp(self.quarter.end)
 
+    def _repr_html_(self) -> str:
+        """The context shows what it holds in Jupyter, not a long repr."""
+        import html
+
+        quarter = self.quarter.label(self.lang)
+        where = self.partner_name or ("hele projektet" if self.lang == "da" else "whole programme")
+        return (
+            f"<p><strong>{html.escape(self.config.name)}</strong>, {html.escape(quarter)} "
+            f"({html.escape(where)}); data {self.data_date.isoformat()}, "
+            f"min. cell {self.rule.min_cell}, language {self.lang}</p>"
+        )
+
     @property
     def partner_name(self) -> str | None:
         for p in self.config.partners:
@@ -62,43 +77,9 @@ class ReportContext:
         return None
 
 
-def parse_quarter(text: str, config: ProgrammeConfig) -> Quarter:
-    """A quarter inside the project period, or a ReportError saying what is wrong."""
-    try:
-        quarter = Quarter.parse(text)
-    except ValueError as exc:
-        raise ReportError(str(exc)) from None
-    first = Quarter.containing(config.period.start)
-    last = Quarter.containing(config.period.end)
-    if not first <= quarter <= last:
-        raise ReportError(
-            f"quarter {quarter} is outside the project period {first}–{last} "
-            f"({config.period.start:%d-%m-%Y} to {config.period.end:%d-%m-%Y})"
-        )
-    return quarter
-
-
-def default_quarter(day: date, config: ProgrammeConfig) -> Quarter:
-    """The last complete quarter of the data: the data date's own quarter if it is its last day.
-
-    Clamped to the project period so a database with events after the project still reports.
-    """
-    quarter = Quarter.containing(day)
-    if day != quarter.end:
-        quarter = last_complete_quarter(day)
-    last = Quarter.containing(config.period.end)
-    first = Quarter.containing(config.period.start)
-    if quarter < first:
-        raise ReportError(
-            f"the data end on {day:%d-%m-%Y}, before the first complete quarter of the project "
-            f"({first}); give --quarter to report on an incomplete quarter"
-        )
-    return min(quarter, last)
-
-
 def load_context(
     db: Path | str | None = None,
-    quarter: str | None = None,
+    quarter: Quarter | str | None = None,
     lang: str = "da",
     *,
     min_cell: int | None = None,
@@ -110,56 +91,38 @@ def load_context(
     """Read the store once (read-only) and check every parameter against it.
 
     Empty strings mean "not given", because papermill parameters cannot be None-typed safely.
-    ``shown_as`` is the database to name in messages when ``db`` is a snapshot of it.
+    The data are opened by ``research.open_programme`` (which finds the database from the
+    working folder upwards, so a notebook run in JupyterLab finds it). ``shown_as`` is the
+    database to name in messages when ``db`` is a snapshot of it.
     """
     try:
         check_lang(lang)
     except ValueError as exc:
         raise ReportError(str(exc)) from None
-    programme = load_programme_config(Path(config) if config else None)
-    path = resolve_db_path(db or None)
-    named = shown_as or path
-    if not path.exists():
-        raise StoreError(f"database {named} does not exist; run `research simulate` or import data")
-    with connect(path, read_only=True) as con:
-        counts = row_counts(con)
-        day = data_date(con)
-        tables = read_tables(con)
-        origin = data_origin(con)
-    if not any(counts.get(name, 0) for name in ("enrolments", "company_contacts", "workshops")):
-        raise ReportError(
-            f"database {named} holds no enrolments, contacts or workshops: nothing to report on; "
-            "import the exports first (research import --kinds lists them)"
-        )
-    assert day is not None  # a database with enrolments has a data date
-    from research.metrics.disclosure import DisclosureRule
+    programme = open_programme(
+        db, quarter or None, config, partner, min_cell=min_cell, shown_as=shown_as
+    )
+    return report_context(programme, lang, tables_dir=tables_dir)
 
-    chosen = parse_quarter(quarter, programme) if quarter else default_quarter(day, programme)
-    rule = DisclosureRule(min_cell=int(min_cell if min_cell else programme.min_cell))
-    partner_id = partner or None
-    scoped = tables
-    if partner_id:
-        known = [p.partner_id for p in programme.partners]
-        if partner_id not in known:
-            raise ReportError(
-                f"unknown partner {partner_id!r}; the partners are {', '.join(known)}"
-            )
-        from research.report.kit.partner import filter_to_partner
 
-        scoped = filter_to_partner(tables, partner_id)
+def report_context(
+    programme: Programme, lang: str = "da", *, tables_dir: Path | str | None = None
+) -> ReportContext:
+    """The report's context for an opened programme: its language, where the tables are
+    written, and the publication that protects the quarter's tables jointly."""
     from research.report.kit.publication import Publication
 
     return ReportContext(
-        tables=scoped,
-        config=programme,
-        quarter=chosen,
+        tables=programme.tables,
+        config=programme.config,
+        quarter=programme.quarter,
         lang=lang,
-        rule=rule,
-        data_date=day,
-        db_path=path,
-        partner=partner_id,
+        rule=programme.rule,
+        data_date=programme.data_date,
+        db_path=programme.db_path,
+        partner=programme.partner,
         tables_dir=Path(tables_dir) if tables_dir else None,
-        programme_tables=tables,
-        data_origin=origin,
-        publication=Publication(rule.min_cell),
+        programme_tables=programme.programme_tables,
+        data_origin=programme.data_origin,
+        publication=Publication(programme.rule.min_cell),
     )

@@ -6,10 +6,21 @@ with ``{placeholders}`` are templates for ``str.format``.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Protocol
 
 Lang = Literal["da", "en"]
 LANGS: tuple[str, ...] = ("da", "en")
+
+
+class _HasLang(Protocol):
+    lang: str
+
+
+def tr(ctx: _HasLang, da: str, en: str) -> str:
+    """The Danish or the English text, by the report's language: the one translation helper
+    of every product (Danish first, as the reports are Danish by default)."""
+    return da if ctx.lang == "da" else en
+
 
 LABELS: dict[str, dict[str, str]] = {
     # Column headers and table words

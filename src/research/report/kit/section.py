@@ -66,6 +66,19 @@ class Section:
         shown = [i for i in self.items if isinstance(i, PublishedTable)]
         return shown + list(self.data)
 
+    def table(self, name: str) -> PublishedTable:
+        """The section's table called ``name`` (its CSV's name)."""
+        for table in self.tables():
+            if table.name == name:
+                return table
+        names = ", ".join(t.name for t in self.tables()) or "none"
+        raise KeyError(f"no table {name!r} in section {self.title!r}; its tables: {names}")
+
+    def _repr_html_(self) -> str:
+        """In Jupyter a section shows itself as the report shows it (each table protected on
+        its own; the report's ``show`` also protects it jointly with the other sections)."""
+        return section_html(self)
+
 
 def item_html(item: Item) -> str:
     return item_bundle(item)["text/html"]

@@ -15,14 +15,9 @@ import pandas as pd
 
 from research.metrics.disclosure import MARKER, DisclosureRule
 from research.report.kit.context import ReportContext
-from research.report.kit.labels import label
+from research.report.kit.labels import label, tr
 from research.report.kit.publish import PublishedTable
 from research.report.kit.section import Text
-
-
-def tr(ctx: ReportContext, da: str, en: str) -> str:
-    """The Danish or the English text, by the report's language."""
-    return da if ctx.lang == "da" else en
 
 
 def no_data(ctx: ReportContext, what_da: str = "", what_en: str = "") -> Text:

@@ -140,6 +140,8 @@ def prepare_for_format(nb: Any, fmt: str, title: str | None) -> Any:
     meta: dict[str, Any] = {}
     cells = []
     for cell in out.cells:
+        if cell.cell_type == "markdown" and "remove-cell" in cell.metadata.get("tags", []):
+            continue  # the notebook's notes for analysts, never part of a document
         if cell.cell_type == "code":
             slide = _title_slide(cell) if fmt == "revealjs" else None
             if slide is not None:  # the deck's title slide is Quarto's own, from front matter

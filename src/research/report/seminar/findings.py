@@ -16,14 +16,16 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from research.evidence.result import Status
 from research.report.kit.formatting import format_number
+from research.report.kit.labels import tr
 from research.report.kit.markdown import escape_markdown
 from research.report.seminar.slides import Markdown, Slide, speaker_notes
 
 if TYPE_CHECKING:
     from research.report.kit.context import ReportContext
 
-OK = "ok"
+OK = Status.OK
 PREFERRED_PARTICIPANT_METHODS = ("ipw", "ra")  # ATT, in this order
 
 
@@ -47,16 +49,12 @@ class Finding:
         }
 
 
-def _t(ctx: ReportContext, da: str, en: str) -> str:
-    return da if ctx.lang == "da" else en
-
-
 def _n(value: float, ctx: ReportContext, decimals: int) -> str:
     return format_number(value, ctx.lang, decimals)
 
 
 def _interval(low: float, high: float, ctx: ReportContext, decimals: int) -> str:
-    return _t(ctx, "95 %-konfidensinterval", "95% confidence interval") + (
+    return tr(ctx, "95 %-konfidensinterval", "95% confidence interval") + (
         f" {_n(low, ctx, decimals)}–{_n(high, ctx, decimals)}"
     )
 
@@ -79,21 +77,21 @@ def network_finding(ctx: ReportContext) -> Finding | None:
     ratio = _n(r["rate_ratio"], ctx, 1)
     return Finding(
         key="network_conversion",
-        title=_t(
+        title=tr(
             ctx,
             f"Netværk giver {ratio} gange så mange deltagere pr. måned som enkeltbesøg",
             f"Networks bring {ratio} times as many participants per month as one-to-one visits",
         ),
-        estimate=_t(ctx, f"Rate ratio {ratio}", f"Rate ratio {ratio}"),
+        estimate=tr(ctx, f"Rate ratio {ratio}", f"Rate ratio {ratio}"),
         interval=_interval(r["ci_low"], r["ci_high"], ctx, 1),
-        design=_t(
+        design=tr(
             ctx,
             f"{format_number(len(companies), ctx.lang)} virksomheder; deltagere pr. måned i "
             f"kontakt, justeret for virksomhedens størrelse ({r['model']}-model).",
             f"{format_number(len(companies), ctx.lang)} companies; participants per month in "
             f"contact, adjusted for company size ({r['model']} model).",
         ),
-        notes=_t(
+        notes=tr(
             ctx,
             "Artiklens analyse 3. Sammenligningen er ikke et lodtrækningsforsøg: virksomheder i "
             "netværk kan adskille sig fra dem, der fik enkeltbesøg.",
@@ -117,14 +115,14 @@ def company_finding(ctx: ReportContext) -> Finding | None:
     points = _n(r["estimate"], ctx, 1)
     return Finding(
         key="skilled_share_did",
-        title=_t(
+        title=tr(
             ctx,
             f"Andelen faglærte stiger {points} procentpoint i deltagende virksomheder",
             f"The skilled share rises {points} percentage points in participating companies",
         ),
-        estimate=_t(ctx, f"{points} procentpoint", f"{points} percentage points"),
+        estimate=tr(ctx, f"{points} procentpoint", f"{points} percentage points"),
         interval=_interval(r["ci_low"], r["ci_high"], ctx, 1),
-        design=_t(
+        design=tr(
             ctx,
             f"{format_number(r['n_treated_companies'], ctx.lang)} deltagende mod "
             f"{format_number(r['n_comparison_companies'], ctx.lang)} ikke-deltagende "
@@ -133,7 +131,7 @@ def company_finding(ctx: ReportContext) -> Finding | None:
             f"{format_number(r['n_comparison_companies'], ctx.lang)} non-participating "
             "companies, year by year (two-way fixed effects).",
         ),
-        notes=_t(
+        notes=tr(
             ctx,
             "Artiklens analyse 4. Standardfejl klynget på virksomhed. Et gennemsnit over årene "
             "efter deltagelse; event study og test for parallelle trends står i artiklen.",
@@ -166,15 +164,15 @@ def participant_finding(ctx: ReportContext) -> Finding | None:
         points = _n(100 * r["estimate"], ctx, 0)
         return Finding(
             key="employment_6_months",
-            title=_t(
+            title=tr(
                 ctx,
                 f"Ledige deltagere er {points} procentpoint oftere i job seks måneder efter",
                 f"Unemployed participants are {points} percentage points more often in work "
                 "six months after",
             ),
-            estimate=_t(ctx, f"{points} procentpoint", f"{points} percentage points"),
+            estimate=tr(ctx, f"{points} procentpoint", f"{points} percentage points"),
             interval=_interval(100 * r["ci_low"], 100 * r["ci_high"], ctx, 0),
-            design=_t(
+            design=tr(
                 ctx,
                 f"{format_number(r['n_treated'], ctx.lang)} deltagere mod "
                 f"{format_number(r['n_comparison'], ctx.lang)} i sammenligningsgruppen, "
@@ -183,7 +181,7 @@ def participant_finding(ctx: ReportContext) -> Finding | None:
                 f"{format_number(r['n_comparison'], ctx.lang)} in the comparison group, adjusted "
                 "for age, gender, education and long-term unemployment.",
             ),
-            notes=_t(
+            notes=tr(
                 ctx,
                 f"Artiklens analyse 5 ({method.upper()}, effekt på deltagerne). Kun personer med "
                 "kendt status efter seks måneder indgår.",
@@ -221,11 +219,11 @@ def finding_slides(ctx: ReportContext) -> list[Slide]:
     if not found:
         if ctx.partner:
             return []
-        none = _t(
+        none = tr(
             ctx,
             "Ingen af artiklens resultater er klar endnu: grupperne er for små.",
             "None of the article's results is ready yet: the groups are too small.",
         )
-        title = _t(ctx, "Resultater fra artiklen", "Findings from the article")
+        title = tr(ctx, "Resultater fra artiklen", "Findings from the article")
         return [Slide(title, (Markdown(escape_markdown(none)),), notes=speaker_notes(ctx))]
     return [Slide(f.title, (finding_view(f),), notes=speaker_notes(ctx, f.notes)) for f in found]

@@ -34,6 +34,7 @@ from research.report.kit import blocks
 from research.report.kit.charts import cumulative_progress_chart, figure_html, funnel_chart
 from research.report.kit.formatting import format_date, format_number, format_percent
 from research.report.kit.labels import label as word
+from research.report.kit.labels import tr
 from research.report.kit.markdown import escape_markdown
 from research.report.kit.publish import PublishedTable
 
@@ -529,14 +530,10 @@ def story_view(story: Story, lang: str) -> Markdown:
 # --- the slides ---------------------------------------------------------------------------------
 
 
-def _t(ctx: ReportContext, da: str, en: str) -> str:
-    return da if ctx.lang == "da" else en
-
-
 def speaker_notes(ctx: ReportContext, *lines: str) -> str:
     """The notes under a slide: what it says, then the data date and the disclosure rule."""
     when = format_date(ctx.as_of, ctx.lang, "long")
-    tail = _t(
+    tail = tr(
         ctx,
         f"Data pr. {when}. Antal under {ctx.rule.min_cell} personer vises som «{WITHHELD}».",
         f"Data as of {when}. Counts below {ctx.rule.min_cell} persons show as “{WITHHELD}”.",
@@ -566,7 +563,7 @@ def title_slide(ctx: ReportContext) -> Slide:
     subtitle = word("seminar_subtitle", ctx.lang).format(date=format_date(ctx.as_of, ctx.lang))
     notes = speaker_notes(
         ctx,
-        _t(
+        tr(
             ctx,
             "Tallene er de samme som i kvartalsrapporten for kvartalet og har været gennem "
             "samme diskretionering.",
@@ -597,7 +594,7 @@ def progress_slide(ctx: ReportContext, series: pd.DataFrame | None = None) -> Sl
     notes = speaker_notes(
         ctx,
         definition(ctx, CHART_KEY),
-        _t(
+        tr(
             ctx,
             "Fuld linje: opnået; stiplet: det planlagte forløb fra ansøgningen; ved slutningen: "
             "måltallet og prognosen med 95 %-interval.",
@@ -615,7 +612,7 @@ def progress_slide(ctx: ReportContext, series: pd.DataFrame | None = None) -> Sl
 def funnel_slide(ctx: ReportContext) -> Slide:
     notes = speaker_notes(
         ctx,
-        _t(
+        tr(
             ctx,
             "Trappen tæller virksomheder, ikke personer, fra projektets første kontakt til "
             "medarbejdere, der er startet på et løft; hvert trin er en delmængde af det forrige.",
@@ -634,7 +631,7 @@ def story_slides(ctx: ReportContext, limit: int = STORY_LIMIT) -> list[Slide]:
     heading = word("stories_title", ctx.lang)
     notes = speaker_notes(
         ctx,
-        _t(
+        tr(
             ctx,
             "Kontekst–mekanisme–udfald: i hvilken situation (kontekst) satte projektets tilbud "
             "(ressource) noget i gang hos deltagerne eller virksomheden (ræsonnement), og hvad "

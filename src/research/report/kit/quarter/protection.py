@@ -72,7 +72,7 @@ def _renamed(table: PublishedTable, prefix: str) -> PublishedTable:
 
 def _scope_tables(ctx: ReportContext, partner: str | None) -> list[list[PublishedTable]]:
     """Sections 1-4 of one scope as tables (protected table by table), one list per section."""
-    from research.report.kit.partner import filter_to_partner
+    from research.metrics.partner import filter_to_partner
 
     everything = ctx.programme_tables or ctx.tables
     tables = filter_to_partner(everything, partner) if partner else everything
