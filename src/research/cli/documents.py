@@ -85,3 +85,44 @@ def plan(
     _summary(result, "company plans")
     if len(result.outcomes) == 1 and not result.failed:
         typer.echo(result.folder / result.outcomes[0].key / "plan.html")
+
+
+@friendly_errors
+def ws2(
+    network: Annotated[
+        list[str] | None,
+        typer.Option("--network", help="A network id, e.g. NET001 (repeat for several)."),
+    ] = None,
+    all_networks: Annotated[
+        bool, typer.Option("--all-networks", help="Every network established by the quarter.")
+    ] = False,
+    quarter: QuarterOption = None,
+    db: DbOption = None,
+    lang: LangOption = "da",
+    out: OutOption = Path("reports"),
+    config: ConfigOption = None,
+    workers: WorkersOption = None,
+) -> None:
+    """The brief for a network's workshop 2 (HTML and A4 PDF): survey, spider, decision sheet.
+
+    Writes reports/<quarter>/networks/<ID>/ws2.{html,pdf,ipynb} and a manifest. Decisions
+    imported with `research import ws2-decisions` appear in the next brief.
+
+    Example: research ws2 --network NET001
+    """
+    from research.report.networks.documents import run_ws2_briefs
+
+    if bool(network) == all_networks:
+        raise fail("give --network ID (one or more) or --all-networks, not both")
+    result = run_ws2_briefs(
+        network or (),
+        quarter=quarter,
+        db=db,
+        lang=lang,
+        out=out,
+        config=config,
+        workers=workers,
+    )
+    _summary(result, "workshop-2 briefs")
+    if len(result.outcomes) == 1 and not result.failed:
+        typer.echo(result.folder / result.outcomes[0].key / "ws2.html")
