@@ -273,12 +273,11 @@ def show_agreement(view: CompanyView, lang: str = "da") -> None:
         say("next_intro", lang),
         [say("meeting_date", lang), say("consultant", lang), say("company_person", lang)],
     )
-    blank = " "
-    frame = pd.DataFrame(
+    frame = pd.DataFrame(  # lines to write on by hand, as wide as the writing needs
         {
-            say("step", lang): [blank] * STEP_ROWS,
-            say("responsible", lang): [blank] * STEP_ROWS,
-            say("deadline", lang): [blank] * STEP_ROWS,
+            say("step", lang): ["_" * 44] * STEP_ROWS,
+            say("responsible", lang): ["_" * 16] * STEP_ROWS,
+            say("deadline", lang): ["_" * 10] * STEP_ROWS,
         }
     )
     show_table(frame, say("steps_caption", lang), ["text", "text", "text"], lang=lang)

@@ -19,6 +19,7 @@ from research.report.networks.view import MIN_COMPANIES, SHARED_BY, NetworkView
 from research.report.networks.words import say
 
 SHEET_ROWS = 8  # the most relevant statements on the decision sheet
+BLANK, BLANK_WIDE = "_" * 12, "_" * 22  # room to write by hand on the printed sheet
 
 
 def show_front(view: NetworkView, lang: str = "da") -> None:
@@ -230,8 +231,8 @@ def show_decisions(view: NetworkView, lang: str = "da") -> None:
             say("rank", lang): [format_number(v, lang) for v in top["rank"]],
             say("statement", lang): top["text"],
             say("decision", lang): [say("choice", lang)] * len(top),
-            say("offer", lang): [" "] * len(top),
-            say("responsible", lang): [" "] * len(top),
+            say("offer", lang): [BLANK_WIDE] * len(top),
+            say("responsible", lang): [BLANK] * len(top),
         }
     )
     show_table(

@@ -88,12 +88,13 @@ WORDS: dict[str, dict[str, str]] = {
         "sheet_text": (
             "For hvert af de mest relevante udsagn beslutter workshoppen: tilpas et eksisterende "
             "tilbud, brug eksisterende tilbud (fx AMU-pakker) eller henvis til "
-            "rekrutteringsservice (a-kasse, Jobservice Danmark). Beslutningerne importeres "
+            "rekrutteringsservice (a-kasse, Jobservice Danmark); sæt ring om beslutningen. "
+            "Beslutningerne importeres "
             "bagefter med `research import ws2-decisions` og vises i næste oplæg og i "
             "virksomhedernes planer."
         ),
         "sheet_caption": "Beslutningsark",
-        "choice": "☐ Tilpas  ☐ Eksisterende  ☐ Henvis",
+        "choice": "Tilpas / Eksisterende / Henvis",
         "responsible": "Ansvarlig",
         "statement_id": "Udsagns-ID",
         "and": "og",
@@ -181,12 +182,13 @@ WORDS: dict[str, dict[str, str]] = {
         "sheet_text": (
             "For each of the most relevant statements the workshop decides: adapt an existing "
             "offer, use existing offers (e.g. AMU packages) or refer to a recruitment service "
-            "(unemployment fund, Jobservice Danmark). The decisions are imported afterwards "
+            "(unemployment fund, Jobservice Danmark); circle the decision. The decisions are "
+            "imported afterwards "
             "with `research import ws2-decisions` and appear in the next brief and in the "
             "companies' plans."
         ),
         "sheet_caption": "Decision sheet",
-        "choice": "☐ Adapt  ☐ Existing  ☐ Refer",
+        "choice": "Adapt / Existing / Refer",
         "responsible": "Responsible",
         "statement_id": "Statement id",
         "and": "and",
