@@ -126,3 +126,18 @@ def ws2(
     _summary(result, "workshop-2 briefs")
     if len(result.outcomes) == 1 and not result.failed:
         typer.echo(result.folder / result.outcomes[0].key / "ws2.html")
+
+
+@friendly_errors
+def guides(
+    docs: Annotated[Path, typer.Option(help="The folder with guide-*.md.")] = Path("docs"),
+    out: Annotated[Path, typer.Option(help="Where the HTML and PDF go.")] = Path("reports/guides"),
+) -> None:
+    """The Danish user guides (project manager, consultant, researcher) as HTML and A4 PDF.
+
+    Example: research guides --out reports/guides
+    """
+    from research.report.handouts.guides import render_guides
+
+    for guide in render_guides(docs, out):
+        typer.echo(f"{guide.html}  {guide.pdf}")
