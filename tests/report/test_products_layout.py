@@ -20,7 +20,7 @@ PACKAGE = "research.report"
 ROOT = Path(research.report.__file__).resolve().parent
 KIT = "kit"
 RUNNER = "runner"
-PRODUCTS = frozenset({"progress", "article", "seminar"})
+PRODUCTS = frozenset({"progress", "article", "seminar", "companies", "networks"})
 PARTS = PRODUCTS | {KIT, RUNNER}
 
 

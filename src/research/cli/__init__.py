@@ -6,6 +6,7 @@ import typer
 
 from research.cli.audit import audit
 from research.cli.check import check
+from research.cli.documents import guides, plan, ws2
 from research.cli.estimate import estimate
 from research.cli.imports import import_
 from research.cli.render import render
@@ -27,3 +28,6 @@ app.command("evidence")(evidence)
 app.command("render")(render)
 app.command("audit")(audit)
 app.command("simulate")(simulate)
+app.command("plan")(plan)
+app.command("ws2")(ws2)
+app.command("guides")(guides)
