@@ -29,6 +29,7 @@ from research.report.data_mark import data_mark, stamp_table_index
 from research.report.documents import write_documents
 from research.report.folder_swap import publish_folder
 from research.report.manifest import MANIFEST, database_hash, now, read_outputs, write_manifest
+from research.report.quarter import quarter_solution
 from research.report.quarto import prepare_executed_notebook
 from research.store.snapshot import snapshot_database
 
@@ -266,6 +267,9 @@ def run_report(
     timing = (time.perf_counter(), now())
     with _Run(db, Path(out)) as run:
         ctx = run.context(quarter, lang, min_cell=min_cell, partner=partner, config=config)
+        # Solved once here, before the kernels start: the notebooks, which run side by side,
+        # then read the quarter-wide protection from its cache instead of each solving it.
+        quarter_solution(ctx)
         source_dir = notebooks_dir()
         extra = [n for n in EXTRA_NOTEBOOKS if (source_dir / f"{n}.ipynb").is_file()]
         return run.notebooks(
