@@ -35,7 +35,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 _TOL = 1e-6
 _SCREEN_FROM = 2  # linked groups with more targets than this are screened by one programme
@@ -155,6 +154,8 @@ class _Component:
 
     def _solve(self, k: int, sign: float) -> float:
         """max (sign=+1) or min (sign=−1) of unknown ``k``; inf when unbounded."""
+        from scipy.optimize import Bounds, LinearConstraint, linprog, milp  # ~0.5 s: when used
+
         self.last_x = None
         c = np.zeros(len(self.cells))
         c[self.local[k]] = -sign
@@ -205,6 +206,8 @@ class _Component:
         ``Σ min(x_t, min_cell)`` over the targets, so one solution lifts as many of them as
         the relations allow to ``min_cell``. Only a proof of safety: a target it leaves below
         ``min_cell`` is attacked on its own, exactly as before."""
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
         n, t = len(self.cells), len(targets)
         c = np.concatenate([np.zeros(n), -np.ones(t)])  # maximise Σ y
         cap = np.zeros((t, n + t))  # y_t − x_t ≤ 0
@@ -231,6 +234,8 @@ class _Component:
 
     def binding(self, k: int) -> tuple[str, ...]:
         """The relations that hold the maximum down (non-zero duals of the LP relaxation)."""
+        from scipy.optimize import linprog
+
         if not len(self.b):
             return ()
         c = np.zeros(len(self.cells))

@@ -13,11 +13,12 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, Any
 
 from research.report.formatting import MISSING, column_kinds, is_missing
+
+if TYPE_CHECKING:  # matplotlib is imported by whoever draws, not by every reader of blocks
+    from matplotlib.figure import Figure
 
 BLOCK_MIME = "application/vnd.research.block+json"
 
