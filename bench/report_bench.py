@@ -1,13 +1,22 @@
-"""How long the quarterly report takes, and what running it as notebooks costs.
+"""How long the quarterly report takes, where the time goes, and what notebooks cost.
 
-Two timings on the same database, each in a fresh process:
+Three measurements on the same database, each in fresh processes, each ``--repeat`` times:
 
-* **report**: ``research report`` end to end (parameter checks, papermill with a fresh kernel,
-  nbconvert HTML, tables, manifest) — the project manager's wait.
+* **report**: ``research report`` end to end (parameter checks, the quarter-wide disclosure
+  protection, papermill with fresh kernels, nbconvert HTML, PDF, deck, audit, manifest) — the
+  project manager's wait.
 * **script**: the very code cells of the report notebooks run one after the other by plain
-  Python (``display`` writes to nowhere) — the library's own cost.
+  Python (``display`` writes to nowhere), timed part by part — the library's own cost.
+* **parts**: the script's time split into imports, metrics (tables, everything not below),
+  disclosure (quarter-wide and per-report protection), figures (drawing them to SVG/PNG),
+  plus a kernel start, rendering (HTML, PDF, deck) and writing (audit, manifest) measured on
+  the report's own output.
 
-The ratio is the notebook overhead. Usage::
+Each run gets an empty temporary folder, so the quarter-wide protection is solved, not read
+from the cache of an earlier run (``--cached`` keeps one cache for all runs). Wall time
+depends on what else the machine runs; CPU time (user + system, children included) much less,
+so both are printed, with the load average. The ratio report/script is the notebook overhead.
+Usage::
 
     .venv/bin/python bench/report_bench.py                       # data/workbench.duckdb
     .venv/bin/python bench/report_bench.py --db other.duckdb --repeat 3
@@ -16,6 +25,9 @@ The ratio is the notebook overhead. Usage::
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -26,48 +38,171 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 _SCRIPT = """
-import contextlib, io, os, sys
+import ast, contextlib, io, json, os, sys, time
+
+clock = {}
+def timed(part, fn):
+    depth = [0]
+    def wrapper(*args, **kwargs):
+        depth[0] += 1
+        started = (time.perf_counter(), time.process_time())
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            depth[0] -= 1
+            if depth[0] == 0:
+                wall, cpu = clock.get(part, (0.0, 0.0))
+                clock[part] = (wall + time.perf_counter() - started[0],
+                               cpu + time.process_time() - started[1])
+    return wrapper
+
+def run(part, source, scope, name):
+    started = (time.perf_counter(), time.process_time())
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(source, name, "exec"), scope)
+    wall, cpu = clock.get(part, (0.0, 0.0))
+    clock[part] = (wall + time.perf_counter() - started[0], cpu + time.process_time() - started[1])
+
 import nbformat
-names = sys.argv[4:]
+out, names = sys.argv[3], sys.argv[4:]
 params = {"quarter": "", "db": sys.argv[1], "lang": "da", "min_cell": 0, "partner": "",
           "config": "", "tables_dir": ""}
+cells = {}
 for name in names:
     nb = nbformat.read(os.path.join(sys.argv[2], name + ".ipynb"), as_version=4)
-    scope = dict(params, tables_dir=os.path.join(sys.argv[3], name))
-    code = [c.source for c in nb.cells if c.cell_type == "code"][1:]  # skip the parameters
-    with contextlib.redirect_stdout(io.StringIO()):
-        for source in code:
-            exec(compile(source, name, "exec"), scope)
+    cells[name] = [c.source for c in nb.cells if c.cell_type == "code"][1:]  # no parameters
+    for source in cells[name]:  # the notebooks' imports, timed on their own
+        tree = ast.parse(source)
+        imports = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+        run("imports", ast.unparse(ast.Module(imports, [])), {}, name)
+
+from matplotlib.figure import Figure
+from research.metrics import linked_disclosure
+from research.report import publication, quarter
+Figure.savefig = timed("figures", Figure.savefig)
+linked_disclosure.protect = timed("disclosure", linked_disclosure.protect)
+publication.protect = linked_disclosure.protect
+quarter.quarter_solution = timed("disclosure", quarter.quarter_solution)
+
+for name in names:
+    scope = dict(params, tables_dir=os.path.join(out, name))
+    for source in cells[name]:
+        run("cells", source, scope, name)
+wall, cpu = clock.pop("cells")
+clock["metrics"] = (wall - sum(w for p, (w, _) in clock.items() if p != "imports"),
+                    cpu - sum(c for p, (_, c) in clock.items() if p != "imports"))
+print(json.dumps(clock))
+"""
+
+_KERNEL = """
+import time
+from jupyter_client.manager import start_new_kernel
+started = (time.perf_counter(), time.process_time())
+manager, client = start_new_kernel(kernel_name="python3")
+client.execute_interactive("pass", timeout=60)
+client.stop_channels()
+manager.shutdown_kernel(now=True)
+"""
+
+_RENDER = """
+import json, sys, time
+from pathlib import Path
+from research.report.context import load_context
+from research.report.documents import write_documents
+from research.report.runner import audit_before_publishing, render_html
+from research.report.manifest import write_manifest
+
+folder, db = Path(sys.argv[1]), sys.argv[2]
+ctx = load_context(db, "", "da")
+clock = {}
+def part(name, fn):
+    started = (time.perf_counter(), time.process_time())
+    fn()
+    clock[name] = (time.perf_counter() - started[0], time.process_time() - started[1])
+part("rendering", lambda: (render_html(folder / "progress.ipynb", folder / "again.html", "da", "t"),
+                           write_documents(folder, ctx, "progress", "t")))
+part("writing", lambda: (audit_before_publishing(folder),
+     write_manifest(folder, parameters={}, database=Path(db), database_content_hash="",
+                    snapshot_taken="", data_origin=ctx.data_origin, started="",
+                    notebooks=["progress.ipynb", "seminar.ipynb"])))
+print(json.dumps(clock))
 """
 
 
-def _timed(command: list[str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(command, check=True, cwd=ROOT, capture_output=True, text=True)
-    return time.perf_counter() - started
+def _cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall and CPU seconds (user + system, the command's children included), and stdout."""
+    cpu, started = _cpu_of_children(), time.perf_counter()
+    done = subprocess.run(command, check=True, cwd=ROOT, capture_output=True, text=True, env=env)
+    return time.perf_counter() - started, _cpu_of_children() - cpu, done.stdout
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=str(ROOT / "data" / "workbench.duckdb"))
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--cached", action="store_true", help="share one protection cache")
     args = parser.parse_args()
     research = str(Path(sys.executable).parent / "research")
     from research.report.runner.run import EXTRA_NOTEBOOKS, MAIN_NOTEBOOK
 
     notebooks = [MAIN_NOTEBOOK, *EXTRA_NOTEBOOKS]  # what `research report` runs
-    report_times, script_times = [], []
-    for _ in range(args.repeat):
-        with tempfile.TemporaryDirectory() as out:
-            report_times.append(_timed([research, "report", "--db", args.db, "--out", out]))
-            script = [sys.executable, "-c", _SCRIPT, args.db, str(ROOT / "notebooks"), out]
-            script_times.append(_timed([*script, *notebooks]))
-    report, script = statistics.median(report_times), statistics.median(script_times)
+    report, script, kernel = [], [], []
+    parts: dict[str, list[tuple[float, float]]] = {}
+    print(f"load average before: {_load()}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="report-bench-") as shared:
+        for _ in range(args.repeat):
+            with tempfile.TemporaryDirectory(prefix="report-bench-") as out:
+                env = dict(os.environ, TMPDIR=shared if args.cached else out)
+                wall, cpu, _ = _timed([research, "report", "--db", args.db, "--out", out], env)
+                report.append((wall, cpu))
+                scratch = str(Path(out) / "script")
+                env = dict(env, TMPDIR=shared if args.cached else tempfile.mkdtemp(dir=out))
+                command = [sys.executable, "-c", _SCRIPT, args.db, str(ROOT / "notebooks")]
+                wall, cpu, text = _timed([*command, scratch, *notebooks], env)
+                script.append((wall, cpu))
+                for name, figures in json.loads(text.strip().splitlines()[-1]).items():
+                    parts.setdefault(name, []).append(tuple(figures))
+                folder = next(p for p in Path(out).iterdir() if p.name[:2].isdigit())
+                _, _, text = _timed([sys.executable, "-c", _RENDER, str(folder), args.db], env)
+                for name, figures in json.loads(text.strip().splitlines()[-1]).items():
+                    parts.setdefault(name, []).append(tuple(figures))
+                wall, cpu, _ = _timed([sys.executable, "-c", _KERNEL], env)
+                kernel.append((wall, cpu))
+    parts = {"kernel start": kernel, **parts}
+
+    def median(pairs: list[tuple[float, float]]) -> tuple[float, float]:
+        return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+
+    (report_wall, report_cpu), (script_wall, script_cpu) = median(report), median(script)
     print(f"database: {args.db}")
-    print(f"notebooks: {', '.join(notebooks)}; repeats: {args.repeat} (medians)")
-    print(f"report (research report, end to end): {report:6.1f} s")
-    print(f"script (same cells, plain Python):    {script:6.1f} s")
-    print(f"notebook overhead: {report / script:.2f}x")
+    print(
+        f"notebooks: {', '.join(notebooks)}; repeats: {args.repeat} (medians); "
+        f"protection {'cached' if args.cached else 'solved in every run'}"
+    )
+    print(f"load average after: {_load()} (on {os.cpu_count()} cores)")
+    print(f"{'':38}{'wall s':>9}{'CPU s':>9}")
+    print(f"{'report (research report, end to end)':38}{report_wall:9.1f}{report_cpu:9.1f}")
+    print(f"{'script (same cells, plain Python)':38}{script_wall:9.1f}{script_cpu:9.1f}")
+    print(
+        f"notebook overhead: {report_wall / script_wall:.2f}x wall, "
+        f"{report_cpu / script_cpu:.2f}x CPU"
+    )
+    print("\nparts (medians; share = of the summed parts' CPU)")
+    order = ["kernel start", "imports", "metrics", "disclosure", "figures", "rendering", "writing"]
+    medians = {name: median(parts[name]) for name in order if name in parts}
+    total_cpu = sum(cpu for _, cpu in medians.values()) or 1.0
+    print(f"{'part':38}{'wall s':>9}{'CPU s':>9}{'share':>8}")
+    for name, (wall, cpu) in medians.items():
+        print(f"{name:38}{wall:9.2f}{cpu:9.2f}{cpu / total_cpu:8.0%}")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -35,7 +36,8 @@ print(json.dumps({"seconds": time.perf_counter() - start, "rows": sum(summary.ro
 def run_one(scale: float, folder: Path) -> dict:
     """Simulate at one scale in a child process; return its figures."""
     db = folder / f"bench-{scale:g}.duckdb"
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, str(db), str(scale)],
@@ -44,7 +46,8 @@ def run_one(scale: float, folder: Path) -> dict:
         check=False,
     )
     wall = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kib, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime - cpu_before
     if done.returncode != 0:
         return {"scale": scale, "error": done.stderr.strip().splitlines()[-1:]}
     figures = json.loads(done.stdout.strip().splitlines()[-1])
@@ -53,6 +56,7 @@ def run_one(scale: float, folder: Path) -> dict:
     return {
         "scale": scale,
         "wall_s": round(wall, 1),
+        "cpu_s": round(cpu, 1),  # user + system: what the run cost, whatever else the machine ran
         "simulate_s": round(figures["seconds"], 1),
         # RUSAGE_CHILDREN keeps the largest child so far: runs go from small to large, so the
         # figure is this run's unless an earlier one was bigger (then it is marked "<=").
@@ -72,8 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     scales = args.scales or ([1, 10, 100] + ([1000] if args.big else []))
     with tempfile.TemporaryDirectory(dir=args.dir) as folder:
+        print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         print(
-            f"{'scale':>7} {'wall s':>8} {'simulate s':>11} {'peak RSS MiB':>13} "
+            f"{'scale':>7} {'wall s':>8} {'CPU s':>7} {'simulate s':>11} {'peak RSS MiB':>13} "
             f"{'rows':>11} {'db MiB':>7}"
         )
         for scale in sorted(scales):
@@ -83,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             peak = f"{'' if r['peak_is_this_run'] else '<='}{r['peak_rss_mib']}"
             print(
-                f"{scale:>7g} {r['wall_s']:>8} {r['simulate_s']:>11} {peak:>13} "
+                f"{scale:>7g} {r['wall_s']:>8} {r['cpu_s']:>7} {r['simulate_s']:>11} {peak:>13} "
                 f"{r['rows']:>11,} {r['db_mib']:>7}",
                 flush=True,
             )

@@ -143,3 +143,50 @@ def test_a_zero_is_withheld_only_when_nothing_else_is_left_and_its_table_says_so
     assert result.zeros_withheld_in == {"industry"}
     shown = {c: v for c, v in values.items() if c not in result.withheld}
     assert attack(relations, shown, result.withheld, 5) == []
+
+
+def _counting_milp(monkeypatch) -> list[int]:
+    """Count the integer programmes the attack solves (a measure of work, not of time)."""
+    import scipy.optimize
+
+    calls: list[int] = []
+    real = scipy.optimize.milp
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(scipy.optimize, "milp", counted)  # imported where it is used
+    return calls
+
+
+def test_a_large_linked_group_of_safe_cells_costs_one_programme_not_one_per_cell(monkeypatch):
+    # 30 withheld parts of a published total of 300: each could hold 5 or more, so no finding,
+    # and one whole solution proves that for all of them at once
+    parts = [f"p{i}" for i in range(30)]
+    relations = [total_relation("t", "total", parts)]
+    calls = _counting_milp(monkeypatch)
+    found = attack(relations, {"total": 300}, parts, 5, withheld_at_least_one=parts)
+    assert found == []
+    assert len(calls) <= 2
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(linked_tables(), st.sampled_from([3, 5]), st.data())
+def test_screening_finds_exactly_what_one_programme_per_cell_finds(case, min_cell, data):
+    import research.metrics.linked_disclosure as module
+
+    values, relations = case
+    cells = sorted({c for r in relations for c in r.cells()})
+    hidden = set(data.draw(st.lists(st.sampled_from(cells), unique=True, max_size=len(cells))))
+    shown = {c: v for c, v in values.items() if c not in hidden}
+    at_least_one = {c for c in hidden if values.get(c, 0) > 0}
+    targets = set(cells) - set(shown)
+    screened = attack(relations, shown, targets, min_cell, withheld_at_least_one=at_least_one)
+    saved = module._SCREEN_FROM
+    module._SCREEN_FROM = 10**9  # no screening: every target solved on its own
+    try:
+        one_by_one = attack(relations, shown, targets, min_cell, withheld_at_least_one=at_least_one)
+    finally:
+        module._SCREEN_FROM = saved
+    assert screened == one_by_one

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from research.report.blocks import BLOCK_MIME
+
+from research.report.kit.blocks import BLOCK_MIME
 
 
 class Captured(list):

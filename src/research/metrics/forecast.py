@@ -15,9 +15,6 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-import statsmodels.api as sm
-from scipy.stats import norm
-from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 MIN_QUARTERS = 2
 
@@ -50,13 +47,20 @@ def forecast_total(
     achieved = float(observed.sum())
     if used.sum() < MIN_QUARTERS or observed[used].sum() == 0:
         return None
+    # Imported here, and only the GLM (not statsmodels.api, ~2 s): importing the metrics
+    # should not cost what only a forecast needs.
+    from scipy.stats import norm
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
+    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+
     with warnings.catch_warnings():
         # A series exactly on its plan fits "perfectly"; that is an answer, not a problem.
         warnings.simplefilter("ignore", PerfectSeparationWarning)
-        fit = sm.GLM(
+        fit = GLM(
             observed[used],
             np.ones((used.sum(), 1)),
-            family=sm.families.Poisson(),
+            family=families.Poisson(),
             offset=np.log(plan_seen[used]),
         ).fit()
     pace = float(np.exp(fit.params[0]))

@@ -35,9 +35,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 _TOL = 1e-6
+_SCREEN_FROM = 2  # linked groups with more targets than this are screened by one programme
 
 
 @dataclass(frozen=True)
@@ -150,9 +150,13 @@ class _Component:
                 self.a[i, self.local[k]] = c
             self.b[i] = rhs
         self.lower = lower[cells]
+        self.last_x: np.ndarray | None = None  # the last whole solution found, if any
 
     def _solve(self, k: int, sign: float) -> float:
         """max (sign=+1) or min (sign=−1) of unknown ``k``; inf when unbounded."""
+        from scipy.optimize import Bounds, LinearConstraint, linprog, milp  # ~0.5 s: when used
+
+        self.last_x = None
         c = np.zeros(len(self.cells))
         c[self.local[k]] = -sign
         constraints = [LinearConstraint(self.a, self.b, self.b)] if len(self.b) else []
@@ -178,16 +182,60 @@ class _Component:
             if lp.status == 3:
                 return math.inf
             raise RuntimeError(f"interval attack failed: {res.message}")
+        self.last_x = res.x
         return float(np.round(res.x[self.local[k]], 6))
 
     def high(self, k: int) -> float:
         return self._solve(k, 1.0)
+
+    def reaching(self, x: np.ndarray | None, min_cell: int) -> set[int]:
+        """The unknowns (global indices) that ``x`` proves can hold ``min_cell`` or more: ``x``
+        rounded must be a whole solution of the component (checked here, not trusted from the
+        solver), so each of its cells at ``min_cell`` or more has ``high ≥ min_cell``."""
+        if x is None:
+            return set()
+        whole = np.round(np.asarray(x, dtype=float)[: len(self.cells)])
+        if (whole < self.lower - _TOL).any():
+            return set()
+        if len(self.b) and not np.allclose(self.a @ whole, self.b, rtol=0.0, atol=_TOL):
+            return set()
+        return {self.cells[i] for i in np.flatnonzero(whole >= min_cell - _TOL)}
+
+    def screen(self, targets: list[int], min_cell: int) -> set[int]:
+        """Targets a single integer programme proves safe (``high ≥ min_cell``): maximise
+        ``Σ min(x_t, min_cell)`` over the targets, so one solution lifts as many of them as
+        the relations allow to ``min_cell``. Only a proof of safety: a target it leaves below
+        ``min_cell`` is attacked on its own, exactly as before."""
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
+        n, t = len(self.cells), len(targets)
+        c = np.concatenate([np.zeros(n), -np.ones(t)])  # maximise Σ y
+        cap = np.zeros((t, n + t))  # y_t − x_t ≤ 0
+        for row, k in enumerate(targets):
+            cap[row, self.local[k]] = -1.0
+            cap[row, n + row] = 1.0
+        constraints = [LinearConstraint(cap, -np.inf, 0.0)]
+        if len(self.b):
+            a = np.hstack([self.a, np.zeros((len(self.b), t))])
+            constraints.append(LinearConstraint(a, self.b, self.b))
+        res = milp(
+            c,
+            constraints=constraints,
+            integrality=np.ones(n + t),
+            bounds=Bounds(
+                np.concatenate([self.lower, np.zeros(t)]),
+                np.concatenate([np.full(n, np.inf), np.full(t, float(min_cell))]),
+            ),
+        )
+        return self.reaching(res.x if res.status == 0 else None, min_cell)
 
     def low(self, k: int) -> float:
         return self._solve(k, -1.0)
 
     def binding(self, k: int) -> tuple[str, ...]:
         """The relations that hold the maximum down (non-zero duals of the LP relaxation)."""
+        from scipy.optimize import linprog
+
         if not len(self.b):
             return ()
         c = np.zeros(len(self.cells))
@@ -242,10 +290,20 @@ def attack(
             findings.extend(cache[key])
             continue
         component = _Component(system, cells, rows, lower)
+        # Each whole solution found proves every target it lifts to min_cell safe, so most
+        # targets of a large linked group need no programme of their own (same findings).
+        safe = (
+            component.screen([index[name] for name in chosen], min_cell)
+            if len(chosen) > _SCREEN_FROM
+            else set()
+        )
         found = []
         for name in chosen:
             k = index[name]
+            if k in safe:
+                continue
             high = component.high(k)
+            safe |= component.reaching(component.last_x, min_cell)
             if high < 0.5 or high >= min_cell - _TOL:
                 continue
             found.append(Finding(name, component.low(k), high, component.binding(k)))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import f as f_distribution
 
 from research.metrics.common import CONFIDENCE, wilson_interval
 
@@ -177,6 +176,8 @@ def feldt_interval(
     """
     if n < 2 or k < 2 or not np.isfinite(alpha):
         return float("nan"), float("nan")
+    from scipy.stats import f as f_distribution  # scipy.stats costs ~1 s: only when used
+
     gamma = 1 - confidence
     df1, df2 = n - 1, (n - 1) * (k - 1)
     lower = 1 - (1 - alpha) * f_distribution.ppf(1 - gamma / 2, df1, df2)

@@ -92,7 +92,12 @@ def diff_counts(con: Connection, table: str, frame: pd.DataFrame) -> WriteStats:
 
 def upsert(con: Connection, table: str, frame: pd.DataFrame) -> WriteStats:
     """Insert new rows, update changed ones, leave identical ones untouched."""
-    stats = diff_counts(con, table, frame)
+    if frame.empty:
+        return WriteStats()
+    empty = con.execute(f'SELECT NOT EXISTS (SELECT 1 FROM "{table}")').fetchall()[0][0]
+    # Into an empty table every row is new: no need to compare them first (the simulator and
+    # a first import write every table this way).
+    stats = WriteStats(len(frame), 0, 0) if empty else diff_counts(con, table, frame)
     if not stats.changes_anything:
         return stats
     spec = TABLES[table]

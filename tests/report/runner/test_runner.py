@@ -48,7 +48,7 @@ def test_html_is_self_contained_and_shows_no_code(report):
     assert '<html lang="da"' in page
     assert "<script src=" not in page and '<link rel="stylesheet" href="http' not in page
     assert "load_context(" not in page and "tables_dir" not in page  # no code, no parameters
-    assert "data:image/png;base64," in page  # figures embedded
+    assert "data:image/svg+xml;base64," in page  # figures embedded, as vectors
     assert "@page" in page and "A4" in page  # printable
     assert 'name="viewport"' in page  # readable on a phone
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, Any
 
 from research.report.kit.formatting import MISSING, column_kinds, is_missing
+
+if TYPE_CHECKING:  # matplotlib is imported by whoever draws, not by every reader of blocks
+    from matplotlib.figure import Figure
 
 BLOCK_MIME = "application/vnd.research.block+json"
 
@@ -74,8 +75,10 @@ def figure_svg(fig: Figure) -> str:
     return buffer.getvalue()
 
 
-def figure(fig: Figure, png: str | None = None) -> Block:
-    """A figure as SVG (for the PDF), optionally its PNG (base64, for slides), and alt text."""
+def figure(fig: Figure, png: str | None = None, *, svg: bool = True) -> Block:
+    """A figure as SVG (for the PDF and the HTML), optionally its PNG (base64, for slides),
+    and alt text. ``svg=False`` leaves the SVG out where no renderer reads it (the deck), so
+    the figure is not drawn a second time."""
     from research.report.kit.charts import alt_text_of
 
     return {
@@ -83,7 +86,7 @@ def figure(fig: Figure, png: str | None = None) -> Block:
         "alt": alt_text_of(fig) or "",
         "width_in": float(fig.get_figwidth()),
         "height_in": float(fig.get_figheight()),
-        "svg": figure_svg(fig),
+        "svg": figure_svg(fig) if svg else "",
         "png": png or "",
     }
 

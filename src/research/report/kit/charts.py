@@ -210,16 +210,23 @@ def figure_png(fig: Figure) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def figure_html(fig: Figure, alt_text: str | None = None, png: str | None = None) -> str:
-    """The figure as a self-contained ``<img>``: a base64 PNG with its alt text, shown at print
-    size on a wide screen and shrunk to fit on a phone. ``png`` reuses an encoded image."""
+def figure_html(
+    fig: Figure, alt_text: str | None = None, png: str | None = None, svg: str | None = None
+) -> str:
+    """The figure as a self-contained ``<img>`` with its alt text, shown at print size on a
+    wide screen and shrunk to fit on a phone. ``svg`` (the figure already rendered as SVG)
+    embeds that vector image, sharper and with no second render; else ``png`` reuses an
+    encoded PNG, else the figure is rendered as PNG."""
     alt = alt_text if alt_text is not None else alt_text_of(fig)
     if not alt or not alt.strip():
         raise ValueError("figure_html needs alt text: pass alt_text or build the figure via finish")
-    data = png if png is not None else figure_png(fig)
+    if svg is not None:
+        source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+    else:
+        source = "data:image/png;base64," + (png if png is not None else figure_png(fig))
     width = round(fig.get_figwidth() * CSS_PX_PER_INCH)
     return (
-        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt.strip(), quote=True)}" '
+        f'<img src="{source}" alt="{html.escape(alt.strip(), quote=True)}" '
         f'width="{width}" style="max-width:100%;height:auto">'
     )
 

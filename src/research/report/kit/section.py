@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from matplotlib.figure import Figure
 
 from research.report.kit import blocks
-from research.report.kit.charts import figure_html, figure_png
+from research.report.kit.charts import figure_html
 from research.report.kit.markdown import markdown_table
 from research.report.kit.publish import PublishedTable
 
@@ -107,16 +107,14 @@ def print_class(table_html: str, block: dict) -> str:
 
 def item_bundle(item: Item) -> dict[str, str]:
     """One notebook output with several representations: nbconvert's HTML export takes
-    ``text/html``; Quarto's Typst PDF prefers ``text/markdown`` and ``image/png``; the PDF
-    and the deck read the block (``blocks.BLOCK_MIME``)."""
+    ``text/html``; Quarto's Typst PDF takes ``text/markdown`` and the block's figure; the PDF
+    and the deck read the block (``blocks.BLOCK_MIME``). A figure is rendered once, as SVG
+    with its text kept as text, and that one image serves the HTML, the PDF and Quarto."""
     if isinstance(item, Figure):
-        png = figure_png(item)
-        html_img = figure_html(item, png=png)
-        data = {
-            "text/html": f'<figure class="research-figure">{html_img}</figure>',
-            "image/png": png,
-        }
-        return blocks.bundle_with(data, blocks.figure(item))
+        block = blocks.figure(item)
+        html_img = figure_html(item, svg=block["svg"])
+        data = {"text/html": f'<figure class="research-figure">{html_img}</figure>'}
+        return blocks.bundle_with(data, block)
     if isinstance(item, PublishedTable):
         shown = item.formatted()
         caption = item.caption + (f" {item.footnote()}" if item.footnote() else "")

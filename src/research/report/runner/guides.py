@@ -164,8 +164,8 @@ def render_guide(source: Path, out: Path, *, mark: str | None = None) -> Guide:
     """``source`` (Markdown) as ``out/<name>.html`` and ``out/<name>.pdf``."""
     import nbformat
 
-    from research.report.runner import render_html
     from research.report.runner.pdf import render_pdf
+    from research.report.runner.run import render_html
 
     title, bundles = markdown_bundles(source.read_text(encoding="utf-8"), source.parent)
     intro = {"text/html": f"<h1>{html.escape(title)}</h1>", BLOCK_MIME: front(title, [])}

@@ -30,6 +30,7 @@ PLAIN = "text/plain"
 MARKDOWN = "text/markdown"
 HTML = "text/html"
 PNG = "image/png"
+SVG = "image/svg+xml"
 TYPST_PREAMBLE = (
     "```{=typst}\n#show table: set text(size: 8pt)\n#show table: set par(justify: false)\n```"
 )
@@ -101,7 +102,10 @@ def _output_for(output: dict, fmt: str) -> dict | None:
     block = data.pop(BLOCK_MIME, None)
     if fmt == "pdf" and isinstance(block, dict):
         if block.get("kind") == "figure":
-            data = {PNG: data[PNG]} if PNG in data else {}
+            if PNG in data:
+                data = {PNG: data[PNG]}
+            else:  # rendered once, as SVG, which Typst draws as vectors
+                data = {SVG: block["svg"]} if block.get("svg") else {}
         else:
             markdown = block_markdown(block)
             data = {MARKDOWN: _padded(markdown)} if markdown else {}

@@ -27,6 +27,7 @@ from research import settings
 from research.config import resolve_db_path
 from research.report.kit.context import ReportContext, ReportError, load_context
 from research.report.kit.data_mark import data_mark, stamp_table_index
+from research.report.kit.quarter.protection import quarter_solution
 from research.report.runner.documents import write_documents
 from research.report.runner.folder_swap import publish_folder
 from research.report.runner.manifest import MANIFEST, now, read_outputs, write_manifest
@@ -267,6 +268,9 @@ def run_report(
     timing = (time.perf_counter(), now())
     with _Run(db, Path(out)) as run:
         ctx = run.context(quarter, lang, min_cell=min_cell, partner=partner, config=config)
+        # Solved once here, before the kernels start: the notebooks, which run side by side,
+        # then read the quarter-wide protection from its cache instead of each solving it.
+        quarter_solution(ctx)
         source_dir = notebooks_dir()
         extra = [n for n in EXTRA_NOTEBOOKS if (source_dir / f"{n}.ipynb").is_file()]
         return run.notebooks(

@@ -122,7 +122,7 @@ def figure_view(fig: Figure) -> Html:
     png = figure_png(fig)
     img = figure_html(fig, png=png)
     alt = getattr(fig, "alt_text", "") or ""
-    block = blocks.figure(fig, png=png)
+    block = blocks.figure(fig, png=png, svg=False)  # the deck reads the PNG: one render
     fig.clear()
     return Html(f'<figure class="research-figure">{img}</figure>', escape_markdown(alt), block)
 
