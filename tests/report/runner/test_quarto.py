@@ -86,7 +86,7 @@ def _no_quarto_env(**extra: str) -> dict[str, str]:
 
 
 def test_the_template_ships_inside_the_package():
-    shipped = resources.files("research").joinpath("report/templates/quarto/_quarto.yml")
+    shipped = resources.files("research").joinpath("report/runner/templates/quarto/_quarto.yml")
     assert shipped.is_file(), "hatch packages everything under src/research, templates included"
 
 
