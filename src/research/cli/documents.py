@@ -66,7 +66,7 @@ def plan(
 
     Example: research plan --company 99000376
     """
-    from research.report.companies.documents import run_company_plans
+    from research.report.runner.company_plans import run_company_plans
 
     if bool(company) == all_companies:
         raise fail("give --company CVR (one or more) or --all-companies, not both")
@@ -110,7 +110,7 @@ def ws2(
 
     Example: research ws2 --network NET001
     """
-    from research.report.networks.documents import run_ws2_briefs
+    from research.report.runner.ws2_briefs import run_ws2_briefs
 
     if bool(network) == all_networks:
         raise fail("give --network ID (one or more) or --all-networks, not both")

@@ -9,10 +9,10 @@ from pathlib import Path
 import nbformat
 import pytest
 from pypdf import PdfReader
-from research.report.companies.documents import COMPANY_PLAN, run_company_plans
 
 from research.report.companies import companies_with_plan
 from research.report.kit.context import ReportError, load_context
+from research.report.runner.company_plans import COMPANY_PLAN, run_company_plans
 from research.report.runner.handout_batch import run_documents
 from research.report.runner.kernel_session import KernelSession
 from research.report.runner.manifest import file_hash

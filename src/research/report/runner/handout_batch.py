@@ -36,16 +36,16 @@ from research.report.runner.folder_swap import publish_folder
 from research.report.runner.manifest import (
     MANIFEST,
     code_version,
-    database_hash,
     now,
     outputs,
     package_versions,
 )
+from research.store.content_hash import database_hash
 from research.store.snapshot import snapshot_database
 
 INDEX = "index.json"
 FAILED = ".failed.ipynb"
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "nbconvert"
+TEMPLATES = Path(__file__).resolve().parent / "templates" / "nbconvert"
 
 
 @dataclass(frozen=True)
