@@ -36,6 +36,7 @@ def report(small_db: Path, tmp_path_factory: pytest.TempPathFactory):
     return executed_report(small_db, tmp_path_factory.mktemp("reports"))
 
 
+@pytest.mark.e2e
 def test_the_report_lands_where_promised(report):
     assert report.folder.name == "2026Q3"
     for name in ("progress.ipynb", "progress.html", "manifest.json", "tables/progress.csv"):
@@ -43,6 +44,7 @@ def test_the_report_lands_where_promised(report):
     assert not list(report.folder.glob(".building-*")), "the build folder must be cleaned up"
 
 
+@pytest.mark.e2e
 def test_html_is_self_contained_and_shows_no_code(report):
     page = report.html.read_text(encoding="utf-8")
     assert '<html lang="da"' in page
@@ -53,12 +55,14 @@ def test_html_is_self_contained_and_shows_no_code(report):
     assert 'name="viewport"' in page  # readable on a phone
 
 
+@pytest.mark.e2e
 def test_executed_notebook_keeps_the_papermill_tags(report):
     nb = nbformat.read(report.folder / "progress.ipynb", as_version=4)
     tags = [tag for cell in nb.cells for tag in cell.metadata.get("tags", [])]
     assert "parameters" in tags and "injected-parameters" in tags
 
 
+@pytest.mark.e2e
 def test_no_cpr_like_string_in_any_output(report):
     for path in report.folder.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".csv", ".json", ".ipynb"):
@@ -68,6 +72,7 @@ def test_no_cpr_like_string_in_any_output(report):
             assert not CPR_LIKE.search(text), f"CPR-like string in {path.name}"
 
 
+@pytest.mark.e2e
 def test_person_counts_below_the_threshold_never_appear(report):
     index = json.loads((report.folder / "tables" / "index.json").read_text(encoding="utf-8"))
     assert index, "the tables index lists the written tables"
@@ -81,6 +86,7 @@ def test_person_counts_below_the_threshold_never_appear(report):
             assert small.empty, f"{name}.{column} publishes {small.tolist()}"
 
 
+@pytest.mark.e2e
 def test_published_progress_equals_the_metrics_library(report, small_db, default_config):
     with connect(small_db, read_only=True) as con:
         tables = read_tables(con)
@@ -101,6 +107,7 @@ def test_published_progress_equals_the_metrics_library(report, small_db, default
     assert compared > 40
 
 
+@pytest.mark.e2e
 def test_manifest_records_inputs_code_and_output_hashes(report, small_db):
     manifest = json.loads(report.manifest.read_text(encoding="utf-8"))
     assert manifest["parameters"]["quarter"] == "2026Q3"
@@ -115,6 +122,7 @@ def test_manifest_records_inputs_code_and_output_hashes(report, small_db):
         assert hashlib.sha256(data).hexdigest() == digest, relative
 
 
+@pytest.mark.e2e
 def test_verify_reproduces_the_published_tables(report):
     result = verify_report(report.folder)
     assert result.identical, [d.describe() for d in result.differences]
@@ -122,6 +130,7 @@ def test_verify_reproduces_the_published_tables(report):
     assert not result.database_changed
 
 
+@pytest.mark.e2e
 def test_compare_tables_names_the_changed_cell(report, tmp_path):
     tampered = tmp_path / "tables"
     shutil.copytree(report.folder / "tables", tampered)
@@ -135,6 +144,7 @@ def test_compare_tables_names_the_changed_cell(report, tmp_path):
     ]
 
 
+@pytest.mark.e2e
 def test_a_failing_notebook_is_kept_and_the_old_report_untouched(
     report, small_db, tmp_path, monkeypatch
 ):
@@ -154,6 +164,7 @@ def test_a_failing_notebook_is_kept_and_the_old_report_untouched(
     assert (folder / "tables" / "progress.csv").read_bytes() == before
 
 
+@pytest.mark.e2e
 def test_english_report_for_a_partner(small_db, tmp_path):
     result = run_report("2026Q2", small_db, "en", partner="EUS1", out=tmp_path)
     assert result.folder == tmp_path / "2026Q2" / "EUS1"
@@ -212,6 +223,7 @@ def test_unwritable_output_folder_gives_one_line(small_db, tmp_path):
     assert "cannot write the report" in _one_line_error(result)
 
 
+@pytest.mark.e2e
 def test_all_partners_run_in_parallel_and_one_failure_spares_the_others(small_db, tmp_path):
     from research.report.batch import run_partner_reports
 
@@ -231,6 +243,7 @@ def test_all_partners_run_in_parallel_and_one_failure_spares_the_others(small_db
     assert [o.partner for o in outcomes] == ["EUS1", "GHOST"]
 
 
+@pytest.mark.e2e
 def test_suppressed_cells_are_markers_not_numbers(report):
     series = pd.read_csv(report.folder / "tables" / "progress_series.csv", dtype=str)
     hidden = series["cumulative"] == ".."
@@ -238,6 +251,7 @@ def test_suppressed_cells_are_markers_not_numbers(report):
     assert np.isfinite(shown).all()
 
 
+@pytest.mark.e2e
 def test_a_newcomer_gets_the_demo_database_and_a_report(tmp_path, monkeypatch):
     # a fresh folder: no data/workbench.duckdb, no $RESEARCH_DB, no ./notebooks
     monkeypatch.chdir(tmp_path)
