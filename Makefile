@@ -35,6 +35,11 @@ report: env
 check: lint
 	$(RUN)/python -m pytest
 
+# `make test` spreads the tests over every core, a module per worker so that the module-scoped
+# fixtures (an executed report, a simulated programme) are built once; `PYTEST_PARALLEL=` runs
+# them in one process
+PYTEST_PARALLEL ?= -n auto --dist loadfile
+
 ## test: everything CI runs — ruff and all three tiers (unit, e2e, validation), on every core
 test: lint
 	$(RUN)/python -m pytest -m "unit or e2e or validation" $(PYTEST_PARALLEL)
