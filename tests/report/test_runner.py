@@ -151,7 +151,9 @@ def test_a_failing_notebook_is_kept_and_the_old_report_untouched(
     broken_dir = tmp_path / "notebooks"
     broken_dir.mkdir()
     nb = nbformat.read(Path("notebooks/progress.ipynb"), as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('the third cell broke')"))
+    # right after the parameters cell papermill injects: the kernel fails at once, not after
+    # the whole report has run
+    nb.cells.insert(1, nbformat.v4.new_code_cell("raise RuntimeError('the third cell broke')"))
     nbformat.write(nb, broken_dir / "progress.ipynb")
     monkeypatch.setenv("RESEARCH_NOTEBOOKS", str(broken_dir))
     folder = copy_report(report, tmp_path / "out")  # the shared report stays as it is
@@ -164,13 +166,35 @@ def test_a_failing_notebook_is_kept_and_the_old_report_untouched(
     assert (folder / "tables" / "progress.csv").read_bytes() == before
 
 
+@pytest.fixture(scope="module")
+def partner_batch(small_db: Path, tmp_path_factory: pytest.TempPathFactory):
+    """EUS1's English report for 2026Q2 and an unknown partner, run as `--all-partners` runs
+    them (one papermill run serves both tests below)."""
+    from research.report.batch import run_partner_reports
+
+    out = tmp_path_factory.mktemp("partners")
+    outcomes = run_partner_reports(
+        ["EUS1", "GHOST"],
+        quarter="2026Q2",
+        db=small_db,
+        lang="en",
+        out=out,
+        min_cell=None,
+        config=None,
+        progress=False,
+    )
+    return out, outcomes
+
+
 @pytest.mark.e2e
-def test_english_report_for_a_partner(small_db, tmp_path):
-    result = run_report("2026Q2", small_db, "en", partner="EUS1", out=tmp_path)
-    assert result.folder == tmp_path / "2026Q2" / "EUS1"
-    page = result.html.read_text(encoding="utf-8")
+def test_english_report_for_a_partner(partner_batch):
+    out, outcomes = partner_batch
+    assert outcomes[0].partner == "EUS1" and outcomes[0].error is None, outcomes[0].error
+    html = outcomes[0].html
+    assert html == out / "2026Q2" / "EUS1" / "progress.html"
+    page = html.read_text(encoding="utf-8")
     assert '<html lang="en"' in page and "Quarterly report" in page
-    published = pd.read_csv(result.folder / "tables" / "partner_progress.csv", dtype=str)
+    published = pd.read_csv(html.parent / "tables" / "partner_progress.csv", dtype=str)
     assert "Share of the programme" not in published.columns  # data columns keep their names
     assert "share_of_programme" in published.columns
 
@@ -224,19 +248,8 @@ def test_unwritable_output_folder_gives_one_line(small_db, tmp_path):
 
 
 @pytest.mark.e2e
-def test_all_partners_run_in_parallel_and_one_failure_spares_the_others(small_db, tmp_path):
-    from research.report.batch import run_partner_reports
-
-    outcomes = run_partner_reports(
-        ["EUS1", "GHOST"],
-        quarter="2026Q3",
-        db=small_db,
-        lang="da",
-        out=tmp_path,
-        min_cell=None,
-        config=None,
-        progress=False,
-    )
+def test_all_partners_run_in_parallel_and_one_failure_spares_the_others(partner_batch):
+    _, outcomes = partner_batch
     by_partner = {o.partner: o for o in outcomes}
     assert by_partner["EUS1"].error is None and by_partner["EUS1"].html.is_file()
     assert "unknown partner 'GHOST'" in by_partner["GHOST"].error
