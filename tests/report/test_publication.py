@@ -69,6 +69,7 @@ def test_the_seminar_funnel_withholds_what_the_report_table_withholds(small_db):
     assert not any(label.split(" ")[0] in shown_values for label in labels)
 
 
+@pytest.mark.validation  # simulates and audits six small programmes (about 30 s of CPU)
 @settings(
     max_examples=6,
     deadline=None,
