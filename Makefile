@@ -31,12 +31,20 @@ report: env
 	$(RUN)/research check --db data/workbench.duckdb
 	$(RUN)/research report --db data/workbench.duckdb
 
-## test: run the whole test suite (slow simulation checks included) and ruff
-test: env
-	$(RUN)/ruff check .
+## check: the quick loop while you work — ruff and the unit tier (plain `pytest`)
+check: lint
 	$(RUN)/python -m pytest
 
-## lint: ruff only
+# `make test` spreads the tests over every core, a module per worker so that the module-scoped
+# fixtures (an executed report, a simulated programme) are built once; `PYTEST_PARALLEL=` runs
+# them in one process
+PYTEST_PARALLEL ?= -n auto --dist loadfile
+
+## test: everything CI runs — ruff and all three tiers (unit, e2e, validation), on every core
+test: lint
+	$(RUN)/python -m pytest -m "unit or e2e or validation" $(PYTEST_PARALLEL)
+
+## lint: ruff (lint rules and formatting), notebooks included
 lint: env
 	$(RUN)/ruff check .
 	$(RUN)/ruff format --check .
@@ -56,4 +64,4 @@ lab: env
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .ruff_cache
 
-.PHONY: help env report test lint lab clean
+.PHONY: help env report check test lint lab clean

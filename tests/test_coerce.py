@@ -67,7 +67,7 @@ def test_simulate_refuses_a_wrong_data_date_in_one_line(tmp_path):
     assert not (tmp_path / "x.duckdb").exists()  # nothing written
 
 
-@pytest.mark.slow  # simulates a small programme (about 15 s)
+@pytest.mark.e2e  # simulates a small programme (about 15 s)
 def test_simulate_takes_its_data_date_as_a_string(tmp_path):
     from research.simulate import simulate
 

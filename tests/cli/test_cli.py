@@ -69,6 +69,7 @@ def test_kinds_lists_every_kind_with_its_example():
         assert f"{name}.csv" in result.output
 
 
+@pytest.mark.e2e  # the installed command in a subprocess
 def test_import_every_example_then_check_is_clean(tmp_path):
     db = str(tmp_path / "store.duckdb")
     for kind in KINDS:
@@ -83,6 +84,7 @@ def test_import_every_example_then_check_is_clean(tmp_path):
     assert report["errors"] == 0
 
 
+@pytest.mark.e2e  # the installed command in a subprocess
 def test_a_bad_file_is_a_located_message_not_a_traceback(tmp_path):
     db = tmp_path / "store.duckdb"
     runner.invoke(app, ["import", "companies", str(EXAMPLES / "companies.csv"), "--db", str(db)])
@@ -96,6 +98,7 @@ def test_a_bad_file_is_a_located_message_not_a_traceback(tmp_path):
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
 
 
+@pytest.mark.e2e  # the installed command in a subprocess, with a bare environment
 @pytest.mark.parametrize(
     "args,message",
     [

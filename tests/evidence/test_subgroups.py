@@ -184,7 +184,7 @@ def test_the_default_analyses_run_on_the_demo_programme(small) -> None:
     assert (out["n_running_excluded"] > 0).all()
 
 
-@pytest.mark.slow
+@pytest.mark.validation
 def test_every_subgroup_estimate_recovers_the_planted_ame(far) -> None:
     """Scale 10, every outcome known. For each analysis and subgroup the true AME is the
     truth.py logit (COMPLETION) evaluated on the same people — everyone switched to the level
@@ -229,7 +229,7 @@ def test_every_subgroup_estimate_recovers_the_planted_ame(far) -> None:
     assert checked == len(results) >= 18
 
 
-@pytest.mark.slow
+@pytest.mark.validation
 def test_the_preparatory_course_helps_those_below_the_02_requirement_most(far) -> None:
     """The planted interaction (+0.9 log-odds): the AME below the requirement is larger than
     for those who meet it, with non-overlapping intervals."""

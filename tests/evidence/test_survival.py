@@ -164,7 +164,7 @@ def test_survival_runs_on_the_demo_programme(small) -> None:
     assert fit.status == "ok" and (fit.hazard_ratios["analysis"] == "time_to_dropout").all()
 
 
-@pytest.mark.slow
+@pytest.mark.validation
 def test_median_completion_time_by_track_is_recovered(far) -> None:
     """Everything observed (scale 10): the KM median time to completion per track, with
     dropouts censored, is within 2 % of the planted median (10.30 / 22.67 / 37.10 months),
@@ -184,7 +184,7 @@ def test_median_completion_time_by_track_is_recovered(far) -> None:
     assert q.loc["EUV2", "ci_high"] < q.loc["EUV3", "ci_low"]
 
 
-@pytest.mark.slow
+@pytest.mark.validation
 def test_censoring_at_the_data_date_recovers_the_median_mid_project(mid) -> None:
     """Cut at 30-06-2027, 40 % of EUV1 lifts still run. Censored at the data date, the KM
     median is still within 2 % of the planted 10.30 months (seen: 10.45 [10.32, 10.58]); the
@@ -199,7 +199,7 @@ def test_censoring_at_the_data_date_recovers_the_median_mid_project(mid) -> None
     assert naive < q["ci_low"] and naive < 0.95 * want
 
 
-@pytest.mark.slow
+@pytest.mark.validation
 def test_track_hazards_are_not_proportional_and_the_check_says_so(far) -> None:
     """Completion times are lognormal with track-specific medians and spreads, so the hazard
     ratio between tracks changes over time: the PH check must reject for the track."""

@@ -73,6 +73,7 @@ def test_a_key_file_that_cannot_be_read_is_one_line(no_key_env, tmp_path):
         load_key()
 
 
+@pytest.mark.e2e
 def test_a_key_in_the_environment_that_is_not_text_is_one_line(tmp_path):
     """Bytes that are not UTF-8 reach Python as surrogates; the CLI says so in one line."""
     env = {k: v for k, v in os.environ.items() if k not in (KEY_ENV, KEY_FILE_ENV)}

@@ -46,7 +46,7 @@ def test_too_little_data_gives_no_forecast():
     assert forecast_total(np.array([3, 4, 0, 0]), (plan[:2], plan[2:]), 10) is None
 
 
-@pytest.mark.slow
+@pytest.mark.validation
 @pytest.mark.parametrize("pace,observed", [(1.0, 6), (0.7, 4), (1.3, 8)])
 def test_interval_covers_the_realised_total_about_95_percent(pace, observed):
     """Counts drawn at a known pace: the 95 % interval holds the real final total 92–98 %."""

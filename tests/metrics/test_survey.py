@@ -261,7 +261,7 @@ def test_feldt_interval_orientation():
     assert low_small < low
 
 
-@pytest.mark.slow
+@pytest.mark.validation
 def test_feldt_interval_covers_the_true_alpha_95_percent_of_the_time():
     # parallel items: x_ij = t_i + e_ij, var t = 1, var e = 1.5^2, k = 5
     # population alpha = k var t / (k var t + var e) = 5 / (5 + 2.25) = 0.6897

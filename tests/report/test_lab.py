@@ -40,6 +40,7 @@ def _outputs(path: Path) -> list[dict]:
     return [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
 
 
+@pytest.mark.e2e  # papermill runs the starter notebook in a kernel
 def test_the_starter_notebook_runs_from_its_folder(repo: Path, tmp_path: Path):
     folder = repo / "notebooks" / "explore"
     out = tmp_path / "start.ipynb"
@@ -51,7 +52,7 @@ def test_the_starter_notebook_runs_from_its_folder(repo: Path, tmp_path: Path):
     assert any("image/png" in o.get("data", {}) for o in outputs)  # the figure shows
 
 
-@pytest.mark.slow  # the whole progress report, every partner protected jointly (minutes)
+@pytest.mark.e2e  # the whole progress report, every partner protected jointly (minutes)
 def test_the_progress_notebook_runs_unedited_from_notebooks(repo: Path, tmp_path: Path):
     folder = repo / "notebooks"
     out = tmp_path / "progress.ipynb"

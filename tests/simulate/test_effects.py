@@ -19,7 +19,7 @@ from research.simulate.truth import COMPLETION, EMPLOYMENT, EUV_DURATION
 from research.store import connect, read_table
 from tests.simulate.conftest import FAR
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.validation
 
 
 @pytest.fixture(scope="module")

@@ -79,7 +79,7 @@ def coverage_of(rows, name: str) -> coverage.Row:
     return next(r for r in rows if r.name == name)
 
 
-@pytest.mark.slow
+@pytest.mark.validation
 def test_every_main_estimator_covers_the_truth_95_percent_of_the_time():
     rows = coverage.run_study(coverage.REPLICATIONS, coverage.SEED, workers=2)
     for row in rows:

@@ -23,7 +23,7 @@ def test_employment_coverage_page_is_in_step_with_the_code() -> None:
     assert f"check sample `{employment_study.SAMPLE_NAME}`" in text, REGENERATE
 
 
-@pytest.mark.slow
+@pytest.mark.validation
 def test_headline_interval_covers_the_planted_effect_at_the_end() -> None:
     rows = employment_study.run(list(employment_study.SEEDS)[:20], workers=2)
     summary = employment_study.summarise(rows).set_index("method")

@@ -28,7 +28,7 @@ def test_small_programme_event_study_and_pretrend(small):
     assert es["covers"].all(), es
 
 
-@pytest.mark.slow
+@pytest.mark.validation
 def test_far_event_study_recovers_planted_path(far):
     panel = far.tables["company_panel"]
     frame = company_panel_frame(panel)
@@ -47,7 +47,7 @@ def test_far_event_study_recovers_planted_path(far):
     assert twfe["estimate"] < twfe["planted"]
 
 
-@pytest.mark.slow
+@pytest.mark.validation
 def test_far_ra_and_ipw_recover_planted_risk_difference(far):
     frame = person_frame(far.tables)
     truth = planted_employment_effects(frame)

@@ -38,7 +38,7 @@ def test_planted_subgroup_effects_differ_and_match_the_draw() -> None:
     assert frame.groupby("group").size().sort_values().tolist() == sorted(pooling_study.SIZES)
 
 
-@pytest.mark.slow
+@pytest.mark.validation
 def test_pooled_estimates_beat_unpooled_and_cover() -> None:
     """60 replications: pooling cuts the RMSE of the Firth estimates and covers 92-98 %."""
     summary = pooling_study.summarise(pooling_study.run(60, seed=7)).set_index(["method", "scope"])

@@ -14,6 +14,8 @@ from research.cli import app
 from research.report.runner.run import run_evidence
 from research.report.runner.verify import verify_report
 
+pytestmark = pytest.mark.e2e  # runs the evidence notebook (papermill)
+
 CPR_LIKE = re.compile(r"(?<!\d)[0-3]\d[01]\d\d\d-?\d{4}(?!\d)")
 
 

@@ -48,6 +48,7 @@ def report(small_db: Path, tmp_path_factory: pytest.TempPathFactory):
     return executed_report(small_db, tmp_path_factory.mktemp("mark-reports"))
 
 
+@pytest.mark.e2e
 def test_the_synthetic_report_is_marked_everywhere(report):
     from pptx import Presentation
     from pypdf import PdfReader
@@ -69,6 +70,7 @@ def test_the_synthetic_report_is_marked_everywhere(report):
     assert texts and all(SYNTHETIC_DA in text for text in texts)
 
 
+@pytest.mark.e2e
 def test_real_data_carry_no_mark(report, tmp_path: Path):
     target = render_html(report.folder / "progress.ipynb", tmp_path / "p.html", "da", "T")
     html = target.read_text(encoding="utf-8")

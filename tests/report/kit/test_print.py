@@ -12,6 +12,8 @@ from research.report.kit.blocks import blocks_of
 from research.report.kit.table_layout import table_layout
 from tests.report.executed import executed_report
 
+pytestmark = pytest.mark.e2e  # an executed report's HTML (papermill)
+
 
 @pytest.fixture(scope="module")
 def report(small_db: Path, tmp_path_factory: pytest.TempPathFactory):

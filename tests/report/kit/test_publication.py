@@ -69,6 +69,7 @@ def test_the_seminar_funnel_withholds_what_the_report_table_withholds(small_db):
     assert not any(label.split(" ")[0] in shown_values for label in labels)
 
 
+@pytest.mark.validation  # simulates and audits six small programmes (about 30 s of CPU)
 @settings(
     max_examples=6,
     deadline=None,
@@ -153,7 +154,7 @@ def _quarter_folder(db, root, *, jointly: bool):
         ctx.publication.write(folder / "tables")
 
 
-@pytest.mark.slow  # builds sections 1-4 for five scopes twice and protects them jointly
+@pytest.mark.validation  # builds sections 1-4 for five scopes twice and protects them jointly
 def test_partner_reports_and_the_programme_are_protected_together(small_db, tmp_path):
     # the demo's leak: the programme's figure minus the other partners' gives a partner's cell
     _quarter_folder(small_db, tmp_path / "apart", jointly=False)

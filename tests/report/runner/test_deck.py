@@ -21,6 +21,8 @@ from research.report.seminar.findings import ready_findings
 from research.report.seminar.slides import headline_numbers
 from tests.report.executed import QUARTER, executed_report
 
+pytestmark = pytest.mark.e2e  # the deck of an executed report (papermill)
+
 CPR_LIKE = re.compile(r"(?<!\d)[0-3]\d[01]\d\d\d-?\d{4}(?!\d)")
 MARK = "Syntetiske data — ikke projektets tal"
 

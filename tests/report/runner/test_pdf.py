@@ -113,6 +113,7 @@ def pages(report) -> list[str]:
     return _pages(report.folder / "progress.pdf")
 
 
+@pytest.mark.e2e
 def test_the_report_pdf_is_written_and_hashed(report):
     import json
 
@@ -120,6 +121,7 @@ def test_the_report_pdf_is_written_and_hashed(report):
     assert "progress.pdf" in json.dumps(manifest)
 
 
+@pytest.mark.e2e
 def test_the_report_pdf_is_short_and_shows_no_object_reprs(pages):
     assert 3 <= len(pages) <= 25
     text = "\n".join(pages)
@@ -130,6 +132,7 @@ def test_the_report_pdf_is_short_and_shows_no_object_reprs(pages):
     assert all("data pr. 30. september 2026" in p for p in pages), "the header is on every page"
 
 
+@pytest.mark.e2e
 def test_every_table_is_on_the_page_with_its_last_column(report, pages):
     squeezed = [_squeeze(p) for p in pages]
     tables = [b for b in blocks_of(report.folder / "progress.ipynb") if b["kind"] == "table"]
@@ -147,6 +150,7 @@ def test_every_table_is_on_the_page_with_its_last_column(report, pages):
             )
 
 
+@pytest.mark.e2e
 def test_every_section_heading_is_in_the_pdf(report, pages):
     text = _squeeze("\n".join(pages))
     headings = [b for b in blocks_of(report.folder / "progress.ipynb") if b["kind"] == "heading"]
@@ -172,6 +176,7 @@ def _text_outside_the_page(pdf: Path) -> list[tuple[int, str]]:
     return outside
 
 
+@pytest.mark.e2e
 def test_no_text_of_the_report_lies_outside_its_page(report):
     assert _text_outside_the_page(report.folder / "progress.pdf") == []
 

@@ -164,6 +164,7 @@ def test_the_notebooks_notes_for_analysts_never_reach_a_document():
         assert "built by" not in text and "A paragraph the document shows" in text, fmt
 
 
+@pytest.mark.e2e
 def test_the_runner_leaves_notebooks_that_quarto_renders_as_intended(report):
     """The runner calls prepare_executed_notebook: the folder's notebooks pass the checks."""
     for path in report.notebooks:
@@ -185,6 +186,7 @@ def test_every_cell_option_in_the_committed_notebooks_is_known():
                 assert set(cell_options(cell.source)) <= set(CELL_OPTIONS), path.name
 
 
+@pytest.mark.e2e
 def test_a_written_project_validates(folder):
     path = write_project(folder)
     assert path == folder / "_quarto.yml"
@@ -192,6 +194,7 @@ def test_a_written_project_validates(folder):
     assert yaml.safe_load(path.read_text(encoding="utf-8"))["lang"] == "da"  # from the manifest
 
 
+@pytest.mark.e2e
 def test_validation_names_every_problem(folder):
     write_project(folder)
     path = folder / "_quarto.yml"
@@ -208,6 +211,7 @@ def test_validation_names_every_problem(folder):
     ]
 
 
+@pytest.mark.e2e
 def test_unexecuted_or_untagged_notebooks_are_refused(folder):
     nb = nbformat.read(NOTEBOOKS / "seminar.ipynb", as_version=4)  # as committed: not executed
     nb.cells[1].source = "#| outptu: asis\n" + nb.cells[1].source
@@ -267,6 +271,7 @@ def test_quarto_path_may_name_the_install_folder(fake_quarto, monkeypatch):
     assert quarto.find_quarto() == program
 
 
+@pytest.mark.e2e
 def test_render_runs_one_quarto_call_per_format_in_a_scratch_folder(folder, fake_quarto):
     written = quarto.render(folder)
     assert written == [
@@ -294,6 +299,7 @@ def _hashes(folder: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.e2e
 def test_research_render_leaves_every_other_file_byte_identical(folder, fake_quarto):
     """The stand-in renders beside its notebook and moves the result, as Quarto does: that
     took progress.html away when Quarto ran in the report folder."""
@@ -322,6 +328,7 @@ def _front(nb) -> dict:
     return yaml.safe_load(first.source.strip().strip("-"))
 
 
+@pytest.mark.e2e
 def test_the_documents_handed_to_quarto_have_no_plain_reprs_and_a_real_title(folder, fake_quarto):
     from research.report.kit.blocks import BLOCK_MIME
 
@@ -342,6 +349,7 @@ def test_the_documents_handed_to_quarto_have_no_plain_reprs_and_a_real_title(fol
     assert _front(_handed(fake_quarto, "typst"))["toc"] is True
 
 
+@pytest.mark.e2e
 def test_quarto_typst_gets_markdown_tables_with_widths_from_content(folder, fake_quarto):
     quarto.render(folder, ["pdf"])
     nb = _handed(fake_quarto, "typst")
@@ -358,6 +366,7 @@ def test_quarto_typst_gets_markdown_tables_with_widths_from_content(folder, fake
     assert rule.strip("|").split("|")[1].endswith(":"), "numbers right-aligned"
 
 
+@pytest.mark.e2e
 def test_the_quarto_deck_has_one_slide_per_message(folder, fake_quarto):
     quarto.render(folder, ["revealjs"])
     nb = _handed(fake_quarto, "revealjs")
@@ -378,6 +387,7 @@ def test_the_quarto_deck_has_one_slide_per_message(folder, fake_quarto):
     assert headings[0].strip() == "## Projektet i tal"
 
 
+@pytest.mark.e2e
 def test_render_leaves_what_the_manifest_hashed_untouched(folder, fake_quarto):
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     quarto.render(folder, ["html"])
@@ -386,6 +396,7 @@ def test_render_leaves_what_the_manifest_hashed_untouched(folder, fake_quarto):
         assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"], entry["path"]
 
 
+@pytest.mark.e2e
 def test_a_failed_render_gives_quartos_last_lines(folder, fake_quarto, monkeypatch):
     monkeypatch.setenv("QUARTO_FAKE_FAIL", "1")
     with pytest.raises(QuartoError) as caught:
@@ -396,6 +407,7 @@ def test_a_failed_render_gives_quartos_last_lines(folder, fake_quarto, monkeypat
     )
 
 
+@pytest.mark.e2e
 def test_an_old_quarto_is_refused_for_the_pdf(folder, fake_quarto, monkeypatch):
     monkeypatch.setenv("QUARTO_FAKE_VERSION", "1.3.450")
     with pytest.raises(QuartoError, match=r"Quarto 1\.3\.450 cannot make the Typst PDF"):
@@ -405,6 +417,7 @@ def test_an_old_quarto_is_refused_for_the_pdf(folder, fake_quarto, monkeypatch):
 # --- `research render` ------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_research_render_without_quarto_is_one_line_and_exit_1(folder):
     done = subprocess.run(
         [sys.executable, "-m", "research", "render", str(folder)],
@@ -423,6 +436,7 @@ def test_research_render_without_quarto_is_one_line_and_exit_1(folder):
     assert not (folder / "_quarto.yml").exists(), "nothing is written into the report folder"
 
 
+@pytest.mark.e2e
 def test_research_render_with_a_bad_quarto_path_says_so(folder):
     done = subprocess.run(
         [sys.executable, "-m", "research", "render", str(folder), "--to", "pdf"],
@@ -437,6 +451,7 @@ def test_research_render_with_a_bad_quarto_path_says_so(folder):
     )
 
 
+@pytest.mark.e2e
 def test_research_render_lists_what_quarto_wrote(folder, fake_quarto):
     from typer.testing import CliRunner
 
@@ -450,6 +465,7 @@ def test_research_render_lists_what_quarto_wrote(folder, fake_quarto):
 # --- the real thing, where Quarto is installed --------------------------------------------------
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(not HAS_QUARTO, reason="Quarto CLI not installed (quarto.org/docs/get-started)")
 def test_quarto_renders_the_report_without_running_it(folder):
     written = quarto.render(folder)

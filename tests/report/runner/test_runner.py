@@ -36,6 +36,7 @@ def report(small_db: Path, tmp_path_factory: pytest.TempPathFactory):
     return executed_report(small_db, tmp_path_factory.mktemp("reports"))
 
 
+@pytest.mark.e2e
 def test_the_report_lands_where_promised(report):
     assert report.folder.name == "2026Q3"
     for name in ("progress.ipynb", "progress.html", "manifest.json", "tables/progress.csv"):
@@ -43,6 +44,7 @@ def test_the_report_lands_where_promised(report):
     assert not list(report.folder.glob(".building-*")), "the build folder must be cleaned up"
 
 
+@pytest.mark.e2e
 def test_html_is_self_contained_and_shows_no_code(report):
     page = report.html.read_text(encoding="utf-8")
     assert '<html lang="da"' in page
@@ -53,12 +55,14 @@ def test_html_is_self_contained_and_shows_no_code(report):
     assert 'name="viewport"' in page  # readable on a phone
 
 
+@pytest.mark.e2e
 def test_executed_notebook_keeps_the_papermill_tags(report):
     nb = nbformat.read(report.folder / "progress.ipynb", as_version=4)
     tags = [tag for cell in nb.cells for tag in cell.metadata.get("tags", [])]
     assert "parameters" in tags and "injected-parameters" in tags
 
 
+@pytest.mark.e2e
 def test_no_cpr_like_string_in_any_output(report):
     for path in report.folder.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".csv", ".json", ".ipynb"):
@@ -68,6 +72,7 @@ def test_no_cpr_like_string_in_any_output(report):
             assert not CPR_LIKE.search(text), f"CPR-like string in {path.name}"
 
 
+@pytest.mark.e2e
 def test_person_counts_below_the_threshold_never_appear(report):
     index = json.loads((report.folder / "tables" / "index.json").read_text(encoding="utf-8"))
     assert index, "the tables index lists the written tables"
@@ -81,6 +86,7 @@ def test_person_counts_below_the_threshold_never_appear(report):
             assert small.empty, f"{name}.{column} publishes {small.tolist()}"
 
 
+@pytest.mark.e2e
 def test_published_progress_equals_the_metrics_library(report, small_db, default_config):
     with connect(small_db, read_only=True) as con:
         tables = read_tables(con)
@@ -101,6 +107,7 @@ def test_published_progress_equals_the_metrics_library(report, small_db, default
     assert compared > 40
 
 
+@pytest.mark.e2e
 def test_manifest_records_inputs_code_and_output_hashes(report, small_db):
     manifest = json.loads(report.manifest.read_text(encoding="utf-8"))
     assert manifest["parameters"]["quarter"] == "2026Q3"
@@ -115,6 +122,7 @@ def test_manifest_records_inputs_code_and_output_hashes(report, small_db):
         assert hashlib.sha256(data).hexdigest() == digest, relative
 
 
+@pytest.mark.e2e
 def test_verify_reproduces_the_published_tables(report):
     result = verify_report(report.folder)
     assert result.identical, [d.describe() for d in result.differences]
@@ -122,6 +130,7 @@ def test_verify_reproduces_the_published_tables(report):
     assert not result.database_changed
 
 
+@pytest.mark.e2e
 def test_compare_tables_names_the_changed_cell(report, tmp_path):
     tampered = tmp_path / "tables"
     shutil.copytree(report.folder / "tables", tampered)
@@ -135,13 +144,16 @@ def test_compare_tables_names_the_changed_cell(report, tmp_path):
     ]
 
 
+@pytest.mark.e2e
 def test_a_failing_notebook_is_kept_and_the_old_report_untouched(
     report, small_db, tmp_path, monkeypatch
 ):
     broken_dir = tmp_path / "notebooks"
     broken_dir.mkdir()
     nb = nbformat.read(Path("notebooks/progress.ipynb"), as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('the third cell broke')"))
+    # right after the parameters cell papermill injects: the kernel fails at once, not after
+    # the whole report has run
+    nb.cells.insert(1, nbformat.v4.new_code_cell("raise RuntimeError('the third cell broke')"))
     nbformat.write(nb, broken_dir / "progress.ipynb")
     monkeypatch.setenv("RESEARCH_NOTEBOOKS", str(broken_dir))
     folder = copy_report(report, tmp_path / "out")  # the shared report stays as it is
@@ -154,12 +166,35 @@ def test_a_failing_notebook_is_kept_and_the_old_report_untouched(
     assert (folder / "tables" / "progress.csv").read_bytes() == before
 
 
-def test_english_report_for_a_partner(small_db, tmp_path):
-    result = run_report("2026Q2", small_db, "en", partner="EUS1", out=tmp_path)
-    assert result.folder == tmp_path / "2026Q2" / "EUS1"
-    page = result.html.read_text(encoding="utf-8")
+@pytest.fixture(scope="module")
+def partner_batch(small_db: Path, tmp_path_factory: pytest.TempPathFactory):
+    """EUS1's English report for 2026Q2 and an unknown partner, run as `--all-partners` runs
+    them (one papermill run serves both tests below)."""
+    from research.report.batch import run_partner_reports
+
+    out = tmp_path_factory.mktemp("partners")
+    outcomes = run_partner_reports(
+        ["EUS1", "GHOST"],
+        quarter="2026Q2",
+        db=small_db,
+        lang="en",
+        out=out,
+        min_cell=None,
+        config=None,
+        progress=False,
+    )
+    return out, outcomes
+
+
+@pytest.mark.e2e
+def test_english_report_for_a_partner(partner_batch):
+    out, outcomes = partner_batch
+    assert outcomes[0].partner == "EUS1" and outcomes[0].error is None, outcomes[0].error
+    html = outcomes[0].html
+    assert html == out / "2026Q2" / "EUS1" / "progress.html"
+    page = html.read_text(encoding="utf-8")
     assert '<html lang="en"' in page and "Quarterly report" in page
-    published = pd.read_csv(result.folder / "tables" / "partner_progress.csv", dtype=str)
+    published = pd.read_csv(html.parent / "tables" / "partner_progress.csv", dtype=str)
     assert "Share of the programme" not in published.columns  # data columns keep their names
     assert "share_of_programme" in published.columns
 
@@ -212,25 +247,16 @@ def test_unwritable_output_folder_gives_one_line(small_db, tmp_path):
     assert "cannot write the report" in _one_line_error(result)
 
 
-def test_all_partners_run_in_parallel_and_one_failure_spares_the_others(small_db, tmp_path):
-    from research.report.runner.batch import run_partner_reports
-
-    outcomes = run_partner_reports(
-        ["EUS1", "GHOST"],
-        quarter="2026Q3",
-        db=small_db,
-        lang="da",
-        out=tmp_path,
-        min_cell=None,
-        config=None,
-        progress=False,
-    )
+@pytest.mark.e2e
+def test_all_partners_run_in_parallel_and_one_failure_spares_the_others(partner_batch):
+    _, outcomes = partner_batch
     by_partner = {o.partner: o for o in outcomes}
     assert by_partner["EUS1"].error is None and by_partner["EUS1"].html.is_file()
     assert "unknown partner 'GHOST'" in by_partner["GHOST"].error
     assert [o.partner for o in outcomes] == ["EUS1", "GHOST"]
 
 
+@pytest.mark.e2e
 def test_suppressed_cells_are_markers_not_numbers(report):
     series = pd.read_csv(report.folder / "tables" / "progress_series.csv", dtype=str)
     hidden = series["cumulative"] == ".."
@@ -238,6 +264,7 @@ def test_suppressed_cells_are_markers_not_numbers(report):
     assert np.isfinite(shown).all()
 
 
+@pytest.mark.e2e
 def test_a_newcomer_gets_the_demo_database_and_a_report(tmp_path, monkeypatch):
     # a fresh folder: no data/workbench.duckdb, no $RESEARCH_DB, no ./notebooks
     monkeypatch.chdir(tmp_path)

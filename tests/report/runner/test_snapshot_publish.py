@@ -23,6 +23,8 @@ from research.store.content_hash import database_hash
 from tests.report.executed import QUARTER, copy_report, executed_report
 from tests.store.old_schema import PREVIOUS_VERSION, make_old_database
 
+pytestmark = pytest.mark.e2e  # runs the report (papermill)
+
 OTHER_REPORTS = {"EUS1/progress.html": "EUS1's own report", "article/evidence.html": "article"}
 
 

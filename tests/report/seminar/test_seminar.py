@@ -190,6 +190,7 @@ def _slide_cells(nb):
     return [c for c in nb.cells if c.cell_type == "code" and "show_slide" in c.source]
 
 
+@pytest.mark.e2e
 def test_every_slide_cell_is_asis_so_headings_start_slides(deck):
     cells = _slide_cells(deck)
     assert len(cells) == 6
@@ -201,6 +202,7 @@ def test_every_slide_cell_is_asis_so_headings_start_slides(deck):
         assert first["data"]["text/markdown"].startswith("#")
 
 
+@pytest.mark.e2e
 def test_the_deck_has_its_slides_in_order(deck):
     headings = [
         o["data"]["text/markdown"]
@@ -217,6 +219,7 @@ def test_the_deck_has_its_slides_in_order(deck):
     assert headings[4].startswith("## Det virker")
 
 
+@pytest.mark.e2e
 def test_the_executed_deck_shows_no_ids_and_no_small_counts(deck):
     text = BASE64_IMAGE.sub("", nbformat.writes(deck))
     assert not PARTICIPANT_ID.search(text) and not CPR_LIKE.search(text)
@@ -231,6 +234,7 @@ def test_the_executed_deck_shows_no_ids_and_no_small_counts(deck):
     assert shown and all(n == 0 or n >= 5 for n in shown)
 
 
+@pytest.mark.e2e
 def test_the_deck_reads_as_a_page_in_nbconvert(deck):
     from nbconvert import HTMLExporter
 
