@@ -30,6 +30,8 @@ if sys.argv[2] == "walk":  # every submodule of the package too
 print(json.dumps(sorted(set(sys.modules) - before)))
 """
 
+pytestmark = pytest.mark.e2e  # each case imports in a fresh interpreter (a subprocess)
+
 
 def _imported_by(name: str, walk: bool) -> list[str]:
     done = subprocess.run(

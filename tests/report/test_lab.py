@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from research.report.runner import DEFAULT_KERNEL, execute
+from research.report.runner.run import DEFAULT_KERNEL, execute
 
 NOTEBOOKS = Path(__file__).parents[2] / "notebooks"
 

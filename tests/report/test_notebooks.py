@@ -10,6 +10,9 @@ import pytest
 
 NOTEBOOKS = sorted((Path(__file__).parents[2] / "notebooks").glob("*.ipynb"))
 PARAMETERS = ("quarter", "db", "lang", "min_cell", "partner", "config", "tables_dir")
+# the handed-out documents (one per company or network) have parameters of their own
+HANDOUTS = {"company_plan.ipynb": "cvr", "ws2_brief.ipynb": "network"}
+REPORT_NOTEBOOKS = [p for p in NOTEBOOKS if p.name not in HANDOUTS]
 
 
 def test_there_are_notebooks():
@@ -26,13 +29,22 @@ def test_committed_without_outputs(path: Path):
             assert cell.execution_count is None, f"{path.name}: execution counts left in"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", REPORT_NOTEBOOKS, ids=lambda p: p.name)
 def test_first_cell_is_the_tagged_parameters_cell(path: Path):
     nb = nbformat.read(path, as_version=4)
     first = nb.cells[0]
     assert "parameters" in first.metadata.get("tags", [])
     names = [line.split("=")[0].strip() for line in first.source.splitlines() if "=" in line]
     assert tuple(names) == PARAMETERS
+
+
+@pytest.mark.parametrize("path", sorted(HANDOUTS), ids=str)
+def test_a_handout_has_one_tagged_parameters_cell_naming_its_subject(path: str):
+    nb = nbformat.read(NOTEBOOKS[0].parent / path, as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and tagged[0].cell_type == "code"
+    names = [line.split("=")[0].strip() for line in tagged[0].source.splitlines() if "=" in line]
+    assert names[0] == HANDOUTS[path] and "quarter" in names and "db" in names
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -61,8 +73,13 @@ def test_every_section_cell_is_introduced_by_a_note_naming_its_builder(path: Pat
     assert notes and notes[0].source.startswith("# "), f"{path.name}: no title note"
     for cell in notes:
         assert "remove-cell" in cell.metadata.get("tags", []), f"{path.name}: untagged note"
-    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    for i in code[1:]:  # every cell after the parameters
+    hidden = {"parameters", "remove-cell"}  # the parameters, and setup a document never shows
+    code = [
+        i
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code" and not hidden & set(c.metadata.get("tags", []))
+    ]
+    for i in code:
         before = nb.cells[i - 1]
         assert before.cell_type == "markdown", f"{path.name}: no note before {nb.cells[i].source}"
         builders = [

@@ -19,6 +19,8 @@ from research.report.runner.manifest import file_hash
 
 UNKNOWN = "00000000"
 
+pytestmark = pytest.mark.e2e  # batches run in long-lived kernels
+
 
 @pytest.fixture(scope="module")
 def made(small_db: Path, tmp_path_factory: pytest.TempPathFactory):

@@ -149,7 +149,7 @@ def test_prepare_tags_both_parameters_cells_once():
 
 
 def test_the_notebooks_notes_for_analysts_never_reach_a_document():
-    from research.report.quarto_documents import prepare_for_format
+    from research.report.runner.quarto_documents import prepare_for_format
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [

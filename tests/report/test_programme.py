@@ -25,6 +25,7 @@ def programme(small_db: Path) -> Programme:
     return open_programme(small_db, QUARTER)
 
 
+@pytest.mark.e2e  # imports in a fresh interpreter (a subprocess)
 def test_import_research_is_cheap_and_offers_the_front_door():
     code = (
         "import sys, research; "
