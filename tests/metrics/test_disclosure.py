@@ -373,6 +373,7 @@ def tables(draw) -> pd.DataFrame:
     )
 
 
+@pytest.mark.validation  # 200 generated tables through the solver (about 9 s)
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(table=tables(), rule=rules)
 def test_random_tables_are_protected(table, rule):

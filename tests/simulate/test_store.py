@@ -36,6 +36,7 @@ def test_every_table_validates_when_read_back(end_db) -> None:
             assert check_references(con, table, frame, {}) == [], table
 
 
+@pytest.mark.validation  # two more whole simulations (about 12 s)
 def test_same_seed_same_database_other_seed_different(end_db, tmp_path, config) -> None:
     path, _ = end_db
     again = tmp_path / "again.duckdb"

@@ -12,6 +12,7 @@ from research.report.kit.context import ReportError
 from research.report.kit.quarter.protection import CACHE_FOLDER
 
 
+@pytest.mark.e2e  # a whole report run up to its kernels (about 50 s)
 def test_the_quarter_is_protected_before_the_notebooks_start(small_db, tmp_path, monkeypatch):
     private_tmp = tmp_path / "tmp"
     private_tmp.mkdir()
