@@ -33,7 +33,7 @@ report: env
 
 ## check: the quick loop while you work — ruff and the unit tier (plain `pytest`)
 check: lint
-	$(RUN)/python -m pytest
+	$(RUN)/python -m pytest $(PYTEST_PARALLEL)
 
 # `make test` spreads the tests over every core, a module per worker so that the module-scoped
 # fixtures (an executed report, a simulated programme) are built once; `PYTEST_PARALLEL=` runs
