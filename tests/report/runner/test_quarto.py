@@ -214,13 +214,18 @@ def test_validation_names_every_problem(folder):
 @pytest.mark.e2e
 def test_unexecuted_or_untagged_notebooks_are_refused(folder):
     nb = nbformat.read(NOTEBOOKS / "seminar.ipynb", as_version=4)  # as committed: not executed
-    nb.cells[1].source = "#| outptu: asis\n" + nb.cells[1].source
+    code = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
+    parameters, first = code[0], code[1]  # the notes between them are markdown
+    nb.cells[first].source = "#| outptu: asis\n" + nb.cells[first].source
     nbformat.write(nb, folder / "seminar.ipynb")
     write_project(folder)
     problems = " ".join(project_problems(folder))
     assert "seminar.ipynb has not been executed" in problems
-    assert "seminar.ipynb cell 1: a parameters cell is not tagged remove-cell" in problems
-    assert "seminar.ipynb cell 2: unknown Quarto cell option 'outptu'" in problems
+    assert (
+        f"seminar.ipynb cell {parameters + 1}: a parameters cell is not tagged remove-cell"
+        in problems
+    )
+    assert f"seminar.ipynb cell {first + 1}: unknown Quarto cell option 'outptu'" in problems
     with pytest.raises(QuartoError, match="is not ready for Quarto"):
         quarto.validate_project(folder)
 

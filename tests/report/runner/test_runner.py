@@ -170,7 +170,7 @@ def test_a_failing_notebook_is_kept_and_the_old_report_untouched(
 def partner_batch(small_db: Path, tmp_path_factory: pytest.TempPathFactory):
     """EUS1's English report for 2026Q2 and an unknown partner, run as `--all-partners` runs
     them (one papermill run serves both tests below)."""
-    from research.report.batch import run_partner_reports
+    from research.report.runner.batch import run_partner_reports
 
     out = tmp_path_factory.mktemp("partners")
     outcomes = run_partner_reports(
