@@ -1,6 +1,6 @@
 """How a handed-out document shows a heading, a paragraph, a table or a figure in its notebook.
 
-Why not ``sections.base.show``: a company plan is not a statistical publication, so its tables
+Why not ``kit.section.show``: a company plan is not a statistical publication, so its tables
 do not go through the quarter's joint disclosure control or into ``tables/*.csv``, and its one
 figure is embedded as SVG (no PNG to encode: about a fifth of a second saved per document,
 which is most of the budget at a thousand documents). Each output still carries the same JSON

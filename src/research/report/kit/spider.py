@@ -3,7 +3,7 @@
 Why not matplotlib: a polar figure costs about 0.15 s to lay out and another 0.1-0.5 s to
 save as SVG, which at a thousand company plans is most of the batch's two-minute budget. A
 spider is a handful of circles, spokes, polygons and labels, so it is written here as SVG
-text in well under a millisecond, in the house style of ``report.figures`` (Okabe–Ito
+text in well under a millisecond, in the house style of ``kit.charts`` (Okabe–Ito
 colours, 10-13 pt DejaVu Sans, title stating the finding, source line, alt text). Current is
 solid and filled with circles, required dashed with squares, an earlier level dotted grey
 with triangles: the series differ without colour. The same SVG goes into the HTML (as an
