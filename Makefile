@@ -5,6 +5,11 @@
 PYTHON ?= python3
 UV_VERSION := 0.13.9
 export UV_PYTHON_DOWNLOADS := never
+# Python may cache compiled modules in __pycache__ (git ignores them). Where the environment
+# forbids it (PYTHONDONTWRITEBYTECODE), every test process re-compiles the workbench and
+# pytest re-rewrites the assertions of all 220 test modules, and every report kernel compiles
+# the workbench again: seconds per process, measured in bench/tiers_bench.py.
+unexport PYTHONDONTWRITEBYTECODE
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 VENV := .venv
 RUN := $(VENV)/bin

@@ -22,7 +22,9 @@ from contextlib import contextmanager
 
 import pytest
 
-pytest_plugins = ("pytester",)  # tests/test_tiers.py runs small suites with this conftest
+# tests/test_tiers.py runs small suites with this conftest; shared_stores holds the stores that
+# tests in several folders read
+pytest_plugins = ("pytester", "tests.shared_stores")
 
 EXPLICIT_TIERS = ("e2e", "validation")
 DEFAULT_TIER = "unit"

@@ -49,6 +49,7 @@ def standardisation(small):
     return rkv_standardisation(frame, periods=periods)
 
 
+@pytest.mark.validation  # planted-effect recovery: fits the ordinal model per half-year
 def test_recovers_the_planted_college_difference_and_its_convergence(standardisation) -> None:
     """Planted: EUS2 assesses experience ×e^0.6 and EUS3 ×e^−0.45 until 2026-01-01, then 15 %
     of that. Before: EUS2 places the same people on shorter tracks than EUS1 and EUS3 on
@@ -65,6 +66,7 @@ def test_recovers_the_planted_college_difference_and_its_convergence(standardisa
     assert icc["before"] > 0.2 and icc["after"] < 0.05
 
 
+@pytest.mark.validation  # planted-effect recovery, on the same fit
 def test_adjusted_mix_converges(standardisation) -> None:
     mix = standardisation.mix
     euv1 = mix[mix["track"] == "EUV1"].set_index(["period", "college"])["share"]

@@ -12,23 +12,11 @@ import pytest
 from research.config import load_programme_config
 from research.errors import ValidationFailed
 from research.ingest.importer import import_file
-from research.ingest.kinds import KINDS
 from research.ingest.pseudonym import DEMO_KEY
 
-EXAMPLES_DIR = Path(__file__).parents[2] / "src" / "research" / "ingest" / "examples"
 BAD_DIR = Path(__file__).parents[1] / "data" / "bad"
 
 Problem = tuple[str, int | None, str | None, str | None, str]
-
-
-@pytest.fixture(scope="session")
-def examples_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every example file imported once, in the documented order (read-only template)."""
-    path = tmp_path_factory.mktemp("examples") / "examples.duckdb"
-    config = load_programme_config()
-    for name in KINDS:
-        import_file(name, EXAMPLES_DIR / f"{name}.csv", path, config, key=DEMO_KEY)
-    return path
 
 
 @pytest.fixture

@@ -50,6 +50,7 @@ def test_kinds_are_registered_in_import_order():
     assert list(KINDS) == ORDER
 
 
+@pytest.mark.e2e  # imports every example file twice into a new store (the whole intake)
 def test_every_example_imports_into_an_empty_store_and_again_changes_nothing(tmp_path):
     db = tmp_path / "store.duckdb"
     config = load_programme_config()

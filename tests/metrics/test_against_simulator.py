@@ -23,6 +23,7 @@ def simulated(request, tmp_path_factory):
     return tables, config, Quarter.containing(request.param), summary
 
 
+@pytest.mark.validation  # simulates two scale-1 programmes and counts them against the truth
 def test_progress_counts_equal_the_simulators_own_counts(simulated):
     tables, config, quarter, summary = simulated
     achieved = progress_table(tables, config, quarter).set_index("indicator")["achieved"]

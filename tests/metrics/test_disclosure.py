@@ -402,6 +402,7 @@ def test_random_tables_are_protected(table, rule):
             assert bound.high >= rule.min_cell
 
 
+@pytest.mark.validation  # a property check over 200 random tables
 @settings(max_examples=200, deadline=None)
 @given(counts=st.lists(small_counts, min_size=1, max_size=8), rule=rules)
 def test_random_series_are_protected(counts, rule):
@@ -412,6 +413,7 @@ def test_random_series_are_protected(counts, rule):
     assert protection_failures(result) == []
 
 
+@pytest.mark.validation  # a property check over 200 random tables
 @settings(max_examples=200, deadline=None)
 @given(pairs=st.lists(st.tuples(small_counts, small_counts), min_size=1, max_size=6), rule=rules)
 def test_no_rate_is_published_from_few_persons(pairs, rule):

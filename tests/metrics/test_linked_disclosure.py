@@ -118,6 +118,7 @@ def linked_tables(draw):
     return values, relations
 
 
+@pytest.mark.validation  # a property check: 60 random linked tables, each attacked
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(linked_tables(), st.sampled_from([3, 5]))
 def test_whatever_protect_withholds_passes_the_attack(case, min_cell):

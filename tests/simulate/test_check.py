@@ -7,6 +7,7 @@ import pytest
 from research.quality import check_database
 
 
+@pytest.mark.validation  # checks two whole scale-1 programmes (a large-scale check)
 @pytest.mark.parametrize("fixture", ["mid_db", "end_db"])
 def test_simulated_database_is_clean(fixture, request) -> None:
     path, _ = request.getfixturevalue(fixture)

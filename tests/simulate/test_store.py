@@ -27,6 +27,7 @@ def _hashes(path) -> dict[str, str]:
     return out
 
 
+@pytest.mark.validation  # reads a whole scale-1 programme (a large-scale check)
 def test_every_table_validates_when_read_back(end_db) -> None:
     path, _ = end_db
     with connect(path, read_only=True) as con:
@@ -37,6 +38,7 @@ def test_every_table_validates_when_read_back(end_db) -> None:
 
 
 @pytest.mark.validation  # two more whole simulations (about 12 s)
+@pytest.mark.validation  # reads a whole scale-1 programme (a large-scale check)
 def test_same_seed_same_database_other_seed_different(end_db, tmp_path, config) -> None:
     path, _ = end_db
     again = tmp_path / "again.duckdb"
@@ -48,12 +50,12 @@ def test_same_seed_same_database_other_seed_different(end_db, tmp_path, config) 
     assert {"participants", "enrolments", "company_contacts", "survey_answers"} <= different
 
 
-def test_refuses_to_overwrite_unless_asked(end_db, tmp_path, config) -> None:
+def test_refuses_to_overwrite_unless_asked(tmp_path, config) -> None:
     path = tmp_path / "copy.duckdb"
-    simulate(path, config, seed=1, scale=0.2, until=MID)
+    simulate(path, config, seed=1, scale=0.05, until=MID)
     with pytest.raises(StoreError):
-        simulate(path, config, seed=1, scale=0.2, until=MID)
-    summary = simulate(path, config, seed=2, scale=0.2, until=MID, replace=True)
+        simulate(path, config, seed=1, scale=0.05, until=MID)
+    summary = simulate(path, config, seed=2, scale=0.05, until=MID, replace=True)
     with connect(path, read_only=True) as con:
         n = con.execute("SELECT count(*) FROM participants").fetchall()[0][0]
     assert n == summary.rows["participants"]
@@ -74,6 +76,7 @@ EVENT_DATES = {
 }
 
 
+@pytest.mark.validation  # reads a whole scale-1 programme (a large-scale check)
 def test_nothing_happens_after_the_data_date(mid_db) -> None:
     path, summary = mid_db
     until = pd.Timestamp(MID)
@@ -93,6 +96,7 @@ def test_nothing_happens_after_the_data_date(mid_db) -> None:
     assert summary.euv_in_progress > 0
 
 
+@pytest.mark.validation  # reads a whole scale-1 programme (a large-scale check)
 def test_mid_project_is_the_end_database_as_it_was(mid_db, end_db) -> None:
     """Generating everything first and cutting afterwards: every mid-project enrolment is an
     end-of-project enrolment with the same start."""
@@ -106,6 +110,7 @@ def test_mid_project_is_the_end_database_as_it_was(mid_db, end_db) -> None:
     assert (mid.loc[closed, "exit_on"] == end.loc[mid.index[closed], "exit_on"]).all()
 
 
+@pytest.mark.validation  # reads a whole scale-1 programme (a large-scale check)
 def test_companies_and_people_are_marked_synthetic(end_db) -> None:
     path, _ = end_db
     with connect(path, read_only=True) as con:
@@ -118,6 +123,7 @@ def test_companies_and_people_are_marked_synthetic(end_db) -> None:
     assert not set(panel.loc[~panel["participating"], "cvr"]) & set(companies["cvr"])
 
 
+@pytest.mark.validation  # reads a whole scale-1 programme (a large-scale check)
 def test_ages_and_eligibility(end_db) -> None:
     path, _ = end_db
     with connect(path, read_only=True) as con:

@@ -16,8 +16,6 @@ from research.cli import app
 from research.config import load_programme_config
 from research.errors import StoreError, ValidationFailed
 from research.ingest.importer import import_file
-from research.ingest.kinds import KINDS
-from research.ingest.pseudonym import DEMO_KEY
 from research.store.connection import connect, open_duckdb, schema_version
 from research.store.read import read_table
 from research.store.schema import LATEST_VERSION
@@ -34,11 +32,9 @@ def sha(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def current_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("current") / "examples.duckdb"
-    for name in KINDS:
-        import_file(name, EXAMPLES / f"{name}.csv", path, CONFIG, key=DEMO_KEY)
-    return path
+def current_store(examples_store: Path) -> Path:
+    """The example data in a database of this workbench version."""
+    return examples_store
 
 
 @pytest.fixture

@@ -77,6 +77,7 @@ def test_a_dry_run_or_a_rejected_import_records_nothing(tmp_path):
     assert origin(path) == "real"
 
 
+@pytest.mark.e2e  # simulates a programme into a new store
 def test_the_simulator_records_synthetic_and_the_demo_key(tmp_path):
     path = tmp_path / "sim.duckdb"
     simulate(path, CONFIG, seed=7, scale=0.05)

@@ -13,6 +13,9 @@ from research.evidence.result import TIDY_COLUMNS, AnalysisResult, results_tidy
 from research.report.article import sections as A
 from research.report.kit.context import load_context
 
+# every test here runs all of the article's analyses on a simulated programme: a report build
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture(scope="module")
 def ctx(small_db: Path):

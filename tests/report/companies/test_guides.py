@@ -15,6 +15,7 @@ from research.report.runner.guides import GUIDES, markdown_bundles, render_guide
 DOCS = Path(__file__).parents[3] / "docs"
 
 
+@pytest.mark.e2e  # renders three guides to HTML and PDF
 def test_every_guide_renders_to_html_and_pdf_with_its_screenshots(tmp_path: Path) -> None:
     made = render_guides(DOCS, tmp_path)
     assert [g.html.stem for g in made] == list(GUIDES)

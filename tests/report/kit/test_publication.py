@@ -32,6 +32,7 @@ def partner_contexts(small_db):
     return {p: load_context(small_db, "2026Q3", "da", partner=p) for p in ("EUS1", "EUS3")}
 
 
+@pytest.mark.e2e  # protects two partners' sections 1-4 (a report build)
 def test_tables_protected_one_by_one_leak_through_their_links(partner_contexts, tmp_path):
     # the demo's leaks: ESF CO05 minus composition "employed" gives the self-employed, and the
     # composition's education band minus the shown DST groups gives a withheld group
@@ -45,6 +46,7 @@ def test_tables_protected_one_by_one_leak_through_their_links(partner_contexts, 
     assert any("(education/H" in x and "= its education groups" in x for x in lines)
 
 
+@pytest.mark.e2e  # solves two partners' sections jointly (a report build)
 def test_joint_protection_closes_them(partner_contexts, tmp_path):
     for partner, ctx in partner_contexts.items():
         ctx = replace(ctx, publication=Publication(ctx.rule.min_cell))
@@ -55,6 +57,7 @@ def test_joint_protection_closes_them(partner_contexts, tmp_path):
         assert result.withheld_checked > 0
 
 
+@pytest.mark.e2e  # builds the funnels section and the deck's funnel (a report build)
 def test_the_seminar_funnel_withholds_what_the_report_table_withholds(small_db):
     ctx = load_context(small_db, "2026Q3", "en", min_cell=40)  # strict: steps 6-8 are withheld
     table = next(
@@ -109,6 +112,7 @@ def test_a_rule_below_the_floor_is_refused_before_anything_is_built():
         DisclosureRule(min_cell=2)
 
 
+@pytest.mark.e2e  # writes a partner's sections 1-3 and its deck numbers, then audits them
 def test_the_deck_is_audited_with_the_report_and_a_raw_funnel_step_fails(small_db, tmp_path):
     from research.report.kit.quarter.targets import progress_over_time, progress_summary
 

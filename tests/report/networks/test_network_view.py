@@ -87,6 +87,7 @@ def test_statements_show_intervals_and_dont_know_in_danish(ctx, capture) -> None
     assert any("," in row[mean] for row in table["rows"])
 
 
+@pytest.mark.e2e  # imports decisions, then builds a brief and a plan
 def test_imported_decisions_appear_in_the_brief_and_the_members_plans(
     tmp_path: Path, small_db: Path, capture
 ) -> None:

@@ -73,6 +73,7 @@ def test_every_column_of_a_wide_table_is_on_the_page(tmp_path):
             assert "Kolonne00" in page
 
 
+@pytest.mark.e2e  # renders a PDF of many pages
 def test_header_rows_repeat_on_every_page_of_a_long_table(tmp_path):
     pdf = _render(tmp_path, [_table(5, 240, name="lang")])
     pages = _pages(pdf)
@@ -81,6 +82,7 @@ def test_header_rows_repeat_on_every_page_of_a_long_table(tmp_path):
         assert "Kolonne00" in page and "Kolonne04" in page
 
 
+@pytest.mark.e2e  # renders a PDF of many pages
 def test_the_mark_is_drawn_on_every_page(tmp_path):
     mark = "Syntetiske data — ikke projektets tal"
     pdf = _render(tmp_path, [_table(30, 120, width=12, name="m")], mark=mark)
@@ -91,6 +93,7 @@ def test_the_mark_is_drawn_on_every_page(tmp_path):
     assert not any(_squeeze(mark) in _squeeze(p) for p in unmarked)
 
 
+@pytest.mark.e2e  # renders a PDF of many pages
 def test_pages_are_a4_and_numbered(tmp_path):
     pdf = _render(tmp_path, [_table(5, 240, name="lang")])
     reader = PdfReader(pdf)
@@ -198,6 +201,7 @@ def test_the_page_check_sees_a_table_running_off_the_page(tmp_path):
     assert _text_outside_the_page(tmp_path / "off.pdf")
 
 
+@pytest.mark.e2e  # renders a PDF of many pages
 def test_the_same_blocks_give_the_same_pdf_bytes_dated_by_the_data(tmp_path):
     import time
     from datetime import date

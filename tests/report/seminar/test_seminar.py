@@ -60,7 +60,10 @@ def test_the_headline_has_the_numbers_a_seminar_asks_for(ctx, series):
     assert participants.against_target("da").startswith("af måltal 1.200 (")
 
 
-@pytest.mark.parametrize("min_cell", [5, 50, 250])
+@pytest.mark.parametrize(
+    "min_cell",
+    [5, *(pytest.param(m, marks=pytest.mark.e2e) for m in (50, 250))],  # each a whole deck
+)
 def test_no_person_count_below_the_threshold_is_shown(ctx, min_cell):
     strict = _with_rule(ctx, min_cell)
     protected = protected_series(strict)
@@ -75,6 +78,7 @@ def test_no_person_count_below_the_threshold_is_shown(ctx, min_cell):
             assert h.value in (None, int(now.loc[h.key, "cumulative"]))
 
 
+@pytest.mark.e2e  # protects and draws a whole deck for another rule or scope
 def test_a_withheld_number_shows_as_dots_with_the_note(ctx):
     strict = _with_rule(ctx, 50)
     headlines = seminar.headline_numbers(strict)
@@ -94,6 +98,7 @@ def test_companies_are_not_persons_and_are_shown_as_counted(ctx, series):
     assert companies.value is not None
 
 
+@pytest.mark.e2e  # protects and draws a whole deck for another rule or scope
 def test_a_partners_deck_shows_no_programme_targets(small_db: Path):
     partner = load_context(small_db, QUARTER, "en", partner="EUS1")
     headlines = seminar.headline_numbers(partner)
@@ -101,6 +106,7 @@ def test_a_partners_deck_shows_no_programme_targets(small_db: Path):
     assert seminar.title_slide(partner).title.endswith("– Erhvervsskole Nord")
 
 
+@pytest.mark.e2e  # protects and draws a whole deck for another rule or scope
 def test_slides_are_made_even_for_a_partner_with_nothing_yet(small_db: Path):
     lead = load_context(small_db, QUARTER, "en", partner="LEAD")
     slides = [
@@ -116,6 +122,7 @@ def test_slides_are_made_even_for_a_partner_with_nothing_yet(small_db: Path):
 # --- the charts -------------------------------------------------------------------------------
 
 
+@pytest.mark.e2e  # protects and draws a whole deck for another rule or scope
 def test_the_progress_chart_states_the_finding_and_hides_withheld_quarters(ctx):
     fig = seminar.progress_chart(ctx, seminar.seminar_series(ctx))
     assert fig._suptitle.get_text().startswith("Deltagere i alt: ")
