@@ -12,6 +12,7 @@ importing module, the line and the imported module.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,6 +127,7 @@ def rule_broken(part: str, target: str) -> str | None:
     return next(name for name, applies in RULES if applies(part, target))
 
 
+@functools.cache  # two tests read them all
 def all_imports() -> list[Import]:
     out = []
     for path in sorted(PACKAGE.rglob("*.py")):

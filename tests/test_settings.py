@@ -8,6 +8,7 @@ from pathlib import Path
 
 from research import settings
 from research.config import resolve_db_path
+from tests.source_trees import source_trees
 
 SRC = Path(__file__).parents[1] / "src" / "research"
 README = Path(__file__).parents[1] / "README.md"
@@ -28,10 +29,9 @@ def environment_reads(tree: ast.AST) -> list[int]:
 
 def test_only_the_settings_module_reads_the_environment():
     found = []
-    for path in sorted(SRC.rglob("*.py")):
+    for path, tree in source_trees():
         if path == SRC / "settings.py":
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         found += [f"{path.relative_to(SRC.parent)}:{line}" for line in environment_reads(tree)]
     assert not found, f"read the environment through research.settings instead: {found}"
 

@@ -29,12 +29,20 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture
-def db(tmp_path) -> Path:
-    """A store holding the example companies and start forms."""
-    path = tmp_path / "store.duckdb"
+@pytest.fixture(scope="module")
+def companies_and_starts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example companies and start forms, imported once (read-only template)."""
+    path = tmp_path_factory.mktemp("importer") / "store.duckdb"
     run("companies", EXAMPLES / "companies.csv", path)
     run("start-forms", EXAMPLES / "start-forms.csv", path)
+    return path
+
+
+@pytest.fixture
+def db(tmp_path, companies_and_starts: Path) -> Path:
+    """A private copy of a store holding the example companies and start forms."""
+    path = tmp_path / "store.duckdb"
+    shutil.copyfile(companies_and_starts, path)
     return path
 
 

@@ -15,6 +15,7 @@ def _within(value: float, target: float, tolerance: float) -> bool:
     return abs(value - target) <= tolerance * target
 
 
+@pytest.mark.validation  # counts a whole scale-1 programme (a large-scale check)
 def test_end_counts_match_the_targets(end_db, config) -> None:
     _, s = end_db
     t = {k: v.value for k, v in config.targets.items()}
@@ -35,6 +36,7 @@ def test_end_counts_match_the_targets(end_db, config) -> None:
     assert 9_500 <= s.rows["company_contacts"] <= 11_500
 
 
+@pytest.mark.validation  # reads a whole scale-1 programme (a large-scale check)
 def test_summary_counts_agree_with_the_database(end_db) -> None:
     path, s = end_db
     with connect(path, read_only=True) as con:
@@ -46,6 +48,7 @@ def test_summary_counts_agree_with_the_database(end_db) -> None:
     assert s.as_dict()["until"] == "2027-12-31"
 
 
+@pytest.mark.validation  # two whole scale-1 programmes (a large-scale check)
 def test_mid_project_counts_follow_the_ramp_up(mid_db, end_db, config) -> None:
     _, mid = mid_db
     _, end = end_db
