@@ -37,10 +37,18 @@ def current_store(examples_store: Path) -> Path:
     return examples_store
 
 
+@pytest.fixture(scope="module")
+def old_template(tmp_path_factory: pytest.TempPathFactory, current_store: Path) -> Path:
+    """The example data in a database made by the previous workbench version (read-only)."""
+    return make_old_database(tmp_path_factory.mktemp("old") / "old.duckdb", current_store)
+
+
 @pytest.fixture
-def old_db(tmp_path: Path, current_store: Path) -> Path:
-    """The example data in a database made by the previous workbench version."""
-    return make_old_database(tmp_path / "old.duckdb", current_store)
+def old_db(tmp_path: Path, old_template: Path) -> Path:
+    """A private copy of the old database, alone in its folder (backups land beside it)."""
+    path = tmp_path / "old.duckdb"
+    shutil.copyfile(old_template, path)
+    return path
 
 
 def _settings(con) -> tuple:
