@@ -154,7 +154,9 @@ class ProgrammeKind(Coded):
 
 
 class Purpose(Coded):
-    """Why an enrolment exists: only the two lifts count towards the targets."""
+    """Why an enrolment exists. Lifts and preparatory courses make a person a counted
+    participant (``domain.rules.COUNTED_PURPOSES``); only the two lifts count towards the lift
+    targets (``LIFT_PURPOSES``); a side effect is never counted as a participant."""
 
     SKILLED_LIFT = "skilled_lift", "Løft til faglært", "Unskilled to skilled"
     ACADEMY_LIFT = "academy_lift", "Løft til akademiniveau", "Skilled to academy level"
