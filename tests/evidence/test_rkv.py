@@ -76,3 +76,19 @@ def test_adjusted_mix_converges(standardisation) -> None:
     shares = mix.groupby(["period", "college"])["share"].sum()
     assert np.allclose(shares, 1.0)
     assert ((mix["ci_low"] <= mix["share"]) & (mix["share"] <= mix["ci_high"])).all()
+
+
+def test_the_quick_cumulative_logit_fits_what_statsmodels_fits() -> None:
+    """The model's cdf and pdf are written with expit for speed; the fit must not move."""
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    from research.evidence.rkv import _cumulative_logit
+
+    rng = np.random.default_rng(5)
+    x = pd.DataFrame({"a": rng.normal(size=300), "b": rng.integers(0, 2, 300).astype(float)})
+    latent = 0.8 * x["a"] - 0.5 * x["b"] + rng.logistic(size=300)
+    y = pd.Series(pd.Categorical(np.digitize(latent, [-1.0, 0.7]), ordered=True), index=x.index)
+    ours = _cumulative_logit(y, x).fit(method="bfgs", disp=False, maxiter=2000)
+    theirs = OrderedModel(y, x, distr="logit").fit(method="bfgs", disp=False, maxiter=2000)
+    np.testing.assert_allclose(ours.params, theirs.params, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(ours.bse, theirs.bse, rtol=1e-7)

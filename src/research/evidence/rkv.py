@@ -192,8 +192,6 @@ def rkv_standardisation(
     its own period); half-years in which a college made fewer than ``min_cell`` RKVs are
     merged with the next one, so every college effect rests on enough decisions.
     """
-    from statsmodels.miscmodels.ordinal_model import OrderedModel
-
     data = frame[frame["track_decided"].isin(TRACK_ORDER)].copy()
     agreement = agreement_table(data)
     if data.empty or data["college"].nunique() < 2:
@@ -210,7 +208,7 @@ def rkv_standardisation(
     y = pd.Categorical(data["track_decided"], categories=list(TRACK_ORDER), ordered=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = OrderedModel(pd.Series(y, index=data.index), x, distr="logit").fit(
+        fit = _cumulative_logit(pd.Series(y, index=data.index), x).fit(
             method="bfgs", disp=False, maxiter=2000
         )
     params = np.asarray(fit.params, dtype=float)
@@ -343,3 +341,22 @@ def _shares(theta: np.ndarray, design: np.ndarray, k: int) -> np.ndarray:
     cdf = 1 / (1 + np.exp(-(cuts[None, :] - eta[:, None])))
     probs = np.diff(np.column_stack([np.zeros(len(eta)), cdf, np.ones(len(eta))]), axis=1)
     return probs.mean(axis=0)
+
+
+def _cumulative_logit(endog: pd.Series, exog: pd.DataFrame):
+    """statsmodels' ``OrderedModel`` with ``distr="logit"``, its cdf and pdf written with
+    ``scipy.special.expit``: the same numbers (checked equal to the last digit on the demo),
+    but scipy's generic ``stats.logistic.cdf`` spent most of the fit checking its arguments,
+    about 60 % of all the article's analyses."""
+    from scipy.special import expit
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    class CumulativeLogit(OrderedModel):
+        def cdf(self, x):
+            return expit(x)
+
+        def pdf(self, x):
+            p = expit(x)
+            return p * (1.0 - p)
+
+    return CumulativeLogit(endog, exog, distr="logit")
