@@ -110,7 +110,8 @@ def test_the_article_has_an_a4_pdf_of_its_sections(article):
 
     reader = PdfReader(article.folder / "evidence.pdf")
     pages = [page.extract_text() or "" for page in reader.pages]
-    assert 2 <= len(pages) <= 20
+    # a sanity bound, not a layout target: 21 pages since section 1 answers every contrast
+    assert 2 <= len(pages) <= 24
     text = re.sub(r"[\s\u00ad-]+", "", "\n".join(pages))
     assert "<IPython" not in text and "objectat0x" not in text
     assert "data as of" in pages[-1]
