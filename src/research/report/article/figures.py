@@ -32,6 +32,7 @@ from research.report.kit.charts import (
 
 SOURCE = "Kompetenceløft Workbench"
 LABEL_WIDTH = 30  # characters of a forest plot's row label before it wraps
+X_LABEL_WIDTH = 48  # and of its axis label
 
 
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
@@ -106,7 +107,7 @@ def forest_plot(
         )
     ax.set_yticks(y, names)
     ax.set_ylim(-0.6, len(rows) - 0.4)
-    ax.set_xlabel(x_label)
+    ax.set_xlabel(textwrap.fill(x_label, X_LABEL_WIDTH))  # the axes are narrow beside long names
     ax.grid(axis="x", color=LIGHT_GREY, linewidth=0.6)
     if source and known.any():
         ax.legend(

@@ -969,7 +969,10 @@ def cumulative_incidence_section(ctx: ReportContext, results: Results | None = N
     first = data[data["horizon"] == min(HORIZONS)]
     for analysis, rows in first.groupby("analysis", sort=False):
         en, da = ANALYSIS_TITLES.get(analysis, (analysis, analysis))
-        shown = rows.assign(plot_label=_subgroup_label(rows))
+        shown = rows.assign(
+            plot_label=_subgroup_label(rows),
+            plot_note=rows["status"].map(lambda status: _cif_missing_words(ctx, status)),
+        )
         estimated = int(shown["status"].eq(Status.OK).sum())
         items.append(
             _named(
@@ -983,6 +986,7 @@ def cumulative_incidence_section(ctx: ReportContext, results: Results | None = N
                     ),
                     data_date=ctx.as_of.date(),
                     label="plot_label",
+                    missing="plot_note",
                     x_label=tr(
                         ctx,
                         "Forskel i kumuleret incidens efter 12 måneder (procentpoint)",
@@ -993,6 +997,20 @@ def cumulative_incidence_section(ctx: ReportContext, results: Results | None = N
             )
         )
     return Section(title, items)
+
+
+def _cif_missing_words(ctx: ReportContext, status: str) -> str:
+    """Why a cumulative-incidence contrast has no point: a reader can tell waiting (follow-up)
+    from smallness."""
+    words = {
+        Status.FOLLOW_UP_SHORT: (
+            "intet forløb i en arm fulgt 12 måneder endnu",
+            "no lift in an arm followed 12 months yet",
+        ),
+        Status.NO_EVENTS: ("ingen hændelser i en arm endnu", "no event in an arm yet"),
+    }
+    da, en = words.get(status, ("for lille til at estimere", "too small to estimate"))
+    return tr(ctx, da, en)
 
 
 # --- 1b. Every subgroup answered: Firth estimates pooled by empirical Bayes -------------------
