@@ -137,6 +137,13 @@ def test_forest_plot_draws_each_source_alike_and_says_why_a_row_has_no_point():
     assert drawn.get_color() == handles["Pooled"].get_color()
 
 
+def test_a_long_axis_label_wraps_instead_of_running_off_the_figure():
+    frame = pd.DataFrame({"label": ["a"], "estimate": [0.1], "ci_low": [0.0], "ci_high": [0.2]})
+    long = "Difference in cumulative incidence at 12 months (percentage points)"
+    fig = EF.forest_plot(frame, title="T", data_date=DATA_DATE, x_label=long)
+    assert fig.axes[0].get_xlabel() == long.replace("months (", "months\n(")
+
+
 def test_each_evidence_figure_builds_with_alt_text():
     curves = pd.DataFrame(
         {
