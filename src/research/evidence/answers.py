@@ -90,10 +90,7 @@ def subgroup_answers(
         out[name] = values
     for column in ("answer", "answer_ci_low", "answer_ci_high", "mde", "base_rate"):
         out[column] = pd.to_numeric(out[column], errors="coerce").astype(float)
-    for column in ("answer_n_level", "answer_n_reference", "answer_events_level"):
-        out[column] = out[column].astype("Int64")
-    out["answer_events_reference"] = out["answer_events_reference"].astype("Int64")
-    for column in ("mde_n_level", "mde_n_reference"):
+    for column in (*(f"answer_{c}" for c in _COUNTS), "mde_n_level", "mde_n_reference"):
         out[column] = out[column].astype("Int64")
     return out
 
