@@ -2,8 +2,10 @@
 
 Every design in ``research.validation.coverage`` is simulated ``--replications`` times with a
 fixed seed; the table of bias, standard errors and interval coverage goes to
-``docs/validation.md`` (generated: never edit it by hand), the raw results of the first
-replications to ``docs/validation.sample.json`` (the check sample a fast test recomputes).
+``docs/validation.md`` (generated: never edit it by hand) with the rows of docs/pooling.md and
+docs/employment-coverage.md it quotes (so every new estimator's coverage is on one page; run
+this again after regenerating those), the raw results of the first replications to
+``docs/validation.sample.json`` (the check sample a fast test recomputes).
 The same seed gives the same table however many ``--workers`` share the work. Usage::
 
     .venv/bin/python bench/coverage_study.py                  # the committed study
@@ -19,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+from research.validation.companions import excerpts
 from research.validation.coverage import (
     CHECK_REPLICATIONS,
     REPLICATIONS,
@@ -43,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     rows = run_study(args.replications, args.seed, workers=args.workers)
-    text = render_markdown(rows, args.replications, args.seed)
+    text = render_markdown(rows, args.replications, args.seed, excerpts(DEFAULT_OUTPUT.parent))
     if args.output == "-":
         sys.stdout.write(text)
     else:

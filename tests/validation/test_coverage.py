@@ -17,7 +17,13 @@ import pytest
 
 from research.evidence import estimators
 from research.validation import coverage
-from research.validation.coverage_designs import designs, ipw_att_truth, logit_truth
+from research.validation.companions import COMPANIONS, excerpt, excerpts
+from research.validation.coverage_designs import (
+    designs,
+    ipw_att_truth,
+    logit_truth,
+    staggered_truth,
+)
 from research.validation.staleness import differences, read_sample
 
 VALIDATION = Path(__file__).parents[2] / "docs" / "validation.md"
@@ -44,6 +50,27 @@ def test_validation_document_is_in_step_with_the_generator():
     expected = [t.name for t in targets if t.kind != "test"]
     expected += [t.name for t in targets if t.kind == "test"]
     assert [n for n in names if n in expected] == expected, REGENERATE
+
+
+def test_the_quoted_study_rows_equal_the_pages_they_come_from():
+    """validation.md quotes pooling.md and employment-coverage.md: regenerating one of them
+    without regenerating validation.md leaves a stale quote, which this names."""
+    text = VALIDATION.read_text(encoding="utf-8")
+    for page, lines in excerpts(VALIDATION.parent).items():
+        assert f"From [{page}]({page})" in text, f"{page} is not quoted; {REGENERATE}"
+        assert "\n".join(lines) in text, f"the quote of {page} is stale; {REGENERATE}"
+    pooling = excerpts(VALIDATION.parent)["pooling.md"]
+    assert any(
+        line.startswith("| Firth + hierarchical pooling | all subgroups") for line in pooling
+    )
+    assert any(line.startswith("| Firth, unpooled | all subgroups") for line in pooling)
+
+
+def test_a_quote_keeps_the_header_and_the_chosen_rows_only():
+    page = "intro\n\n| m | s |\n|---|---|\n| a | all subgroups |\n| b | few |\n\nafter | x |\n"
+    assert excerpt(COMPANIONS[0], page) == ["| m | s |", "|---|---|", "| a | all subgroups |"]
+    with pytest.raises(ValueError, match="no table"):
+        excerpt(COMPANIONS[0], "no table here\n")
 
 
 def test_a_changed_estimator_makes_the_page_stale(monkeypatch):
@@ -73,6 +100,9 @@ def test_the_true_effects_are_right_in_simple_cases():
     assert ipw_att_truth({"intercept": 0.0, "x1": 0.0, "x2": 0.0}) == pytest.approx(1.0)
     assert ipw_att_truth() > 1.0  # the treated have larger x1, hence larger effects
     assert 0.12 < logit_truth() < 0.13  # checked against 4 million draws: 0.12471
+    # cohorts 3, 5, 7 of 10 periods: 7, 5 and 3 treated periods, effects 0.3(1 + r)
+    assert staggered_truth() == pytest.approx(0.3 * (28 + 15 + 6) / 15)
+    assert staggered_truth(0) == pytest.approx(0.3) and staggered_truth(2) == pytest.approx(0.9)
 
 
 def coverage_of(rows, name: str) -> coverage.Row:
@@ -97,7 +127,11 @@ def test_every_main_estimator_covers_the_truth_95_percent_of_the_time():
     assert wls.mean_reported_se > wls.empirical_se and wls.coverage > 0.95
     nested = coverage_of(rows, "event study, pre-trend F test (nested)")
     assert 0.03 <= nested.coverage <= 0.07
-    rendered = coverage.render_markdown(rows, coverage.REPLICATIONS, coverage.SEED)
+    twfe = coverage_of(rows, "TWFE (ignores staggered timing)")
+    two_stage = coverage_of(rows, "two-stage DiD ATT, unit bootstrap")
+    assert twfe.bias < -10 * abs(two_stage.bias) and twfe.coverage < 0.8  # TWFE mixes cohorts
+    quoted = excerpts(VALIDATION.parent)
+    rendered = coverage.render_markdown(rows, coverage.REPLICATIONS, coverage.SEED, quoted)
     committed = VALIDATION.read_text(encoding="utf-8")
     assert table_lines(rendered) == table_lines(committed), f"the tables differ; {REGENERATE}"
     assert re.findall(r"^- .*$", rendered, re.M) == re.findall(r"^- .*$", committed, re.M)

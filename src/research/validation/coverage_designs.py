@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 from scipy.special import expit
 
 from research.evidence import estimators as E
@@ -284,6 +285,80 @@ def _cif_targets(df: pd.DataFrame, suffix: str = "") -> dict[str, Estimate]:
     return out
 
 
+# Staggered adoption with an effect that grows with time since adoption, as the company panel
+# may have: fixed cohorts (so the ATT over treated observations is a fixed number), earlier
+# adopters with larger unit effects (selection on levels), a common trend and AR(1) errors.
+STAGGERED = {"units_per_cohort": 15, "periods": 10, "cohorts": (3, 5, 7), "slope": 0.3}
+STAGGERED_EVENTS = (0, 2)
+
+
+def _staggered_effect(since: np.ndarray) -> np.ndarray:
+    """The planted effect r periods after adoption: slope·(1 + r), growing every period."""
+    return STAGGERED["slope"] * (1.0 + since)
+
+
+def _draw_staggered(rng: np.random.Generator) -> pd.DataFrame:
+    size, periods = STAGGERED["units_per_cohort"], STAGGERED["periods"]
+    cohorts = np.repeat([*map(float, STAGGERED["cohorts"]), np.nan], size)
+    first = rng.permutation(cohorts)
+    units = len(first)
+    alpha = rng.normal(0, 1, units) + 0.3 * np.where(np.isnan(first), 0.0, periods - first)
+    errors = np.empty((units, periods))
+    errors[:, 0] = rng.normal(0, 1 / math.sqrt(1 - 0.25), units)
+    for p in range(1, periods):
+        errors[:, p] = 0.5 * errors[:, p - 1] + rng.normal(0, 1, units)
+    unit = np.repeat(np.arange(units), periods)
+    time = np.tile(np.arange(periods), units)
+    since = time - first[unit]
+    treated = since >= 0  # NaN (never treated) compares False
+    effect = np.where(treated, _staggered_effect(np.nan_to_num(since)), 0.0)
+    y = alpha[unit] + 0.2 * time + effect + errors.ravel()
+    return pd.DataFrame(
+        {"unit": unit, "time": time, "first": first[unit], "d": treated.astype(int), "y": y}
+    )
+
+
+def staggered_truth(event: int | None = None) -> float:
+    """The planted ATT over every treated observation (``event`` None), or the effect
+    ``event`` periods after adoption; fixed, since every cohort has the same size."""
+    if event is not None:
+        return float(_staggered_effect(np.array(float(event))))
+    since = np.concatenate(
+        [np.arange(STAGGERED["periods"] - c, dtype=float) for c in STAGGERED["cohorts"]]
+    )
+    return float(_staggered_effect(since).mean())
+
+
+def _staggered_targets(df: pd.DataFrame) -> dict[str, Estimate]:
+    from research.evidence.staggered import two_stage_did
+
+    fitted = two_stage_did(df, "y", "unit", "time", "first")
+    n, units = len(df), int(df["unit"].nunique())
+
+    def normal(name: str, estimate: float, se: float) -> tuple[str, Estimate]:
+        z = 1.959963984540054
+        p = float(2 * stats.norm.sf(abs(estimate / se))) if se > 0 else math.nan
+        row = Estimate(
+            "two_stage_did", {}, estimate, se, estimate - z * se, estimate + z * se, p, n, units
+        )
+        return name, row
+
+    out = dict([normal("two-stage DiD ATT, unit bootstrap", fitted.att, fitted.att_se)])
+    event = fitted.event.set_index("relative_period")
+    for r in STAGGERED_EVENTS:
+        out.update(
+            [
+                normal(
+                    f"two-stage DiD, event time {r}",
+                    float(event.loc[r, "estimate"]),
+                    float(event.loc[r, "std_error"]),
+                )
+            ]
+        )
+    out["TWFE (ignores staggered timing)"] = E.fe(df, "y", "d", "unit", "time")
+    return out
+
+
 def designs() -> tuple[Dgp, ...]:
     """Every DGP of the study, in table order."""
     ipw_cov = ["x1", "x2"]
@@ -410,6 +485,24 @@ def designs() -> tuple[Dgp, ...]:
             tuple(
                 Target(f"CIF difference at {h:g} months, clustered, 120 lifts", cif_truth(h))
                 for h in CIF_HORIZONS
+            ),
+        ),
+        Dgp(
+            "staggered",
+            "60 units x 10 periods in four cohorts of 15: adopting in period 3, 5 or 7, or "
+            "never; earlier adopters have larger unit effects; common trend; AR(1) errors "
+            "(0.5); the effect grows with time since adoption, 0.3·(1 + r) at r periods after, "
+            f"so the ATT over treated observations is {staggered_truth():.2f}; TWFE beside the "
+            "two-stage DiD.",
+            _draw_staggered,
+            _staggered_targets,
+            (
+                Target("two-stage DiD ATT, unit bootstrap", staggered_truth()),
+                *(
+                    Target(f"two-stage DiD, event time {r}", staggered_truth(r))
+                    for r in STAGGERED_EVENTS
+                ),
+                Target("TWFE (ignores staggered timing)", staggered_truth(), main=False),
             ),
         ),
     )

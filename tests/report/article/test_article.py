@@ -93,6 +93,57 @@ def test_forest_plot_names_subgroups_too_small_to_estimate():
     assert "big: 10.0 (5.0 to 15.0)" in alt_text_of(fig)
 
 
+def points_by_marker(fig) -> dict[str, int]:
+    """The estimates a figure draws, by marker (interval lines and reference lines have none)."""
+    out: dict[str, int] = {}
+    for line in fig.axes[0].lines:
+        marker = line.get_marker()
+        if marker not in (None, "", "None"):
+            out[marker] = out.get(marker, 0) + int(np.isfinite(line.get_xdata()).sum())
+    return out
+
+
+def test_forest_plot_draws_each_source_alike_and_says_why_a_row_has_no_point():
+    """Section 1 mixes the logit's, Firth's and pooled estimates: each source keeps its marker
+    and colour in every plot (the order of ``sources``), a legend names them, and a row
+    without an estimate shows its own words."""
+    frame = pd.DataFrame(
+        {
+            "label": ["big", "separated", "small", "none yet"],
+            "estimate": [0.1, 0.3, -0.05, np.nan],
+            "ci_low": [0.05, 0.1, -0.3, np.nan],
+            "ci_high": [0.15, 0.5, 0.2, np.nan],
+            "source": ["Logit", "Firth", "Pooled", "No estimate yet"],
+            "why": ["", "", "", "no finished lift in an arm"],
+        }
+    )
+    sources = ["Logit", "Firth", "Pooled"]
+    fig = EF.forest_plot(
+        frame, title="T", data_date=DATA_DATE, source="source", sources=sources, missing="why"
+    )
+    assert len(points_by_marker(fig)) == 3  # three sources, three markers
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == sources
+    assert [t.get_text() for t in fig.axes[0].texts] == ["no finished lift in an arm"]
+    assert "separated: 30.0 (10.0 to 50.0, Firth)" in alt_text_of(fig)
+    pooled_only = EF.forest_plot(
+        frame.iloc[[2]], title="T", data_date=DATA_DATE, source="source", sources=sources
+    )
+    legend = fig.axes[0].get_legend()
+    handles = {
+        t.get_text(): h for t, h in zip(legend.get_texts(), legend.legend_handles, strict=True)
+    }
+    drawn = pooled_only.axes[0].lines[-1]
+    assert drawn.get_marker() == handles["Pooled"].get_marker()
+    assert drawn.get_color() == handles["Pooled"].get_color()
+
+
+def test_a_long_axis_label_wraps_instead_of_running_off_the_figure():
+    frame = pd.DataFrame({"label": ["a"], "estimate": [0.1], "ci_low": [0.0], "ci_high": [0.2]})
+    long = "Difference in cumulative incidence at 12 months (percentage points)"
+    fig = EF.forest_plot(frame, title="T", data_date=DATA_DATE, x_label=long)
+    assert fig.axes[0].get_xlabel() == long.replace("months (", "months\n(")
+
+
 def test_each_evidence_figure_builds_with_alt_text():
     curves = pd.DataFrame(
         {

@@ -61,3 +61,23 @@ def test_a_section_built_alone_shows_what_it_shows_with_the_results(ctx, results
     alone = A.survival_section(ctx).table("completion_medians").as_data()
     given = A.survival_section(ctx, results).table("completion_medians").as_data()
     pd.testing.assert_frame_equal(alone, given)
+
+
+def test_cumulative_incidence_plots_say_why_a_contrast_has_no_point(ctx, results):
+    """A contrast no lift in an arm has been followed 12 months for is waiting, not small:
+    its forest-plot row says so (they all read "too small to estimate" before)."""
+    from matplotlib.figure import Figure
+
+    section = A.cumulative_incidence_section(ctx, results)
+    rows = results["cumulative_incidence"].table
+    at_12 = rows[rows["horizon"] == 12]
+    assert (at_12["status"] == "follow_up_short").any()  # the test programme has such rows
+    texts = [
+        text.get_text()
+        for item in section.items
+        if isinstance(item, Figure)
+        for text in item.axes[0].texts
+    ]
+    waiting = (at_12["status"] == "follow_up_short").sum()
+    assert texts.count("no lift in an arm followed 12 months yet") == waiting
+    assert texts.count("too small to estimate") == (at_12["status"] == "too_small").sum()

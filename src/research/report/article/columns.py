@@ -90,6 +90,7 @@ ARTICLE_WORDS: dict[str, tuple[str, str, str]] = {
     "shrinkage": ("number", "Shrinkage", "Krympning"),
     "statistic": ("number", "chi²", "chi²"),
     "status": ("text", "Status", "Status"),
+    "source_label": ("text", "Source", "Kilde"),
     "status_label": ("text", "Status", "Status"),
     "std_error": ("number", "SE", "SE"),
     "step": ("text", "Step", "Trin"),

@@ -9,6 +9,8 @@ estimator that reports an estimate and an interval can be drawn.
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -29,6 +31,8 @@ from research.report.kit.charts import (
 )
 
 SOURCE = "Kompetenceløft Workbench"
+LABEL_WIDTH = 30  # characters of a forest plot's row label before it wraps
+X_LABEL_WIDTH = 48  # and of its axis label
 
 
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
@@ -54,16 +58,25 @@ def forest_plot(
     lang: str = "en",
     note: str | None = None,
     width: Width = "full",
+    source: str | None = None,
+    sources: Sequence[str] = (),
+    missing: str | None = None,
 ) -> Figure:
-    """One row per subgroup: the estimate as a square and its interval as a line.
+    """One row per subgroup: the estimate as a marker and its interval as a line.
 
-    Rows with a missing estimate (too small to estimate) are listed with the words "too small"
-    instead of a point, so a reader sees the subgroup was not forgotten. ``scale`` turns
-    proportions into percentage points.
+    Rows with a missing estimate are listed with the words "too small to estimate" (or the
+    row's text in the column ``missing``) instead of a point, so a reader sees the subgroup
+    was not forgotten. ``scale`` turns proportions into percentage points. Where estimates
+    come from different estimators, ``source`` names the column saying which; each source
+    gets its own colour and marker, in the order of ``sources`` (so every plot of an article
+    draws a source alike), and a legend.
     """
     _require(frame, (label, estimate, low, high), "forest plot")
     rows = frame.reset_index(drop=True)
-    height = max(2.6, 0.4 * len(rows) + 1.6)
+    # long subgroup names (industries) on two lines, so the axes keep room for the estimates
+    names = [textwrap.fill(name, LABEL_WIDTH) for name in rows[label].astype(str)]
+    wrapped = sum(name.count("\n") for name in names)
+    height = max(2.6, 0.4 * len(rows) + 0.2 * wrapped + 1.6)
     fig, ax = new_figure(width, height=height)
     y = np.arange(len(rows))[::-1]
     values = pd.to_numeric(rows[estimate], errors="coerce").to_numpy(dtype=float) * scale
@@ -71,25 +84,43 @@ def forest_plot(
     highs = pd.to_numeric(rows[high], errors="coerce").to_numpy(dtype=float) * scale
     known = np.isfinite(values)
     ax.axvline(reference * scale, color=GREY, linewidth=1, linestyle="--")
-    ax.hlines(y[known], lows[known], highs[known], color=BLUE, linewidth=1.6)
-    ax.plot(values[known], y[known], "s", color=BLUE, markersize=6)
-    finite = np.concatenate([lows[known], highs[known], [reference * scale]])
-    left = float(np.nanmin(finite)) if finite.size else -1.0
-    for position in y[~known]:
+    kinds = rows[source].astype(str) if source else pd.Series("", index=rows.index)
+    order = list(sources) + [k for k in dict.fromkeys(kinds[known]) if k not in sources]
+    for i, kind in enumerate(order):
+        part = known & (kinds == kind).to_numpy()
+        if not part.any():
+            continue
+        colour = BLUE if not source else SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        marker = "s" if not source else SERIES_MARKERS[i % len(SERIES_MARKERS)]
+        ax.hlines(y[part], lows[part], highs[part], color=colour, linewidth=1.6)
+        ax.plot(values[part], y[part], marker, color=colour, markersize=6, label=kind or None)
+    texts = rows[missing].astype(str) if missing else pd.Series("", index=rows.index)
+    for position, text in zip(y[~known], texts[~known], strict=True):
         ax.text(
-            left,
+            0.02,
             position,
-            "too small to estimate",
+            text or "too small to estimate",
             va="center",
             fontsize=SMALL_FONT_SIZE,
             color=GREY,
+            transform=ax.get_yaxis_transform(),  # x from the axes' left edge, y a row
         )
-    ax.set_yticks(y, rows[label].astype(str).tolist())
-    ax.set_xlabel(x_label)
+    ax.set_yticks(y, names)
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    ax.set_xlabel(textwrap.fill(x_label, X_LABEL_WIDTH))  # the axes are narrow beside long names
     ax.grid(axis="x", color=LIGHT_GREY, linewidth=0.6)
+    if source and known.any():
+        ax.legend(
+            fontsize=SMALL_FONT_SIZE,
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.0),
+            ncol=len(order),
+            borderaxespad=0.2,
+            handletextpad=0.3,
+        )
     shown = [
-        f"{r}: {v:.1f} ({lo:.1f} to {hi:.1f})"
-        for r, v, lo, hi in zip(rows[label], values, lows, highs, strict=True)
+        f"{r}: {v:.1f} ({lo:.1f} to {hi:.1f}{', ' + k if source else ''})"
+        for r, v, lo, hi, k in zip(rows[label], values, lows, highs, kinds, strict=True)
         if np.isfinite(v)
     ]
     alt = f"Forest plot of {len(rows)} subgroups ({x_label}): " + "; ".join(shown) + "."

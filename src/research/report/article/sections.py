@@ -17,6 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from research.evidence import article
+from research.evidence.answers import SOURCES
 from research.evidence.article import ArticleData, run_article_analyses
 from research.evidence.result import AnalysisResult, Status
 from research.report.article.columns import article_columns
@@ -113,34 +114,65 @@ def subgroup_results(ctx: ReportContext, results: Results | None = None) -> pd.D
 
 
 def subgroup_section(ctx: ReportContext, results: Results | None = None) -> Section:
-    """Average marginal effects per subgroup, a forest plot per analysis, BH-adjusted p."""
-    results = subgroup_results(ctx, results)
+    """Average marginal effects per subgroup, a forest plot per analysis, BH-adjusted p.
+
+    Every contrast is answered (``research.evidence.answers``): the logit's estimate where it
+    was estimable, else the Firth-penalised one (separation) or the pooled one (cells too
+    small), each labelled with its source; a contrast without a finished lift in an arm gets
+    the minimum detectable effect and the quarter it becomes large enough. So no forest plot
+    is empty mid-project."""
+    from research.evidence.answers import subgroup_answers
+
+    logit = subgroup_results(ctx, results)
     title = tr(ctx, "1. Gennemførelse og frafald: for hvem", "1. Completion and dropout: for whom")
     intro = Text(
         tr(
             ctx,
             "Logistiske modeller med standardfejl klynget på virksomhed; effekten er den "
             "gennemsnitlige marginale effekt (procentpoint) inden for hver undergruppe. "
-            "p-værdier er justeret med Benjamini–Hochberg inden for hver analyse.",
+            "p-værdier er justeret med Benjamini–Hochberg inden for hver analyse. Hvor "
+            "logitten ikke kan estimeres, vises Firth-estimatet (separation) eller det samlede "
+            "estimat fra afsnit 1b (for få forløb), med kilden angivet; uden afsluttede forløb "
+            "i en arm vises mindste påviselige effekt og kvartalet hvor gruppen er stor nok.",
             "Logistic models with company-clustered standard errors; the effect is the average "
             "marginal effect (percentage points) of the named level against the reference within "
             "each subgroup. p-values are adjusted with Benjamini–Hochberg within each analysis. "
             "Lifts still running at the data date are left out (see section 2 for them). "
-            "Subgroups too small to estimate are named, not dropped.",
+            "Where the logit cannot estimate a contrast, the row shows the best available "
+            "estimate with its source: the Firth-penalised logit where the logit met "
+            "separation, the pooled estimate of section 1b where the cells are too small. A "
+            "contrast with no finished lift in an arm shows the minimum detectable effect (80 % "
+            "power) of the lifts started so far, once they have ended, and the quarter in which "
+            "the subgroup is large enough on the planned trajectory.",
         )
     )
     items: list = [intro]
-    if results.empty:
+    if logit.empty:
         return Section(title, [intro, Text(tr(ctx, "Ingen data.", "No data."))])
-    data = results.copy()
+    pooled = _analysis(ctx, results, "pooled_subgroup_effects", article.pooled_subgroup_effects)
+    started = _analysis(ctx, results, "cumulative_incidence", article.cumulative_incidence)
+    data = subgroup_answers(logit, pooled.table, started.table)
     data["outcome_label"] = data["outcome"].map(lambda o: _outcome_words(ctx, o))
-    data["effect_pp"] = data["estimate"] * 100
-    data["ci_low_pp"] = data["ci_low"] * 100
-    data["ci_high_pp"] = data["ci_high"] * 100
+    data["source_label"] = data["source"].map(lambda s: _source_words(ctx, s))
+    data["effect_pp"] = data["answer"] * 100
+    data["ci_low_pp"] = data["answer_ci_low"] * 100
+    data["ci_high_pp"] = data["answer_ci_high"] * 100
+    data["mde_pp"] = data["mde"].where(np.isfinite(data["mde"])) * 100
+    data["large_enough_by"] = _large_enough_by(ctx, data)
     counts = ["n_level", "n_reference", "events_level", "events_reference"]
     mask = _hidden_counts(data, counts, ctx.rule.min_cell)
     for column in ("rate_level", "rate_reference"):
         mask[column] = mask["n_level"] | mask["n_reference"]
+    # an unpooled estimate of a small arm gives its outcomes away (as in section 1b); the MDE
+    # of a known rate gives the arm sizes away
+    small = _hidden_counts(data, ["answer_n_level", "answer_n_reference"], ctx.rule.min_cell)
+    own = data["source"].isin(["logit", "firth"]) & (
+        small["answer_n_level"] | small["answer_n_reference"]
+    )
+    for column in ("effect_pp", "ci_low_pp", "ci_high_pp"):
+        mask[column] = own
+    sizes = _hidden_counts(data, ["mde_n_level", "mde_n_reference"], ctx.rule.min_cell)
+    mask["mde_pp"] = sizes["mde_n_level"] | sizes["mde_n_reference"]
     table = PublishedTable(
         name="subgroup_effects",
         caption=tr(
@@ -158,11 +190,14 @@ def subgroup_section(ctx: ReportContext, results: Results | None = None) -> Sect
                 "n_reference",
                 "rate_level",
                 "rate_reference",
+                "status",
+                "source_label",
                 ("effect_pp", 1),
                 ("ci_low_pp", 1),
                 ("ci_high_pp", 1),
                 ("p_adjusted", 3),
-                "status",
+                ("mde_pp", 1),
+                "large_enough_by",
             ),
         ),
         lang=ctx.lang,
@@ -172,22 +207,45 @@ def subgroup_section(ctx: ReportContext, results: Results | None = None) -> Sect
         rule=ctx.rule,
     )
     items.append(table)
+    shown_sources = [_source_words(ctx, s) for s in SOURCES if s != "none"]
     for analysis, rows in data.groupby("analysis", sort=False):
         en, da = ANALYSIS_TITLES.get(analysis, (analysis, analysis))
         label = rows["subgroup"].astype(str)
         if rows["level"].nunique() > 1:
             label = label + ": " + rows["level"].astype(str)
-        shown = rows.assign(plot_label=label)
-        estimated = shown["status"].eq(Status.OK)
-        finding = _forest_finding(ctx, shown[estimated], tr(ctx, da, en))
+        hidden = mask.loc[rows.index, "effect_pp"]
+        shown = rows.assign(
+            plot_label=label,
+            plot_estimate=rows["answer"].where(~hidden),
+            plot_note=[
+                tr(ctx, "skjult (diskretionering)", "withheld (disclosure control)")
+                if withheld
+                else tr(ctx, "intet afsluttet forløb i en arm", "no finished lift in an arm")
+                for withheld in hidden
+            ],
+        )
+        unanswered = [
+            f"{name}: {_mde_words(ctx, row, mde_withheld)}"
+            for name, row, mde_withheld, withheld in zip(
+                label, rows.itertuples(), mask.loc[rows.index, "mde_pp"], hidden, strict=True
+            )
+            if row.source == "none" and not withheld
+        ]
         items.append(
             _named(
                 f"forest_{analysis}",
                 forest_plot(
-                    shown.assign(estimate=shown["estimate"].where(estimated)),
-                    title=finding,
+                    shown,
+                    title=_forest_finding(ctx, shown, tr(ctx, da, en)),
                     data_date=ctx.as_of.date(),
                     label="plot_label",
+                    estimate="plot_estimate",
+                    low="answer_ci_low",
+                    high="answer_ci_high",
+                    source="source_label",
+                    sources=shown_sources,
+                    missing="plot_note",
+                    note="; ".join(unanswered) or None,
                     x_label=tr(
                         ctx,
                         "Gennemsnitlig marginal effekt (procentpoint)",
@@ -198,6 +256,61 @@ def subgroup_section(ctx: ReportContext, results: Results | None = None) -> Sect
             )
         )
     return Section(title, items)
+
+
+def _source_words(ctx: ReportContext, source: str) -> str:
+    """Where a row's answer comes from, in the reader's words (``answers.SOURCES``)."""
+    words = {
+        "logit": ("Logit", "Logit"),
+        "firth": ("Firth (separation)", "Firth (separation)"),
+        "pooled": ("Pooled (1b)", "Samlet (1b)"),
+        "none": ("No estimate yet", "Intet estimat endnu"),
+    }
+    en, da = words.get(source, (source, source))
+    return tr(ctx, da, en)
+
+
+def _large_enough_by(ctx: ReportContext, data: pd.DataFrame) -> list[str]:
+    """The quarter in which each row's arms reach a minimum detectable effect of
+    ``RELEVANT_EFFECT`` on the planned participant trajectory ("now" if they already do)."""
+    from research.evidence.pooling import RELEVANT_EFFECT, quarter_detectable
+
+    trajectory = ctx.config.trajectory_for("participants")
+    period = ctx.config.period
+    today = ctx.as_of.date()
+    out = []
+    for n1, n0, rate, mde in zip(
+        data["mde_n_level"], data["mde_n_reference"], data["base_rate"], data["mde"], strict=True
+    ):
+        if mde <= RELEVANT_EFFECT:
+            out.append(tr(ctx, "nu", "now"))
+            continue
+        quarter = quarter_detectable(
+            float(n1),
+            float(n0),
+            float(rate),
+            today=today,
+            quarters=period.quarters,
+            planned_share=lambda day: trajectory.expected_share(period, day),
+        )
+        out.append(str(quarter) if quarter else tr(ctx, "ikke i projektet", "not in the project"))
+    return out
+
+
+def _mde_words(ctx: ReportContext, row, mde_withheld: bool) -> str:
+    """A contrast without an estimate: how large an effect its arms could detect (where the
+    table shows it) and when they will be large enough."""
+    if not mde_withheld and np.isfinite(row.mde_pp):
+        mde = f"MDE {row.mde_pp:.0f} pp"
+    elif row.mde > 1:  # above 100 pp says no more than that the arms are tiny
+        mde = tr(ctx, "ingen effekt kan påvises endnu", "no effect detectable yet")
+    else:
+        mde = tr(ctx, "MDE skjult", "MDE withheld")
+    return tr(
+        ctx,
+        f"{mde}, stor nok: {row.large_enough_by}",
+        f"{mde}, large enough: {row.large_enough_by}",
+    )
 
 
 def _outcome_words(ctx: ReportContext, outcome: str) -> str:
@@ -213,9 +326,19 @@ def _named(name: str, fig: Figure) -> Figure:
     return fig
 
 
-def _forest_finding(ctx: ReportContext, rows: pd.DataFrame, name: str) -> str:
+def _forest_finding(ctx: ReportContext, shown: pd.DataFrame, name: str) -> str:
+    """The title: what the logit contrasts show after adjustment, or how many contrasts the
+    other sources answer where the logit answers none."""
+    rows = shown[shown["source"] == "logit"]
     if rows.empty:
-        return tr(ctx, f"{name}: for få forløb endnu", f"{name}: too few lifts to estimate yet")
+        answered = int(shown["plot_estimate"].notna().sum())
+        if not answered:
+            return tr(ctx, f"{name}: for få forløb endnu", f"{name}: too few lifts to estimate yet")
+        return tr(
+            ctx,
+            f"{name}: {answered} af {len(shown)} kontraster estimeret af Firth eller samlet",
+            f"{name}: {answered} of {len(shown)} contrasts estimated by Firth or pooling",
+        )
     significant = rows[rows["significant_adjusted"].fillna(False).astype(bool)]
     if significant.empty:
         return tr(
@@ -846,7 +969,10 @@ def cumulative_incidence_section(ctx: ReportContext, results: Results | None = N
     first = data[data["horizon"] == min(HORIZONS)]
     for analysis, rows in first.groupby("analysis", sort=False):
         en, da = ANALYSIS_TITLES.get(analysis, (analysis, analysis))
-        shown = rows.assign(plot_label=_subgroup_label(rows))
+        shown = rows.assign(
+            plot_label=_subgroup_label(rows),
+            plot_note=rows["status"].map(lambda status: _cif_missing_words(ctx, status)),
+        )
         estimated = int(shown["status"].eq(Status.OK).sum())
         items.append(
             _named(
@@ -860,6 +986,7 @@ def cumulative_incidence_section(ctx: ReportContext, results: Results | None = N
                     ),
                     data_date=ctx.as_of.date(),
                     label="plot_label",
+                    missing="plot_note",
                     x_label=tr(
                         ctx,
                         "Forskel i kumuleret incidens efter 12 måneder (procentpoint)",
@@ -870,6 +997,20 @@ def cumulative_incidence_section(ctx: ReportContext, results: Results | None = N
             )
         )
     return Section(title, items)
+
+
+def _cif_missing_words(ctx: ReportContext, status: str) -> str:
+    """Why a cumulative-incidence contrast has no point: a reader can tell waiting (follow-up)
+    from smallness."""
+    words = {
+        Status.FOLLOW_UP_SHORT: (
+            "intet forløb i en arm fulgt 12 måneder endnu",
+            "no lift in an arm followed 12 months yet",
+        ),
+        Status.NO_EVENTS: ("ingen hændelser i en arm endnu", "no event in an arm yet"),
+    }
+    da, en = words.get(status, ("for lille til at estimere", "too small to estimate"))
+    return tr(ctx, da, en)
 
 
 # --- 1b. Every subgroup answered: Firth estimates pooled by empirical Bayes -------------------
