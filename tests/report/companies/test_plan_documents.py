@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from research.report.companies import companies_with_plan
 from research.report.kit.context import ReportError, load_context
 from research.report.runner.company_plans import COMPANY_PLAN, run_company_plans
-from research.report.runner.handout_batch import run_documents
+from research.report.runner.handout_batch import CPU_PARTS, run_documents
 from research.report.runner.kernel_session import KernelSession
 from research.report.runner.manifest import file_hash
 
@@ -64,6 +64,18 @@ def test_each_document_is_a_whole_folder_with_its_manifest(made) -> None:
         other = cvrs[1] if cvr == cvrs[0] else cvrs[0]
         for text in (html, pdf_text, (doc / "plan.ipynb").read_text(encoding="utf-8")):
             assert names[other] not in text
+
+
+def test_each_document_reports_its_cpu_time_by_part(made) -> None:
+    """What bench/documents_bench.py adds up: the kernel's and the worker's CPU seconds."""
+    *_, result = made
+    for outcome in result.outcomes:
+        if outcome.ok:
+            assert set(outcome.cpu) == set(CPU_PARTS)
+            assert all(seconds >= 0 for seconds in outcome.cpu.values())
+            assert outcome.cpu["notebook"] > 0 and outcome.cpu["pdf"] > 0
+        else:
+            assert outcome.cpu == {}
 
 
 def test_a_failed_document_is_summarised_and_leaves_only_its_failed_notebook(made) -> None:

@@ -44,6 +44,10 @@ from research.store.content_hash import database_hash
 from research.store.snapshot import snapshot_database
 
 INDEX = "index.json"
+# The parts of one document's CPU time, as ``Outcome.cpu`` and bench/documents_bench.py name
+# them: running the notebook (the kernel's and the worker's side of it), the HTML, the PDF,
+# and the notebook, manifest and hashes written to disk.
+CPU_PARTS = ("notebook", "html", "pdf", "files")
 FAILED = ".failed.ipynb"
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "nbconvert"
 
@@ -66,6 +70,7 @@ class Outcome:
     key: str
     seconds: float | None
     error: str | None = None
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds by part (CPU_PARTS)
 
     @property
     def ok(self) -> bool:
@@ -149,7 +154,7 @@ def _make_document(job: _Job) -> Outcome:
     """Run, render and record one document into ``job.target``; never raises."""
     started = time.perf_counter()
     try:
-        _write_document(job)
+        cpu = _write_document(job)
     except Exception as exc:  # the summary must name every document that failed, and why
         from research.report.runner.kernel_session import NotebookFailed
 
@@ -162,22 +167,42 @@ def _make_document(job: _Job) -> Outcome:
         else:
             message = f"{type(exc).__name__}: {exc}"
         return Outcome(job.key, None, message.splitlines()[0] if message else "failed")
-    return Outcome(job.key, time.perf_counter() - started)
+    return Outcome(job.key, time.perf_counter() - started, cpu=cpu)
 
 
-def _write_document(job: _Job) -> None:
+class _CpuClock:
+    """CPU seconds of this worker and of its kernel, split into the parts of one document."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.parts: dict[str, float] = dict.fromkeys(CPU_PARTS, 0.0)
+        self._last = self._now()
+
+    def _now(self) -> float:
+        return time.process_time() + self.session.cpu_seconds()
+
+    def lap(self, part: str) -> None:
+        now = self._now()
+        self.parts[part] += now - self._last
+        self._last = now
+
+
+def _write_document(job: _Job) -> dict[str, float]:
     import nbformat
 
     from research.report.kit.blocks import blocks_of
     from research.report.runner.pdf import render_pdf
 
     kind: DocumentKind = _WORKER["kind"]
+    clock = _CpuClock(_WORKER["session"])
     started = now()
     nb = _WORKER["session"].run(_WORKER["notebook"], job.parameters)
+    clock.lap("notebook")
     blocks = blocks_of(nb)
     title = next((b["title"] for b in blocks if b.get("kind") == "front"), kind.stem)
     job.target.mkdir(parents=True)
     nbformat.write(nb, job.target / f"{kind.stem}.ipynb")
+    clock.lap("files")
     nb.metadata["title"] = title
     if job.mark:
         nb.metadata["workbench_mark"] = job.mark
@@ -185,6 +210,7 @@ def _write_document(job: _Job) -> None:
     exporter.language_code = job.lang
     body, _ = exporter.from_notebook_node(nb)
     (job.target / f"{kind.stem}.html").write_text(body, encoding="utf-8")
+    clock.lap("html")
     render_pdf(
         blocks,
         job.target / f"{kind.stem}.pdf",
@@ -193,6 +219,7 @@ def _write_document(job: _Job) -> None:
         mark=job.mark,
         as_of=job.manifest["as_of"],
     )
+    clock.lap("pdf")
     manifest = {
         "manifest_version": 2,
         "parameters": {**job.manifest["parameters"], kind.key_parameter: job.key},
@@ -207,6 +234,8 @@ def _write_document(job: _Job) -> None:
     (job.target / MANIFEST).write_text(
         json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
     )
+    clock.lap("files")
+    return clock.parts
 
 
 # --- in the main process ------------------------------------------------------------------------
