@@ -49,7 +49,6 @@ INDEX = "index.json"
 # and the notebook, manifest and hashes written to disk.
 CPU_PARTS = ("notebook", "html", "pdf", "files")
 FAILED = ".failed.ipynb"
-TEMPLATES = Path(__file__).resolve().parent / "templates" / "nbconvert"
 
 
 @dataclass(frozen=True)
@@ -127,26 +126,11 @@ def _start_worker(kind: DocumentKind, notebook_path: str, kernel: str, cwd: str)
 
 
 def _exporter() -> Any:
-    """One nbconvert HTML exporter per worker: its template is compiled once."""
+    """One HTML exporter per worker: its template is compiled once."""
     if "exporter" not in _WORKER:
-        from nbconvert import HTMLExporter
-        from nbconvert.preprocessors import TagRemovePreprocessor
+        from research.report.runner.handout_html import handout_exporter
 
-        exporter = HTMLExporter(
-            template_name="workbench",
-            extra_template_basedirs=[str(TEMPLATES)],
-            exclude_input=True,
-            exclude_input_prompt=True,
-            exclude_output_prompt=True,
-        )
-        exporter.register_preprocessor(
-            TagRemovePreprocessor(
-                remove_cell_tags={"parameters", "injected-parameters", "remove-cell"},
-                enabled=True,
-            ),
-            enabled=True,
-        )
-        _WORKER["exporter"] = exporter
+        _WORKER["exporter"] = handout_exporter()
     return _WORKER["exporter"]
 
 
