@@ -124,3 +124,20 @@ def test_a_reused_kernel_forgets_the_last_documents_names(tmp_path: Path) -> Non
         session.close()
     assert session.documents == 2
     assert 'secret = "second company"' in second.cells[1].source
+
+
+def test_a_batch_kernel_keeps_no_input_history(tmp_path: Path) -> None:
+    """Each cell of each document would otherwise be written to IPython's SQLite history."""
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell('x = ""', metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell("print(get_ipython().history_manager.enabled)"),
+        ]
+    )
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "P"}
+    session = KernelSession("python3", tmp_path)
+    try:
+        ran = session.run(nb, {"x": "a"})
+    finally:
+        session.close()
+    assert ran.cells[2].outputs[0]["text"].strip() == "False"
