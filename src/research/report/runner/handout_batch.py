@@ -4,7 +4,7 @@ one publish of the whole folder at the end.
 Why this shape:
 - One snapshot: the database is copied once into a private read-only file that every kernel
   reads, so all documents of a batch show the same data and each manifest names its hash.
-- One kernel per worker (``engine.KernelSession``), one worker per core: the kernel's start
+- One kernel per worker (``kernel_session.KernelSession``), one worker per core: the kernel's start
   and imports are paid once per worker, not once per document, and every document is still a
   parameterised notebook run whose executed copy is kept.
 - Each document's folder (notebook, HTML, PDF, manifest) is built in a scratch folder on the
