@@ -204,6 +204,12 @@ def _verify_documents(folder: Path, sample: int) -> None:
     for difference in result.differences[:50]:
         typer.echo(difference.describe())
     remade = f"{len(result.remade)} of {result.documents} documents"
+    if result.identical and result.documents == 1:
+        typer.echo(
+            f"Verified: {result.remade[0]} in {result.folder}, re-made, shows exactly what was "
+            "published, and every file is as published."
+        )
+        return
     if result.identical:
         typer.echo(
             f"Verified: {remade} in {result.folder} re-made show exactly what was published, "
