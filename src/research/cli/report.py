@@ -49,17 +49,25 @@ def report(
         Path | None,
         typer.Option(
             help="Re-run a published report folder from its manifest, compare its tables and "
-            "check every file it lists.",
+            "check every file it lists; also a companies/ or networks/ folder (or one document).",
             show_default=False,
         ),
     ] = None,
+    sample: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="With --verify on a companies/ or networks/ folder: re-make this many "
+            "documents, spread evenly over them (0: all); every file is checked either way.",
+        ),
+    ] = 20,
 ) -> None:
     """Run the report notebooks with papermill into reports/<quarter>/ and render them to HTML.
 
     Example: research report --quarter 2026Q3 --lang en
     """
     if verify is not None:
-        _verify(verify)
+        _verify(verify, sample)
         return
     if partner and all_partners:
         raise fail("give either --partner or --all-partners, not both", 2)
@@ -145,9 +153,13 @@ def _quarto(folder: Path) -> None:
     typer.echo(f"Quarto: rendered {folder}")
 
 
-def _verify(folder: Path) -> None:
+def _verify(folder: Path, sample: int) -> None:
     from research.report.runner.verify import verify_report
+    from research.report.runner.verify_documents import documents_folder
 
+    if documents_folder(folder) is not None:
+        _verify_documents(folder, sample)
+        return
     result = verify_report(folder)
     if result.database_changed:
         then, now = (h[:12] for h in result.database_hashes)
@@ -175,6 +187,41 @@ def _verify(folder: Path) -> None:
     if result.differences:
         parts.append(f"{len(result.differences)} differences against the published tables")
     raise fail(f"{' and '.join(parts)} in {folder}")
+
+
+def _verify_documents(folder: Path, sample: int) -> None:
+    from research.report.runner.verify_documents import verify_documents
+
+    result = verify_documents(folder, sample)
+    if result.database_changed:
+        then, now = (h[:12] for h in result.database_hashes)
+        typer.echo(
+            f"The database has changed since these documents were made (content hash {then}… "
+            f"then, {now}… now): differences in what they show are expected."
+        )
+    for difference in result.files[:50]:
+        typer.echo(difference.describe())
+    for difference in result.differences[:50]:
+        typer.echo(difference.describe())
+    remade = f"{len(result.remade)} of {result.documents} documents"
+    if result.identical and result.documents == 1:
+        typer.echo(
+            f"Verified: {result.remade[0]} in {result.folder}, re-made, shows exactly what was "
+            "published, and every file is as published."
+        )
+        return
+    if result.identical:
+        typer.echo(
+            f"Verified: {remade} in {result.folder} re-made show exactly what was published, "
+            f"and every file of all {result.documents} is as published."
+        )
+        return
+    parts = []
+    if result.files:
+        parts.append(f"{len(result.files)} files differ from their manifests")
+    if result.differences:
+        parts.append(f"{len(result.differences)} differences in the {remade} re-made")
+    raise fail(f"{' and '.join(parts)} in {result.folder}")
 
 
 @friendly_errors

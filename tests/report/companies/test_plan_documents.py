@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from research.report.companies import companies_with_plan
 from research.report.kit.context import ReportError, load_context
 from research.report.runner.company_plans import COMPANY_PLAN, run_company_plans
-from research.report.runner.handout_batch import run_documents
+from research.report.runner.handout_batch import CPU_PARTS, run_documents
 from research.report.runner.kernel_session import KernelSession
 from research.report.runner.manifest import file_hash
 
@@ -66,6 +66,18 @@ def test_each_document_is_a_whole_folder_with_its_manifest(made) -> None:
             assert names[other] not in text
 
 
+def test_each_document_reports_its_cpu_time_by_part(made) -> None:
+    """What bench/documents_bench.py adds up: the kernel's and the worker's CPU seconds."""
+    *_, result = made
+    for outcome in result.outcomes:
+        if outcome.ok:
+            assert set(outcome.cpu) == set(CPU_PARTS)
+            assert all(seconds >= 0 for seconds in outcome.cpu.values())
+            assert outcome.cpu["notebook"] > 0 and outcome.cpu["pdf"] > 0
+        else:
+            assert outcome.cpu == {}
+
+
 def test_a_failed_document_is_summarised_and_leaves_only_its_failed_notebook(made) -> None:
     _, cvrs, out, result = made
     folder = out / "2026Q3" / "companies"
@@ -112,3 +124,20 @@ def test_a_reused_kernel_forgets_the_last_documents_names(tmp_path: Path) -> Non
         session.close()
     assert session.documents == 2
     assert 'secret = "second company"' in second.cells[1].source
+
+
+def test_a_batch_kernel_keeps_no_input_history(tmp_path: Path) -> None:
+    """Each cell of each document would otherwise be written to IPython's SQLite history."""
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell('x = ""', metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell("print(get_ipython().history_manager.enabled)"),
+        ]
+    )
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "P"}
+    session = KernelSession("python3", tmp_path)
+    try:
+        ran = session.run(nb, {"x": "a"})
+    finally:
+        session.close()
+    assert ran.cells[2].outputs[0]["text"].strip() == "False"

@@ -44,7 +44,7 @@ class CompanyView:
     contacts: pd.DataFrame  # contact_date, institution, institution_type, kind, who
     extra: dict = field(default_factory=dict, repr=False)
 
-    @property
+    @functools.cached_property
     def gap_areas(self) -> list[str]:
         """Subject areas with a gap, largest first (then most employees, then by name)."""
         with_gap = self.plan[self.plan["gap"] > 0]
@@ -73,7 +73,22 @@ class _Index:
         self.education_plans = split("education_plans", "person_id")
         self.rkv = split("rkv_results", "person_id")
         self.enrolments = split("enrolments", "participant_id")
+        self.answers = split("survey_answers", "response_id")
         self.empty = {name: frame.iloc[:0] for name, frame in tables.items()}
+        self.network_names = tables["networks"].set_index("network_id")["name"]
+        self.statement_texts = tables["survey_statements"].set_index("statement_id")["text"]
+        self.consultant_names = tables["consultants"].set_index("consultant_id")["name"]
+        self.project_names = tables["external_projects"].set_index("project_id")["name"]
+        self._gaps: dict[pd.Timestamp, dict] = {}
+
+    def gaps(self, cvr: str, as_of: pd.Timestamp) -> pd.DataFrame | None:
+        """The company's latest plan per subject area as of ``as_of`` (``gaps_by_company``,
+        worked out once for every company), or None when it had no plan by then."""
+        if as_of not in self._gaps:
+            plans = self.tables["competence_plans"]
+            every = gaps_by_company(plans[plans["plan_date"] <= as_of])
+            self._gaps[as_of] = {k: g for k, g in every.groupby("cvr", observed=True, sort=False)}
+        return self._gaps[as_of].get(cvr)
 
 
 class _TablesRef:
@@ -127,7 +142,8 @@ def company_view(tables: Tables, cvr: str, as_of: pd.Timestamp) -> CompanyView:
     if cvr not in ix.companies.index:
         raise ReportError(f"no company with CVR number {cvr!r} in the database")
     company = ix.companies.loc[cvr]
-    plan, plan_date, previous_date = _plan(ix.plans.get(cvr, ix.empty["competence_plans"]), as_of)
+    plans = ix.plans.get(cvr, ix.empty["competence_plans"])
+    plan, plan_date, previous_date = _plan(plans, ix.gaps(cvr, as_of), as_of)
     gap_areas = set(plan.loc[plan["gap"] > 0, "subject_area"])
     networks = _networks(ix, cvr, as_of)
     decisions = _decisions(ix, cvr, networks, as_of)
@@ -149,15 +165,14 @@ def company_view(tables: Tables, cvr: str, as_of: pd.Timestamp) -> CompanyView:
 
 
 def _plan(
-    plans: pd.DataFrame, as_of: pd.Timestamp
+    plans: pd.DataFrame, gaps: pd.DataFrame | None, as_of: pd.Timestamp
 ) -> tuple[pd.DataFrame, pd.Timestamp | None, pd.Timestamp | None]:
-    """The latest plan per subject area (``metrics.competence``, as in the quarterly report)
-    and the current level of the plan before the latest, where there was one."""
+    """The latest plan per subject area (``gaps``: ``metrics.competence``, as in the quarterly
+    report) and the current level of the plan before the latest, where there was one."""
     columns = ["subject_area", "current", "required", "gap", "employees", "previous"]
     known = plans[plans["plan_date"] <= as_of]
-    if known.empty:
+    if known.empty or gaps is None:
         return pd.DataFrame(columns=columns), None, None
-    gaps = gaps_by_company(known)
     dates = sorted(known["plan_date"].unique())
     plan_date = pd.Timestamp(dates[-1])
     previous_date = pd.Timestamp(dates[-2]) if len(dates) > 1 else None
@@ -247,7 +262,7 @@ def _lifts(ix: _Index, cvr: str, as_of: pd.Timestamp, gap_areas: set[str]) -> pd
 
 def _networks(ix: _Index, cvr: str, as_of: pd.Timestamp) -> pd.DataFrame:
     mine = _members_on(ix.memberships.get(cvr, ix.empty["network_memberships"]), as_of)
-    names = ix.tables["networks"].set_index("network_id")["name"]
+    names = ix.network_names
     ids = sorted(set(mine["network_id"]))
     return pd.DataFrame({"network_id": ids, "name": [str(names.get(i, i)) for i in ids]})
 
@@ -268,13 +283,12 @@ def _decisions(ix: _Index, cvr: str, networks: pd.DataFrame, as_of: pd.Timestamp
     if decisions.empty:
         return pd.DataFrame(columns=columns)
     decisions = decisions.merge(ws2[["workshop_id", "network_id", "held_on"]], on="workshop_id")
-    texts = t["survey_statements"].set_index("statement_id")["text"]
+    texts = ix.statement_texts
     responses = ix.responses.get(cvr, ix.empty["survey_responses"])
-    answers = t["survey_answers"]
-    own = answers[answers["response_id"].isin(responses["response_id"])]
     rating = {
         row.statement_id: ("dont_know" if row.dont_know else int(row.relevance))
-        for row in own.itertuples(index=False)
+        for response in responses["response_id"]
+        for row in ix.answers.get(response, ix.empty["survey_answers"]).itertuples(index=False)
     }
     out = pd.DataFrame(
         {
@@ -333,8 +347,7 @@ def _contacts(ix: _Index, cvr: str, as_of: pd.Timestamp) -> pd.DataFrame:
     columns = ["contact_date", "institution", "institution_type", "kind", "who", "own_project"]
     mine = ix.contacts.get(cvr, ix.empty["company_contacts"])
     mine = mine[mine["contact_date"] <= as_of]
-    consultants = ix.tables["consultants"].set_index("consultant_id")["name"]
-    projects = ix.tables["external_projects"].set_index("project_id")["name"]
+    consultants, projects = ix.consultant_names, ix.project_names
     who = []
     for row in mine.itertuples(index=False):
         if bool(row.own_project) and not pd.isna(row.consultant_id):

@@ -66,22 +66,35 @@ def show_text(text: str, items: Sequence[str] = (), *, caveat: bool = False) -> 
 
 def cells(frame: pd.DataFrame) -> pd.DataFrame:
     """Every cell as the text shown (missing as an en dash); the header is kept."""
-    return frame.map(lambda v: MISSING if is_missing(v) else str(v)).astype(object)
+    return pd.DataFrame(_texts(frame), columns=frame.columns, dtype=object)
+
+
+def _texts(frame: pd.DataFrame) -> list[list[str]]:
+    # a plain loop: ``DataFrame.map`` costs a millisecond a table, and a batch shows thousands
+    return [
+        [MISSING if is_missing(v) else str(v) for v in row]
+        for row in frame.itertuples(index=False, name=None)
+    ]
 
 
 def table_block(
     frame: pd.DataFrame, caption: str, kinds: Sequence[TableKind], note: str = ""
 ) -> blocks.Block:
     """The PDF's description of a table of already formatted text cells."""
-    shown = cells(frame)
+    return _table_block([str(c) for c in frame.columns], _texts(frame), caption, kinds, note)
+
+
+def _table_block(
+    columns: list[str], rows: list[list[str]], caption: str, kinds: Sequence[TableKind], note: str
+) -> blocks.Block:
     return {
         "kind": "table",
         "name": "",
         "caption": caption,
         "note": note,
-        "columns": [str(c) for c in shown.columns],
+        "columns": columns,
         "kinds": list(kinds),
-        "rows": [list(r) for r in shown.itertuples(index=False, name=None)],
+        "rows": rows,
     }
 
 
@@ -96,11 +109,12 @@ def show_table(
     """A table whose cells are already formatted text (``formatting.format_*``)."""
     if len(kinds) != len(frame.columns):
         raise ValueError(f"{caption!r}: {len(frame.columns)} columns but {len(kinds)} kinds")
-    shown = cells(frame)
+    rows = _texts(frame)
+    shown = pd.DataFrame(rows, columns=frame.columns, dtype=object)
     shown.attrs["column_kinds"] = dict(zip(shown.columns, kinds, strict=True))
     _display(
         {"text/html": to_html(shown, caption, lang, note=note or None)},
-        table_block(frame, caption, kinds, note),
+        _table_block([str(c) for c in frame.columns], rows, caption, kinds, note),
     )
 
 

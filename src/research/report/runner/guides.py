@@ -3,10 +3,12 @@
 Why the report's path and not a Markdown tool: the guides then look like the documents they
 explain (the same HTML template, the same Typst page with its header and page numbers), and
 nothing outside the lock file is needed. Each guide is read as a small Markdown subset —
-``#``/``##``/``###`` headings, paragraphs, ``-`` lists, fenced code, ``![alt](image.png)``
-screenshots — turned into the same display bundles a notebook cell shows (HTML plus the JSON
-block), put into a notebook, and rendered by nbconvert's ``workbench`` template and by
-``pdf.render_pdf``. A screenshot goes into the PDF as an SVG that embeds the PNG.
+``#``/``##``/``###`` headings, paragraphs, ``-`` lists, fenced code (a ``code`` block, a
+monospaced box in the PDF), ``![alt](image.png)`` screenshots (floating in the PDF, so a large
+one does not leave a page half empty) — turned into the same display bundles a notebook cell
+shows (HTML plus the JSON block), put into a notebook, and rendered by nbconvert's
+``workbench`` template and by ``pdf.render_pdf``. A screenshot goes into the PDF as an SVG
+that embeds the PNG.
 """
 
 from __future__ import annotations
@@ -83,6 +85,7 @@ def _image_bundle(alt: str, path: Path) -> dict:
         "height_in": shown / 96 * height / width,
         "svg": svg,
         "png": encoded,
+        "screenshot": True,  # the PDF frames it and floats it: no half-empty pages
     }
     img = (
         f'<figure class="research-figure"><img src="data:image/png;base64,{encoded}" '
@@ -124,7 +127,7 @@ def markdown_bundles(text: str, folder: Path) -> tuple[str, list[dict]]:
             bundles.append(
                 {
                     "text/html": f"<pre><code>{html.escape(body)}</code></pre>",
-                    BLOCK_MIME: paragraph("", code),
+                    BLOCK_MIME: {"kind": "code", "text": body},
                 }
             )
         elif m := re.match(r"^(#{1,3})\s+(.*)$", line):

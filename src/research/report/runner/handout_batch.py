@@ -4,7 +4,7 @@ one publish of the whole folder at the end.
 Why this shape:
 - One snapshot: the database is copied once into a private read-only file that every kernel
   reads, so all documents of a batch show the same data and each manifest names its hash.
-- One kernel per worker (``engine.KernelSession``), one worker per core: the kernel's start
+- One kernel per worker (``kernel_session.KernelSession``), one worker per core: the kernel's start
   and imports are paid once per worker, not once per document, and every document is still a
   parameterised notebook run whose executed copy is kept.
 - Each document's folder (notebook, HTML, PDF, manifest) is built in a scratch folder on the
@@ -44,8 +44,11 @@ from research.store.content_hash import database_hash
 from research.store.snapshot import snapshot_database
 
 INDEX = "index.json"
+# The parts of one document's CPU time, as ``Outcome.cpu`` and bench/documents_bench.py name
+# them: running the notebook (the kernel's and the worker's side of it), the HTML, the PDF,
+# and the notebook, manifest and hashes written to disk.
+CPU_PARTS = ("notebook", "html", "pdf", "files")
 FAILED = ".failed.ipynb"
-TEMPLATES = Path(__file__).resolve().parent / "templates" / "nbconvert"
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class Outcome:
     key: str
     seconds: float | None
     error: str | None = None
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds by part (CPU_PARTS)
 
     @property
     def ok(self) -> bool:
@@ -122,26 +126,11 @@ def _start_worker(kind: DocumentKind, notebook_path: str, kernel: str, cwd: str)
 
 
 def _exporter() -> Any:
-    """One nbconvert HTML exporter per worker: its template is compiled once."""
+    """One HTML exporter per worker: its template is compiled once."""
     if "exporter" not in _WORKER:
-        from nbconvert import HTMLExporter
-        from nbconvert.preprocessors import TagRemovePreprocessor
+        from research.report.runner.handout_html import handout_exporter
 
-        exporter = HTMLExporter(
-            template_name="workbench",
-            extra_template_basedirs=[str(TEMPLATES)],
-            exclude_input=True,
-            exclude_input_prompt=True,
-            exclude_output_prompt=True,
-        )
-        exporter.register_preprocessor(
-            TagRemovePreprocessor(
-                remove_cell_tags={"parameters", "injected-parameters", "remove-cell"},
-                enabled=True,
-            ),
-            enabled=True,
-        )
-        _WORKER["exporter"] = exporter
+        _WORKER["exporter"] = handout_exporter()
     return _WORKER["exporter"]
 
 
@@ -149,7 +138,7 @@ def _make_document(job: _Job) -> Outcome:
     """Run, render and record one document into ``job.target``; never raises."""
     started = time.perf_counter()
     try:
-        _write_document(job)
+        cpu = _write_document(job)
     except Exception as exc:  # the summary must name every document that failed, and why
         from research.report.runner.kernel_session import NotebookFailed
 
@@ -162,22 +151,42 @@ def _make_document(job: _Job) -> Outcome:
         else:
             message = f"{type(exc).__name__}: {exc}"
         return Outcome(job.key, None, message.splitlines()[0] if message else "failed")
-    return Outcome(job.key, time.perf_counter() - started)
+    return Outcome(job.key, time.perf_counter() - started, cpu=cpu)
 
 
-def _write_document(job: _Job) -> None:
+class _CpuClock:
+    """CPU seconds of this worker and of its kernel, split into the parts of one document."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.parts: dict[str, float] = dict.fromkeys(CPU_PARTS, 0.0)
+        self._last = self._now()
+
+    def _now(self) -> float:
+        return time.process_time() + self.session.cpu_seconds()
+
+    def lap(self, part: str) -> None:
+        now = self._now()
+        self.parts[part] += now - self._last
+        self._last = now
+
+
+def _write_document(job: _Job) -> dict[str, float]:
     import nbformat
 
     from research.report.kit.blocks import blocks_of
     from research.report.runner.pdf import render_pdf
 
     kind: DocumentKind = _WORKER["kind"]
+    clock = _CpuClock(_WORKER["session"])
     started = now()
     nb = _WORKER["session"].run(_WORKER["notebook"], job.parameters)
+    clock.lap("notebook")
     blocks = blocks_of(nb)
     title = next((b["title"] for b in blocks if b.get("kind") == "front"), kind.stem)
     job.target.mkdir(parents=True)
     nbformat.write(nb, job.target / f"{kind.stem}.ipynb")
+    clock.lap("files")
     nb.metadata["title"] = title
     if job.mark:
         nb.metadata["workbench_mark"] = job.mark
@@ -185,6 +194,7 @@ def _write_document(job: _Job) -> None:
     exporter.language_code = job.lang
     body, _ = exporter.from_notebook_node(nb)
     (job.target / f"{kind.stem}.html").write_text(body, encoding="utf-8")
+    clock.lap("html")
     render_pdf(
         blocks,
         job.target / f"{kind.stem}.pdf",
@@ -193,6 +203,7 @@ def _write_document(job: _Job) -> None:
         mark=job.mark,
         as_of=job.manifest["as_of"],
     )
+    clock.lap("pdf")
     manifest = {
         "manifest_version": 2,
         "parameters": {**job.manifest["parameters"], kind.key_parameter: job.key},
@@ -207,6 +218,8 @@ def _write_document(job: _Job) -> None:
     (job.target / MANIFEST).write_text(
         json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
     )
+    clock.lap("files")
+    return clock.parts
 
 
 # --- in the main process ------------------------------------------------------------------------
