@@ -34,11 +34,15 @@ def children_cpu() -> float:
 
 def run_tier(expression: str, extra: list[str]) -> tuple[float, float, int, str]:
     """Wall seconds, CPU seconds, exit code and pytest's last line for one selection."""
-    command = [sys.executable, "-m", "pytest", "-m", expression, "-q", "-p", "no:cacheprovider"]
+    command = [sys.executable, "-m", "pytest", "-m", expression, "-q", "-rfE"]
+    command += ["-p", "no:cacheprovider"]
     cpu, start = children_cpu(), time.perf_counter()
     done = subprocess.run([*command, *extra], cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - start
     lines = done.stdout.strip().splitlines()
+    for line in lines:  # a timing run that fails says which test, not only how many
+        if line.startswith(("FAILED ", "ERROR ")):
+            print(f"  {line}")
     return wall, children_cpu() - cpu, done.returncode, lines[-1] if lines else ""
 
 
