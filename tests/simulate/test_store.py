@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -52,10 +53,11 @@ def test_same_seed_same_database_other_seed_different(end_db, tmp_path, config) 
 
 def test_refuses_to_overwrite_unless_asked(tmp_path, config) -> None:
     path = tmp_path / "copy.duckdb"
-    simulate(path, config, seed=1, scale=0.05, until=MID)
+    early = date(2025, 6, 30)  # a small programme: only what refusing and replacing need
+    simulate(path, config, seed=1, scale=0.05, until=early)
     with pytest.raises(StoreError):
-        simulate(path, config, seed=1, scale=0.05, until=MID)
-    summary = simulate(path, config, seed=2, scale=0.05, until=MID, replace=True)
+        simulate(path, config, seed=1, scale=0.05, until=early)
+    summary = simulate(path, config, seed=2, scale=0.05, until=early, replace=True)
     with connect(path, read_only=True) as con:
         n = con.execute("SELECT count(*) FROM participants").fetchall()[0][0]
     assert n == summary.rows["participants"]

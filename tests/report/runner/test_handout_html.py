@@ -36,6 +36,7 @@ def ctx(small_db: Path):
     return load_context(small_db)
 
 
+@pytest.mark.e2e  # renders a company plan through nbconvert's whole path and through ours
 def test_the_page_is_nbconverts_page_element_for_element(ctx, capture) -> None:
     shown = capture()
     cvr = companies_with_plan(ctx.tables, ctx.as_of)[0]
