@@ -57,6 +57,7 @@ def _plant(tables, other: str) -> dict:
     return t
 
 
+@pytest.mark.e2e  # builds whole company documents on a simulated programme
 def test_a_company_document_never_shows_another_companys_data(ctx, capture) -> None:
     mine, other = _pair_in_one_network(ctx.tables)
     planted = _plant(ctx.tables, other)
@@ -70,6 +71,7 @@ def test_a_company_document_never_shows_another_companys_data(ctx, capture) -> N
     assert other not in text
 
 
+@pytest.mark.e2e  # builds whole company documents on a simulated programme
 def test_no_cpr_number_or_pseudonym_is_shown(ctx, capture) -> None:
     # companies whose employees have an education plan: a view of every planned company is
     # a second apiece
@@ -111,6 +113,7 @@ def test_danish_formatting_decimal_comma_and_dates(ctx, capture) -> None:
     assert all(re.fullmatch(r"\d\d-\d\d-\d{4}", row[start]) for row in table["rows"])
 
 
+@pytest.mark.e2e  # builds whole company documents on a simulated programme
 def test_the_spider_matches_the_imported_plan(tmp_path: Path, small_db: Path, capture) -> None:
     db = tmp_path / "plan.duckdb"
     shutil.copyfile(small_db, db)
