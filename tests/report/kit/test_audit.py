@@ -172,3 +172,52 @@ def test_the_audit_applies_the_publications_own_threshold(tmp_path):
         t.write_csv(tmp_path / str(min_cell) / "tables")
         pub.write(tmp_path / str(min_cell) / "tables")
         assert audit_report(tmp_path / str(min_cell)).passed is passed
+
+
+def quarter_folder(root, quarter, completed, *, hidden=()):
+    """One quarter's report: completions ever (a cumulative count) by college."""
+    t = dataclasses.replace(
+        table(
+            "completions",
+            completed,
+            hidden=hidden,
+            links=[
+                margin(
+                    "completions", "n", "total", [k for k in completed if k != "total"], name="c"
+                )
+            ],
+        ),
+        cumulative=("n",),
+    )
+    pub = Publication(RULE.min_cell)
+    pub.tables = {t.name: t for t in pub.admit([t])}
+    for admitted in pub.tables.values():
+        admitted.write_csv(root / quarter / "tables")
+    pub.write(root / quarter / "tables")
+
+
+def test_two_quarters_each_safe_alone_leak_together(tmp_path):
+    # Q2 shows 40 completions at EUS1; Q3 withholds EUS1 (with EUS2, so Q3 alone is safe), but
+    # Q3's total minus Q2's shows that only 3 completed anywhere in between: EUS2 grew by
+    # 20 − 17 = 3 at most, and EUS1 at Q3 is 40 + (1 … 3) — a group of 1–3 persons
+    quarter_folder(tmp_path, "2026Q2", {"total": 57, "EUS1": 40, "EUS2": 17})
+    quarter_folder(
+        tmp_path, "2026Q3", {"total": 60, "EUS1": 42, "EUS2": 18}, hidden={"EUS1", "EUS2"}
+    )
+    for quarter in ("2026Q2", "2026Q3"):
+        assert audit_report(tmp_path / quarter).passed
+    result = audit_report(tmp_path)  # reports/: every quarter a reader holds
+    lines = [leak.line() for leak in result.leaks]
+    assert not result.passed
+    added = [x for x in lines if "added since 2026Q2" in x or "2026Q3 = 2026Q2" in x]
+    assert added, lines
+    assert any("2026Q3/tables/completions (derived)" in x and "(EUS1)" in x for x in lines), lines
+    cli = CliRunner().invoke(app, ["audit", str(tmp_path / "2026Q2"), str(tmp_path / "2026Q3")])
+    assert cli.exit_code == 1 and "2026Q3 = 2026Q2 + persons added since" in cli.output
+
+
+def test_a_corrected_figure_breaks_no_cross_quarter_link(tmp_path):
+    # the data were corrected: Q3's cumulative count is below Q2's, so the link is not used
+    quarter_folder(tmp_path, "2026Q2", {"total": 60, "EUS1": 40, "EUS2": 20})
+    quarter_folder(tmp_path, "2026Q3", {"total": 58, "EUS1": 39, "EUS2": 19})
+    assert audit_report(tmp_path).passed

@@ -55,6 +55,21 @@ class Follows:
     previous_row: bool = False  # also when the row before is withheld (a conversion)
 
 
+@dataclass(frozen=True)
+class Ratio:
+    """A share shown beside its denominator publishes its numerator: ``numerator`` =
+    ``share`` × ``denominator`` (rounded), even when the numerator's column is not written.
+
+    Why declared: the audit must see the counts a reader can multiply back out (a completion
+    rate beside the number of lifts is the number completed), so it derives the numerator
+    from the files and attacks it like any other person cell.
+    """
+
+    numerator: str
+    denominator: str
+    share: str
+
+
 def margin(
     table: str,
     column: str,

@@ -86,6 +86,18 @@ def table_cells(table: PublishedTable, columns: Iterable[str] = ()) -> dict[str,
     return out
 
 
+def cumulative_cells(table: PublishedTable) -> dict[str, list[str]]:
+    """Per ``cumulative`` column, the row keys whose count never falls between quarters."""
+    keys = row_keys(table)
+    rows = (
+        table.data[table.cumulative_rows].astype(bool).to_numpy()
+        if table.cumulative_rows
+        else np.ones(len(keys), dtype=bool)
+    )
+    chosen = [key for key, ever in zip(keys, rows, strict=True) if ever]
+    return {column: chosen for column in table.cumulative}
+
+
 def _links(tables: Mapping[str, PublishedTable]) -> list[Link]:
     return [link for table in tables.values() for link in table.links]
 
@@ -111,6 +123,16 @@ class Publication:
         self.extra_links: list[Link] = []  # links to other reports' cells (partner sums)
         self.zero_tables: set[str] = set()  # tables the quarter-wide protection made withhold 0
         self.quarter_protected = False
+        self.background: set[str] = set()  # tables another publication writes (``add_published``)
+
+    def add_published(self, tables: Iterable[PublishedTable]) -> None:
+        """Tables already published elsewhere in the quarter (named as this publication's
+        folder sees them, e.g. ``../tables/progress``): their shown figures are fixed and their
+        links known to the attacker, so what is admitted later is protected jointly with them,
+        but they are not written to this publication's record (their own record holds them)."""
+        for table in tables:
+            self.tables[table.name] = table
+            self.background.add(table.name)
 
     def links(self, tables: Mapping[str, PublishedTable] | None = None) -> list[Link]:
         """The tables' own links and the links to other reports of the quarter."""
@@ -167,12 +189,15 @@ class Publication:
         return admitted
 
     def as_json(self) -> dict[str, Any]:
-        """What ``research audit`` needs: tables, cells, derived groups, relations."""
-        cells = self.cells()
-        links = self.links()
+        """What ``research audit`` needs: tables, cells, derived groups, relations (the tables
+        published elsewhere are left to their own record; links to them stay, by name)."""
+        own = {n: t for n, t in self.tables.items() if n not in self.background}
+        cells = {cid: c for cid, c in self.cells().items() if c.ref.table in own}
+        links = self.links(own)
         derived = sorted({link.rest for link in links if link.rest})
+        every = self.cells()
         persons_rest = {
-            link.rest for link in links if link.rest and cells.get(link.total.id, _UNKNOWN).persons
+            link.rest for link in links if link.rest and every.get(link.total.id, _UNKNOWN).persons
         }
         return {
             "format": FORMAT_VERSION,
@@ -184,7 +209,9 @@ class Publication:
                     "zeros_published": not t.withholds_zeros,
                     "follows": [dataclasses.asdict(f) for f in t.follows],
                 }
-                for name, t in self.tables.items()
+                | ({"ratios": [dataclasses.asdict(r) for r in t.ratios]} if t.ratios else {})
+                | ({"cumulative": cumulative_cells(t)} if t.cumulative else {})
+                for name, t in own.items()
             },
             "cells": [
                 {

@@ -200,16 +200,19 @@ def render_html(
     return target
 
 
-def audit_before_publishing(build: Path) -> None:
+def audit_before_publishing(build: Path, into: Path | None = None, under: str = "") -> None:
     """The disclosure audit of the finished files (``kit.audit``): nothing moves into place
-    when a reader could work out a small group from them. One line names the first cell."""
+    when a reader could work out a small group from them. One line names the first cell.
+    ``into``/``under``: the build will sit at ``into/under``, so it is audited together with
+    what that quarter's folder already publishes (the report, its partner reports, the
+    article), as a reader will hold them."""
     from research.report.kit.audit import audit_report, find_publications
 
     if not find_publications(build):
         if any(build.rglob("*.csv")):
             raise ReportError("refusing to publish: the tables have no publication.json to audit")
         return
-    result = audit_report(build)
+    result = audit_report(build, into=into, under=under)
     if not result.passed:
         more = f" (and {len(result.leaks) - 1} more)" if len(result.leaks) > 1 else ""
         raise ReportError(
@@ -242,7 +245,10 @@ def _publish(build_dir: Path, target_dir: Path, *, out: Path, shares_folder: boo
     the swap. ``shares_folder``: the target (a quarter's folder) also holds other reports'
     sub-folders, which the new folder keeps.
     """
-    audit_before_publishing(build_dir)
+    if shares_folder:
+        audit_before_publishing(build_dir, target_dir, "")
+    else:
+        audit_before_publishing(build_dir, target_dir.parent, target_dir.name)
     keep = _programme_owned(build_dir) if shares_folder else (lambda _old: [])
     try:
         publish_folder(build_dir, target_dir, lock_root=out, carry_over=keep)

@@ -212,6 +212,7 @@ def composition_table(
         person_counts=("n",),
         keys=("dimension", "category"),
         links=tuple(composition_links(name, data)),
+        cumulative=("n",),  # every participant who has started: only ever grows
         follows=(Follows("n", ("share",)),),
         note=tr(
             ctx,
