@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from research.metrics.disclosure import DisclosureRule
-from research.report.article.disclosure import REPORT, primary, sums_to_report, with_and_without
+from research.report.article.disclosure import REPORT, primary, sums_to_report
 from research.report.kit.audit import audit_report
 from research.report.kit.formatting import ColumnFormat
-from research.report.kit.links import Ref
+from research.report.kit.links import Ref, with_and_without
 from research.report.kit.publication import Publication
 from research.report.kit.publish import PublishedTable
 

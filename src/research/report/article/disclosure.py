@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from research.report.kit.links import Link, Ref, same
+from research.report.kit.links import Link, Ref, row_keys, same, whole
 
 if TYPE_CHECKING:
     from research.metrics.disclosure import DisclosureRule
@@ -36,43 +36,6 @@ def primary(data: pd.DataFrame, counts: Sequence[str], rule: DisclosureRule) -> 
         small = rule.sensitive(values.fillna(0).round().astype(int).to_numpy())
         mask[column] = values.isna().to_numpy() | small
     return mask
-
-
-def row_keys(data: pd.DataFrame, keys: Sequence[str]) -> list[str]:
-    """Row keys as ``kit.publication.row_keys`` names them."""
-    if not keys:
-        return [str(i) for i in range(len(data))]
-    return ["/".join(row) for row in data[list(keys)].astype(str).to_numpy()]
-
-
-def _whole(value: object) -> int | None:
-    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
-    return None if pd.isna(number) else round(float(number))
-
-
-def with_and_without(
-    table: str,
-    data: pd.DataFrame,
-    keys: Sequence[str],
-    pairs: Iterable[tuple[str, str, str]],
-) -> list[Link]:
-    """Per row: ``total = part + the rest`` (lifts = with the event + without; RKVs = agree +
-    disagree). The rest is never shown but a reader can subtract: it is a derived person group.
-    ``pairs``: (total column, part column, words for the rest)."""
-    links = []
-    for i, key in enumerate(row_keys(data, keys)):
-        for total, part, rest in pairs:
-            if _whole(data[total].iloc[i]) is None or _whole(data[part].iloc[i]) is None:
-                continue
-            links.append(
-                Link(
-                    f"{table} {key}: {total} = {part} + {rest}",
-                    Ref(table, key, total),
-                    (Ref(table, key, part),),
-                    rest=f"{table}:{key}:{rest}",
-                )
-            )
-    return links
 
 
 def same_figures(
@@ -101,7 +64,7 @@ def same_figures(
             if a == b and j <= i:
                 continue
             for a_column, b_column in columns:
-                x, y = _whole(a_data[a_column].iloc[i]), _whole(b_data[b_column].iloc[j])
+                x, y = whole(a_data[a_column].iloc[i]), whole(b_data[b_column].iloc[j])
                 if x is None or x != y:
                     continue
                 pair = (Ref(a, a_rows[i], a_column).id, Ref(b, b_rows[j], b_column).id)
@@ -134,11 +97,11 @@ def sums_to_report(
     source = pub.tables.get(REPORT + report.table) if pub is not None else None
     if source is None:
         return []
-    values = [_whole(v) for v in data[column]]
+    values = [whole(v) for v in data[column]]
     own = dict(zip(row_keys(source.data, source.keys), source.data[report.column], strict=True))
     if report.row not in own or any(v is None for v in values):
         return []
-    if _whole(own[report.row]) != sum(v for v in values if v is not None):
+    if whole(own[report.row]) != sum(v for v in values if v is not None):
         return []
     rows = row_keys(data, keys)
     return [

@@ -27,7 +27,6 @@ from research.report.article.disclosure import (
     primary,
     same_figures,
     sums_to_report,
-    with_and_without,
 )
 from research.report.article.export import write_figure, write_table
 from research.report.article.figures import (
@@ -40,7 +39,7 @@ from research.report.article.figures import (
 from research.report.kit import blocks
 from research.report.kit.context import ReportContext
 from research.report.kit.labels import tr
-from research.report.kit.links import Follows, Ratio, Ref
+from research.report.kit.links import Follows, Ratio, Ref, with_and_without
 from research.report.kit.publish import PublishedTable
 from research.report.kit.section import Section, Text, publish_section, show
 from research.report.kit.survival_disclosure import coarsen_curves
