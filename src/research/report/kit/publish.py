@@ -121,8 +121,8 @@ class PublishedTable:
 
     def write_csv(self, folder: Path) -> Path:
         """``folder/<name>.csv`` (UTF-8, comma, decimal point) and its entry in ``index.json``."""
-        folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{self.name}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
         write_data_csv(self, path)
         _record(folder, self)
         return path
