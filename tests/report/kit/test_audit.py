@@ -174,7 +174,7 @@ def test_the_audit_applies_the_publications_own_threshold(tmp_path):
         assert audit_report(tmp_path / str(min_cell)).passed is passed
 
 
-def quarter_folder(root, quarter, completed, *, hidden=()):
+def quarter_folder(root, quarter, completed, *, hidden=(), earlier=None):
     """One quarter's report: completions ever (a cumulative count) by college."""
     t = dataclasses.replace(
         table(
@@ -190,6 +190,7 @@ def quarter_folder(root, quarter, completed, *, hidden=()):
         cumulative=("n",),
     )
     pub = Publication(RULE.min_cell)
+    pub.earlier = earlier or {}
     pub.tables = {t.name: t for t in pub.admit([t])}
     for admitted in pub.tables.values():
         admitted.write_csv(root / quarter / "tables")
@@ -221,3 +222,18 @@ def test_a_corrected_figure_breaks_no_cross_quarter_link(tmp_path):
     quarter_folder(tmp_path, "2026Q2", {"total": 60, "EUS1": 40, "EUS2": 20})
     quarter_folder(tmp_path, "2026Q3", {"total": 58, "EUS1": 39, "EUS2": 19})
     assert audit_report(tmp_path).passed
+
+
+def test_the_report_protects_against_what_last_quarter_published(tmp_path):
+    # Q3 solved against Q2's published figures: the persons added since Q2 (3 in all, 2 at
+    # EUS1, 1 at EUS2) may not be worked out, so Q3 withholds what would give them away
+    from research.report.kit.earlier import earlier_figures
+
+    quarter_folder(tmp_path, "2026Q2", {"total": 57, "EUS1": 40, "EUS2": 17})
+    earlier = earlier_figures(tmp_path / "2026Q2" / "tables")
+    assert earlier["completions:total:n"] == (57.0, False)  # cumulative, not the same figure
+    quarter_folder(tmp_path, "2026Q3", {"total": 60, "EUS1": 42, "EUS2": 18}, earlier=earlier)
+    shown = pd.read_csv(tmp_path / "2026Q3" / "tables" / "completions.csv", dtype=str)
+    assert ".." in set(shown["n"])
+    result = audit_report(tmp_path)
+    assert result.passed, [leak.line() for leak in result.leaks]

@@ -124,6 +124,8 @@ class Publication:
         self.zero_tables: set[str] = set()  # tables the quarter-wide protection made withhold 0
         self.quarter_protected = False
         self.background: set[str] = set()  # tables another publication writes (``add_published``)
+        # last quarter's published figures (``kit.earlier``): cell id → (value, same figure)
+        self.earlier: dict[str, tuple[float, bool]] = {}
 
     def add_published(self, tables: Iterable[PublishedTable]) -> None:
         """Tables already published elsewhere in the quarter (named as this publication's
@@ -172,9 +174,10 @@ class Publication:
         }
         withheld = {cid for cid, c in cells.items() if c.hidden or cid in self.preset}
         zero_ok = {cid for cid, c in cells.items() if every[c.ref.table].withholds_zeros}
+        earlier = self._earlier_relations(cells, values, fixed, persons)
         protection = protect(
             values,
-            relations_of(links),
+            relations_of(links) + earlier,
             persons,
             self.min_cell,
             withheld=withheld,
@@ -187,6 +190,38 @@ class Publication:
         ]
         self.tables |= {t.name: t for t in admitted}
         return admitted
+
+    def _earlier_relations(
+        self,
+        cells: Mapping[str, Cell],
+        values: dict[str, int],
+        fixed: set[str],
+        persons: set[str],
+    ) -> list[Relation]:
+        """Last quarter's figures as fixed cells, each linked to this quarter's: the same
+        figure, or (cumulative) this quarter's = last quarter's + the persons added since.
+        A link the true figures contradict (the data were corrected) is left out."""
+        out = []
+        for cid, (value, same_figure) in self.earlier.items():
+            cell = cells.get(cid)
+            if cell is None or cell.value is None:
+                continue
+            now, then = round(cell.value), round(value)
+            if (same_figure and now != then) or (not same_figure and now < then):
+                continue
+            published = f"earlier:{cid}"
+            values[published] = then
+            fixed.add(published)
+            if same_figure:
+                terms: tuple[tuple[str, int], ...] = ((cid, 1), (published, -1))
+                name = f"{cid} as published last quarter"
+            else:
+                added = f"{cid}:added since last quarter"
+                persons.add(added)
+                terms = ((cid, 1), (published, -1), (added, -1))
+                name = f"{cid} = last quarter's + the persons added since"
+            out.append(Relation(name, terms))
+        return out
 
     def as_json(self) -> dict[str, Any]:
         """What ``research audit`` needs: tables, cells, derived groups, relations (the tables

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from research.report.kit.context import ReportContext
+from research.report.kit.earlier import earlier_figures, fingerprint
 from research.report.kit.links import Link, Ref
 from research.report.kit.publication import Publication, row_keys
 from research.report.kit.publish import PublishedTable
@@ -132,6 +133,10 @@ def quarter_solution(ctx: ReportContext) -> dict[str, Any]:
     sums = partner_sums(programme, partners)
     joint = Publication(ctx.rule.min_cell)
     joint.extra_links = sums
+    if ctx.earlier_dir is not None:  # what last quarter published, for every scope
+        for scope in scopes:
+            figures = earlier_figures(_earlier_tables(ctx.earlier_dir, scope))
+            joint.earlier |= {_folder(scope) + cid: value for cid, value in figures.items()}
     for index in range(len(_sections())):  # section by section, every scope at once
         joint.admit([_renamed(t, _folder(scope)) for scope in scopes for t in built[scope][index]])
     solution: dict[str, Any] = {
@@ -167,6 +172,11 @@ def quarter_solution(ctx: ReportContext) -> dict[str, Any]:
     return solution
 
 
+def _earlier_tables(folder: Path, scope: str | None) -> Path:
+    """A scope's tables in a quarter's report folder (the programme's, or a partner's)."""
+    return folder / (scope or "") / TABLES
+
+
 def _cache_path(ctx: ReportContext) -> Path | None:
     """A file named by everything the solution depends on: data, quarter, rule, config, code."""
     if ctx.db_path is None or not Path(ctx.db_path).exists():
@@ -177,6 +187,9 @@ def _cache_path(ctx: ReportContext) -> Path | None:
     for part in (database_hash(Path(ctx.db_path)), str(ctx.quarter), str(ctx.rule.min_cell)):
         digest.update(part.encode())
     digest.update(repr(ctx.config).encode())
+    if ctx.earlier_dir is not None:
+        for scope in [None, *(p.partner_id for p in ctx.config.partners)]:
+            digest.update(fingerprint(_earlier_tables(ctx.earlier_dir, scope)).encode())
     package = Path(__file__).resolve().parents[3]  # src/research: the whole package
     for source in sorted(package.rglob("*.py")):
         digest.update(source.read_bytes())
