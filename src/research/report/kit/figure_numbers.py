@@ -91,5 +91,3 @@ def figure_table(
         links=tuple(links),
         rule=table.rule,
     )
-
-
