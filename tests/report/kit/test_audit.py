@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -237,3 +238,32 @@ def test_the_report_protects_against_what_last_quarter_published(tmp_path):
     assert ".." in set(shown["n"])
     result = audit_report(tmp_path)
     assert result.passed, [leak.line() for leak in result.leaks]
+
+
+def test_a_report_finds_the_previous_quarter_it_must_protect_against(tmp_path):
+    from research.domain.period import Quarter
+    from research.report.runner.run import parameters_for, with_previous
+
+    ctx = SimpleNamespace(quarter=Quarter(2026, 3))
+    assert with_previous(ctx, tmp_path, None) is ctx  # nothing published before
+    quarter_folder(tmp_path, "2026Q2", {"total": 57, "EUS1": 40, "EUS2": 17})
+    found = with_previous(_context(), tmp_path, None)
+    assert found.earlier_dir == tmp_path / "2026Q2"
+    assert parameters_for(found, None)["previous"] == str((tmp_path / "2026Q2").resolve())
+    named = with_previous(_context(), tmp_path / "elsewhere", tmp_path / "2026Q2")
+    assert named.earlier_dir == tmp_path / "2026Q2"  # --verify: the folder the manifest names
+
+
+def _context():
+    from research.domain.period import Quarter
+    from research.report.kit.context import ReportContext
+
+    return ReportContext(
+        tables={},
+        config=SimpleNamespace(),
+        quarter=Quarter(2026, 3),
+        lang="da",
+        rule=RULE,
+        data_date=None,
+        db_path=None,
+    )
