@@ -267,3 +267,21 @@ def _context():
         data_date=None,
         db_path=None,
     )
+
+
+def test_a_tiny_quarter_solved_as_one_when_sections_leave_nothing_to_withhold():
+    from research.metrics.linked_disclosure import NoCellLeft
+
+    total = table("a", {"total": 5})
+    parts = table(
+        "b",
+        {"p1": 1, "p2": 4},
+        links=[Link("a = b", Ref("a", "total", "n"), (Ref("b", "p1", "n"), Ref("b", "p2", "n")))],
+    )
+    by_section = Publication(RULE.min_cell)
+    by_section.admit([total])  # shown, so fixed when the parts come
+    with pytest.raises(NoCellLeft):
+        by_section.admit([parts])
+    as_one = Publication(RULE.min_cell)
+    a, _ = as_one.admit([total, parts])
+    assert a.as_data()["n"].tolist() == [".."]

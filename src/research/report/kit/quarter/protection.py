@@ -24,6 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from research.metrics.linked_disclosure import NoCellLeft
 from research.report.kit.context import ReportContext
 from research.report.kit.earlier import earlier_figures, fingerprint
 from research.report.kit.links import Link, Ref
@@ -131,14 +132,21 @@ def quarter_solution(ctx: ReportContext) -> dict[str, Any]:
         if scope is not None
     }
     sums = partner_sums(programme, partners)
-    joint = Publication(ctx.rule.min_cell)
-    joint.extra_links = sums
+    earlier: dict[str, tuple[float, bool]] = {}
     if ctx.earlier_dir is not None:  # what last quarter published, for every scope
         for scope in scopes:
             figures = earlier_figures(_earlier_tables(ctx.earlier_dir, scope))
-            joint.earlier |= {_folder(scope) + cid: value for cid, value in figures.items()}
-    for index in range(len(_sections())):  # section by section, every scope at once
-        joint.admit([_renamed(t, _folder(scope)) for scope in scopes for t in built[scope][index]])
+            earlier |= {_folder(scope) + cid: value for cid, value in figures.items()}
+    sections = [
+        [_renamed(t, _folder(scope)) for scope in scopes for t in built[scope][index]]
+        for index in range(len(_sections()))
+    ]
+    try:  # section by section, every scope at once, as the report shows them
+        joint = _solved(ctx, sums, earlier, sections)
+    except NoCellLeft:
+        # an early section's figures leave nothing to withhold for a later one (tiny early
+        # quarters): nothing is published yet, so solve the four sections as one instead
+        joint = _solved(ctx, sums, earlier, [[t for section in sections for t in section]])
     solution: dict[str, Any] = {
         "scopes": {},
         "sums": [
@@ -170,6 +178,20 @@ def quarter_solution(ctx: ReportContext) -> dict[str, Any]:
         temporary.write_text(json.dumps(solution), encoding="utf-8")
         os.replace(temporary, path)
     return solution
+
+
+def _solved(
+    ctx: ReportContext,
+    sums: list[Link],
+    earlier: dict[str, tuple[float, bool]],
+    batches: list[list[PublishedTable]],
+) -> Publication:
+    joint = Publication(ctx.rule.min_cell)
+    joint.extra_links = sums
+    joint.earlier = dict(earlier)
+    for batch in batches:
+        joint.admit(batch)
+    return joint
 
 
 def _earlier_tables(folder: Path, scope: str | None) -> Path:
