@@ -369,12 +369,15 @@ def _median_links(ctx: ReportContext, medians: pd.DataFrame) -> list:
 def _cox_table(ctx, cox, event: str, name_en: str, name_da: str) -> PublishedTable:
     data = cox.hazard_ratios.copy()
     count_columns = [c for c in ("n", "events") if c in data.columns]
+    # the caption's counts pass the same rule: lifts, those with the event and those without
+    small = any(ctx.rule.is_sensitive(int(v)) for v in (cox.n, cox.events, cox.n - cox.events))
+    n, events = ("..", "..") if small else (cox.n, cox.events)
     return PublishedTable(
         name=f"cox_{event}",
         caption=tr(
             ctx,
-            f"Hazard ratioer for {name_da} (Cox; n = {cox.n}, hændelser = {cox.events})",
-            f"Hazard ratios for {name_en} (Cox; n = {cox.n}, events = {cox.events})",
+            f"Hazard ratioer for {name_da} (Cox; n = {n}, hændelser = {events})",
+            f"Hazard ratios for {name_en} (Cox; n = {n}, events = {events})",
         ),
         data=data,
         columns=article_columns(
