@@ -149,3 +149,27 @@ def test_the_article_and_the_report_of_a_simulated_quarter_pass_the_audit(small_
     assert result.passed, [leak.line() for leak in result.leaks]
     record = json.loads((root / "article" / "publication.json").read_text())
     assert any(REPORT in t[0] for r in record["relations"] for t in r["terms"])
+
+
+def test_a_cox_caption_shows_no_small_count():
+    from types import SimpleNamespace
+
+    from research.report.article.sections import _cox_table
+
+    ratios = pd.DataFrame(
+        {
+            "factor": ["age_band"],
+            "level": ["50+"],
+            "reference": ["40-49"],
+            "hazard_ratio": [1.2],
+            "ci_low": [0.8],
+            "ci_high": [1.9],
+            "p_value": [0.4],
+            "status": ["ok"],
+        }
+    )
+    ctx = SimpleNamespace(rule=RULE, lang="en")
+    caption = _cox_table(ctx, SimpleNamespace(hazard_ratios=ratios, n=40, events=37), "c", "c", "c")
+    assert "n = .., events = .." in caption.caption  # 3 lifts without the event
+    caption = _cox_table(ctx, SimpleNamespace(hazard_ratios=ratios, n=40, events=30), "c", "c", "c")
+    assert "n = 40, events = 30" in caption.caption
