@@ -228,7 +228,7 @@ class Publication:
         published elsewhere are left to their own record; links to them stay, by name)."""
         own = {n: t for n, t in self.tables.items() if n not in self.background}
         cells = {cid: c for cid, c in self.cells().items() if c.ref.table in own}
-        links = self.links(own)
+        links = self.links(own) + [link for t in own.values() for link in t.checks]
         derived = sorted({link.rest for link in links if link.rest})
         every = self.cells()
         persons_rest = {

@@ -58,6 +58,9 @@ class PublishedTable:
     follows: tuple[Follows, ...] = field(default=(), repr=False)
     withholds_zeros: bool = False  # True: a withheld cell may be 0 (e.g. a chain's new persons)
     ratios: tuple[Ratio, ...] = field(default=(), repr=False)  # shares that publish numerators
+    # relations the audit checks but the joint protection does not solve with (the table's
+    # own protection already covers them)
+    checks: tuple[Link, ...] = field(default=(), repr=False)
     # person-count columns that count everyone ever (never fall from one quarter to the next),
     # so a later quarter's figure minus this one is a group of persons (``research audit``)
     cumulative: tuple[str, ...] = field(default=(), repr=False)
