@@ -47,6 +47,7 @@ def audit(
             "publications": [str(p) for p in result.publications],
             "withheld_checked": result.withheld_checked,
             "seconds": round(result.seconds, 3),
+            "notes": list(result.notes),
             "leaks": [
                 {
                     "file": leak.file,
@@ -63,6 +64,8 @@ def audit(
     else:
         for leak in result.leaks:
             typer.echo(leak.line())
+        for note in result.notes:
+            typer.echo(f"note: {note}")
         typer.echo(result.summary())
     if not result.passed:
         raise typer.Exit(1)

@@ -285,3 +285,17 @@ def test_a_tiny_quarter_solved_as_one_when_sections_leave_nothing_to_withhold():
     as_one = Publication(RULE.min_cell)
     a, _ = as_one.admit([total, parts])
     assert a.as_data()["n"].tolist() == [".."]
+
+
+def test_quarters_whose_figures_cannot_hold_together_are_not_linked(tmp_path):
+    # Q3 withholds EUS1 and EUS2 but its total (50) is below what Q2 showed for them (40 + 17):
+    # the data were corrected, so the quarters are audited apart, with a note saying so
+    quarter_folder(tmp_path, "2026Q2", {"total": 57, "EUS1": 40, "EUS2": 17})
+    quarter_folder(tmp_path, "2026Q3", {"total": 50, "EUS1": 30, "EUS2": 20}, hidden={"EUS1"})
+    folder = tmp_path / "2026Q3" / "tables"
+    shown = pd.read_csv(folder / "completions.csv", dtype=str)
+    shown.loc[shown["key"] == "EUS2", "n"] = ".."  # as if both were withheld
+    shown.to_csv(folder / "completions.csv", index=False)
+    result = audit_report(tmp_path)
+    assert result.passed, [leak.line() for leak in result.leaks]
+    assert any("2026Q2 and 2026Q3 reports cannot both hold" in note for note in result.notes)

@@ -74,6 +74,7 @@ class AuditResult:
     withheld_checked: int
     leaks: tuple[Leak, ...]
     seconds: float = field(default=0.0, compare=False)
+    notes: tuple[str, ...] = ()  # what could not be checked, and why
 
     @property
     def passed(self) -> bool:
@@ -280,16 +281,16 @@ def _sources(folders: Sequence[Path], into: Path | None, under: str) -> list[tup
     return found
 
 
-def _across_quarters(loaded: _Loaded) -> list[str]:
-    """Relations between the quarters held: a past quarter's figure is the same in every
-    later report; a cumulative count grows by a derived group of persons. Relations the
-    published figures contradict (the data were corrected in between) are left out: a
-    reader cannot rely on them either. Returns the derived groups added."""
+def _across_quarters(loaded: _Loaded) -> dict[tuple[str, str], list[Relation]]:
+    """Relations between the quarters held, by pair of quarters: a past quarter's figure is
+    the same in every later report; a cumulative count grows by a derived group of persons.
+    Relations the published figures contradict outright (the data were corrected in between)
+    are left out: a reader cannot rely on them either."""
     by_place: dict[tuple[str, str, str, str], dict[str, str]] = {}
     for cid, (place, quarter, table, row, column, _) in loaded.located.items():
         if quarter:
             by_place.setdefault((place, table, row, column), {})[quarter] = cid
-    derived = []
+    pairs: dict[tuple[str, str], list[Relation]] = {}
     for (place, table, row, column), per_quarter in by_place.items():
         for before, after in itertools.pairwise(sorted(per_quarter)):
             a, b = per_quarter[before], per_quarter[after]
@@ -300,17 +301,47 @@ def _across_quarters(loaded: _Loaded) -> list[str]:
                 if va is not None and vb is not None and va != vb:
                     continue
                 name = f"{where} {row} {column}: the same in the {before} and {after} reports"
-                loaded.relations.append(Relation(name, ((b, 1), (a, -1))))
+                relation = Relation(name, ((b, 1), (a, -1)))
             elif loaded.located[b][5] and b in loaded.persons:
                 if va is not None and vb is not None and vb < va:
                     continue
                 added = f"{after}/{where}:{row}:{column}:added since {before}"
                 name = f"{where} {row} {column}: {after} = {before} + persons added since"
-                loaded.relations.append(Relation(name, ((b, 1), (a, -1), (added, -1))))
+                relation = Relation(name, ((b, 1), (a, -1), (added, -1)))
                 loaded.persons.add(added)
                 loaded.places[added] = (f"{after}/{where} (derived)", None, row, column)
-                derived.append(added)
-    return derived
+            else:
+                continue
+            pairs.setdefault((before, after), []).append(relation)
+    return pairs
+
+
+def _consistent_pairs(
+    loaded: _Loaded, pairs: dict[tuple[str, str], list[Relation]], notes: list[str]
+) -> list[Relation]:
+    """The relations of the pairs of quarters whose published figures can all hold together;
+    a pair that cannot (data corrected between the reports, or reports of two databases in
+    one folder) is left out with a note, as a reader could not rely on its links either."""
+    kept = []
+    for (before, after), relations in sorted(pairs.items()):
+        cells = {c for r in relations for c in r.cells()}
+        try:
+            attack(
+                loaded.relations + relations,
+                loaded.published,
+                {c for c in cells if c not in loaded.published},
+                loaded.min_cell,
+                withheld_at_least_one=loaded.at_least_one,
+            )
+        except InconsistentPublication:
+            notes.append(
+                f"the {before} and {after} reports cannot both hold with the links between "
+                "them (data corrected in between, or reports of two databases in one folder): "
+                "not linked"
+            )
+            continue
+        kept += relations
+    return kept
 
 
 def audit_report(
@@ -334,7 +365,10 @@ def audit_report(
     loaded = _Loaded()
     for path, prefix in sources:
         _load_one(path, prefix, loaded)
-    _across_quarters(loaded)
+    notes: list[str] = []
+    pairs = _across_quarters(loaded)
+    if pairs:
+        loaded.relations += _consistent_pairs(loaded, pairs, notes)
     targets = {c for c in loaded.persons if c not in loaded.published}
     leaks = list(loaded.leaks)
     try:
@@ -366,4 +400,5 @@ def audit_report(
         len(targets),
         tuple(leaks),
         time.perf_counter() - start,
+        tuple(notes),
     )
