@@ -191,7 +191,7 @@ def quarter_folder(root, quarter, completed, *, hidden=(), earlier=None):
         cumulative=("n",),
     )
     pub = Publication(RULE.min_cell)
-    pub.earlier = earlier or {}
+    pub.earlier = earlier
     pub.tables = {t.name: t for t in pub.admit([t])}
     for admitted in pub.tables.values():
         admitted.write_csv(root / quarter / "tables")
@@ -226,18 +226,35 @@ def test_a_corrected_figure_breaks_no_cross_quarter_link(tmp_path):
 
 
 def test_the_report_protects_against_what_last_quarter_published(tmp_path):
-    # Q3 solved against Q2's published figures: the persons added since Q2 (3 in all, 2 at
-    # EUS1, 1 at EUS2) may not be worked out, so Q3 withholds what would give them away
-    from research.report.kit.earlier import earlier_figures
+    # Q3 solved against Q2's report: the persons added since Q2 (3 in all, 2 at EUS1, 1 at
+    # EUS2) may not be worked out, so Q3 withholds what would give them away
+    from research.report.kit.earlier import earlier_quarter
 
     quarter_folder(tmp_path, "2026Q2", {"total": 57, "EUS1": 40, "EUS2": 17})
-    earlier = earlier_figures(tmp_path / "2026Q2" / "tables")
-    assert earlier["completions:total:n"] == (57.0, False)  # cumulative, not the same figure
+    earlier = earlier_quarter(tmp_path / "2026Q2")
+    assert earlier.links["completions:total:n"] == ("earlier:tables/completions:total:n", False)
     quarter_folder(tmp_path, "2026Q3", {"total": 60, "EUS1": 42, "EUS2": 18}, earlier=earlier)
     shown = pd.read_csv(tmp_path / "2026Q3" / "tables" / "completions.csv", dtype=str)
     assert ".." in set(shown["n"])
     result = audit_report(tmp_path)
     assert result.passed, [leak.line() for leak in result.leaks]
+
+
+def test_a_figure_last_quarter_withheld_but_gave_away_counts_as_published(tmp_path):
+    # Q2 withheld EUS2 and EAK (17 and 5: each may be 1 … 21), but Q3 shows EAK again (5,
+    # unchanged) and so pins Q2's EUS2 to 17; Q3's EUS2 (18) would then show that 1 was
+    # added: the report must see Q2's relations, not only its shown figures
+    from research.report.kit.earlier import earlier_quarter
+
+    before = {"total": 62, "EUS1": 40, "EUS2": 17, "EAK": 5}
+    quarter_folder(tmp_path, "2026Q2", before, hidden={"EUS2", "EAK"})
+    earlier = earlier_quarter(tmp_path / "2026Q2")
+    after = {"total": 65, "EUS1": 42, "EUS2": 18, "EAK": 5}
+    quarter_folder(tmp_path, "2026Q3", after, earlier=earlier)
+    result = audit_report(tmp_path)
+    assert result.passed, [leak.line() for leak in result.leaks]
+    quarter_folder(tmp_path, "2026Q3", after)  # not solved against Q2: the audit finds it
+    assert not audit_report(tmp_path).passed
 
 
 def test_a_report_finds_the_previous_quarter_it_must_protect_against(tmp_path):

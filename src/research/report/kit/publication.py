@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from research.metrics.linked_disclosure import Relation, protect
+from research.report.kit.earlier import EarlierQuarter
 from research.report.kit.links import Link, Ref
 from research.report.kit.publish import PublishedTable
 
@@ -124,8 +125,7 @@ class Publication:
         self.zero_tables: set[str] = set()  # tables the quarter-wide protection made withhold 0
         self.quarter_protected = False
         self.background: set[str] = set()  # tables another publication writes (``add_published``)
-        # last quarter's published figures (``kit.earlier``): cell id → (value, same figure)
-        self.earlier: dict[str, tuple[float, bool]] = {}
+        self.earlier: EarlierQuarter | None = None  # last quarter's report (``kit.earlier``)
 
     def add_published(self, tables: Iterable[PublishedTable]) -> None:
         """Tables already published elsewhere in the quarter (named as this publication's
@@ -174,7 +174,7 @@ class Publication:
         }
         withheld = {cid for cid, c in cells.items() if c.hidden or cid in self.preset}
         zero_ok = {cid for cid, c in cells.items() if every[c.ref.table].withholds_zeros}
-        earlier = self._earlier_relations(cells, values, fixed, persons)
+        earlier = self._earlier_relations(cells, values, fixed, persons, withheld)
         protection = protect(
             values,
             relations_of(links) + earlier,
@@ -197,28 +197,37 @@ class Publication:
         values: dict[str, int],
         fixed: set[str],
         persons: set[str],
+        withheld: set[str],
     ) -> list[Relation]:
-        """Last quarter's figures as fixed cells, each linked to this quarter's: the same
-        figure, or (cumulative) this quarter's = last quarter's + the persons added since.
-        A link the true figures contradict (the data were corrected) is left out."""
-        out = []
-        for cid, (value, same_figure) in self.earlier.items():
+        """Last quarter's report as already published — its shown figures fixed, its
+        withheld ones unknown, its relations known — and each figure linked to this
+        quarter's: the same figure, or (cumulative) this quarter's = last quarter's + the
+        persons added since. A link the figures contradict (corrected data) is left out."""
+        earlier = self.earlier
+        if earlier is None:
+            return []
+        out = list(earlier.relations)
+        values.update({c: round(v) for c, v in earlier.published.items()})
+        fixed |= set(earlier.published)
+        withheld |= earlier.at_least_one
+        for cid, (then_id, same_figure) in earlier.links.items():
             cell = cells.get(cid)
             if cell is None or cell.value is None:
                 continue
-            now, then = round(cell.value), round(value)
-            if (same_figure and now != then) or (not same_figure and now < then):
+            now, then = round(cell.value), earlier.published.get(then_id)
+            if then is not None and (
+                (same_figure and now != round(then)) or (not same_figure and now < round(then))
+            ):
                 continue
-            published = f"earlier:{cid}"
-            values[published] = then
-            fixed.add(published)
+            if then_id in earlier.persons and then_id in earlier.withheld:
+                persons.add(then_id)  # last quarter's withheld group, now linked to this one
             if same_figure:
-                terms: tuple[tuple[str, int], ...] = ((cid, 1), (published, -1))
+                terms: tuple[tuple[str, int], ...] = ((cid, 1), (then_id, -1))
                 name = f"{cid} as published last quarter"
             else:
                 added = f"{cid}:added since last quarter"
                 persons.add(added)
-                terms = ((cid, 1), (published, -1), (added, -1))
+                terms = ((cid, 1), (then_id, -1), (added, -1))
                 name = f"{cid} = last quarter's + the persons added since"
             out.append(Relation(name, terms))
         return out

@@ -24,9 +24,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from research.metrics.linked_disclosure import NoCellLeft
+from research.metrics.linked_disclosure import InconsistentPublication, NoCellLeft
 from research.report.kit.context import ReportContext
-from research.report.kit.earlier import earlier_figures, fingerprint
+from research.report.kit.earlier import EarlierQuarter, earlier_quarter, fingerprint
 from research.report.kit.links import Link, Ref
 from research.report.kit.publication import Publication, row_keys
 from research.report.kit.publish import PublishedTable
@@ -132,21 +132,17 @@ def quarter_solution(ctx: ReportContext) -> dict[str, Any]:
         if scope is not None
     }
     sums = partner_sums(programme, partners)
-    earlier: dict[str, tuple[float, bool]] = {}
-    if ctx.earlier_dir is not None:  # what last quarter published, for every scope
-        for scope in scopes:
-            figures = earlier_figures(_earlier_tables(ctx.earlier_dir, scope))
-            earlier |= {_folder(scope) + cid: value for cid, value in figures.items()}
+    earlier = earlier_quarter(ctx.earlier_dir)  # what last quarter published, every scope
     sections = [
         [_renamed(t, _folder(scope)) for scope in scopes for t in built[scope][index]]
         for index in range(len(_sections()))
     ]
-    try:  # section by section, every scope at once, as the report shows them
-        joint = _solved(ctx, sums, earlier, sections)
-    except NoCellLeft:
-        # an early section's figures leave nothing to withhold for a later one (tiny early
-        # quarters): nothing is published yet, so solve the four sections as one instead
-        joint = _solved(ctx, sums, earlier, [[t for section in sections for t in section]])
+    try:
+        joint = _solve(ctx, sums, earlier, sections)
+    except InconsistentPublication:
+        # last quarter's published figures cannot hold with this quarter's true ones (the
+        # data were corrected): a reader cannot link them either, so solve without them
+        joint = _solve(ctx, sums, None, sections)
     solution: dict[str, Any] = {
         "scopes": {},
         "sums": [
@@ -180,23 +176,32 @@ def quarter_solution(ctx: ReportContext) -> dict[str, Any]:
     return solution
 
 
+def _solve(
+    ctx: ReportContext,
+    sums: list[Link],
+    earlier: EarlierQuarter | None,
+    sections: list[list[PublishedTable]],
+) -> Publication:
+    try:  # section by section, every scope at once, as the report shows them
+        return _solved(ctx, sums, earlier, sections)
+    except NoCellLeft:
+        # an early section's figures leave nothing to withhold for a later one (tiny early
+        # quarters): nothing is published yet, so solve the four sections as one instead
+        return _solved(ctx, sums, earlier, [[t for section in sections for t in section]])
+
+
 def _solved(
     ctx: ReportContext,
     sums: list[Link],
-    earlier: dict[str, tuple[float, bool]],
+    earlier: EarlierQuarter | None,
     batches: list[list[PublishedTable]],
 ) -> Publication:
     joint = Publication(ctx.rule.min_cell)
     joint.extra_links = sums
-    joint.earlier = dict(earlier)
+    joint.earlier = earlier
     for batch in batches:
         joint.admit(batch)
     return joint
-
-
-def _earlier_tables(folder: Path, scope: str | None) -> Path:
-    """A scope's tables in a quarter's report folder (the programme's, or a partner's)."""
-    return folder / (scope or "") / TABLES
 
 
 def _cache_path(ctx: ReportContext) -> Path | None:
@@ -210,8 +215,7 @@ def _cache_path(ctx: ReportContext) -> Path | None:
         digest.update(part.encode())
     digest.update(repr(ctx.config).encode())
     if ctx.earlier_dir is not None:
-        for scope in [None, *(p.partner_id for p in ctx.config.partners)]:
-            digest.update(fingerprint(_earlier_tables(ctx.earlier_dir, scope)).encode())
+        digest.update(fingerprint(ctx.earlier_dir).encode())
     package = Path(__file__).resolve().parents[3]  # src/research: the whole package
     for source in sorted(package.rglob("*.py")):
         digest.update(source.read_bytes())
