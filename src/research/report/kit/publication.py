@@ -168,9 +168,12 @@ class Publication:
         cells = self.cells(every)
         links = self.links(every)
         values = {cid: round(c.value) for cid, c in cells.items() if c.value is not None}
+        later = [link for t in every.values() for link in t.checks]
         persons = {cid for cid, c in cells.items() if c.persons}
         persons |= {
-            link.rest for link in links if link.rest and cells.get(link.total.id, _UNKNOWN).persons
+            link.rest
+            for link in links + later
+            if link.rest and cells.get(link.total.id, _UNKNOWN).persons
         }
         withheld = {cid for cid, c in cells.items() if c.hidden or cid in self.preset}
         zero_ok = {cid for cid, c in cells.items() if every[c.ref.table].withholds_zeros}
@@ -185,6 +188,17 @@ class Publication:
             may_be_zero=zero_ok,
             groups={cid: c.ref.table for cid, c in cells.items()},
         )
+        if later:  # then the checks, from that solution: more is withheld only where needed
+            protection = protect(
+                values,
+                relations_of(links + later) + earlier,
+                persons,
+                self.min_cell,
+                withheld=set(protection.withheld),
+                fixed=fixed,
+                may_be_zero=zero_ok | _zero_groups(cells, protection.zeros_withheld_in),
+                groups={cid: c.ref.table for cid, c in cells.items()},
+            )
         admitted = [
             _withhold(t, protection.withheld, t.name in protection.zeros_withheld_in) for t in new
         ]
@@ -284,6 +298,12 @@ class Publication:
 
 
 _UNKNOWN = Cell(Ref("", "", ""), None, False, True)  # a linked cell not published (yet)
+
+
+def _zero_groups(cells: Mapping[str, Cell], tables: Iterable[str]) -> set[str]:
+    """The cells of the tables that now withhold zeros."""
+    chosen = set(tables)
+    return {cid for cid, c in cells.items() if c.ref.table in chosen}
 
 
 def _withhold(

@@ -58,8 +58,9 @@ class PublishedTable:
     follows: tuple[Follows, ...] = field(default=(), repr=False)
     withholds_zeros: bool = False  # True: a withheld cell may be 0 (e.g. a chain's new persons)
     ratios: tuple[Ratio, ...] = field(default=(), repr=False)  # shares that publish numerators
-    # relations the audit checks but the joint protection does not solve with (the table's
-    # own protection already covers them)
+    # links solved in a second pass: the protection first solves with ``links``, then
+    # withholds more only where these still give a group away (so what the first pass chose
+    # stays as it was wherever it already suffices); recorded for the audit like links
     checks: tuple[Link, ...] = field(default=(), repr=False)
     # person-count columns that count everyone ever (never fall from one quarter to the next),
     # so a later quarter's figure minus this one is a group of persons (``research audit``)

@@ -582,10 +582,11 @@ def composition_section(ctx: ReportContext) -> Section:
         ),
     )
     centres = job_centre_table(ctx)
-    # The centres add up to the composition's job-centre route: a check for the audit, not a
-    # link the joint protection solves with. The table's own protection already treats that
-    # total as public (suppress_series), and declared as a link it sends the greedy joint
-    # search down another path that withholds 13 more centres on the demo for nothing.
+    # The centres add up to the composition's job-centre route: solved as a second pass
+    # (``checks``). The table's own protection treats that total as public, which suffices
+    # while the composition shows it; where the composition withholds it (a partner's report)
+    # the second pass withholds more. As a plain link it sends the greedy joint search down
+    # another path that withholds 13 more centres on the demo for nothing.
     centres = replace(centres, keys=("job_centre",), checks=tuple(job_centre_links(main, centres)))
     items: list = [
         main,
