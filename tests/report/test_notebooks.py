@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 NOTEBOOKS = sorted((Path(__file__).parents[2] / "notebooks").glob("*.ipynb"))
-PARAMETERS = ("quarter", "db", "lang", "min_cell", "partner", "config", "tables_dir")
+PARAMETERS = ("quarter", "db", "lang", "min_cell", "partner", "config", "tables_dir", "previous")
 # the handed-out documents (one per company or network) have parameters of their own
 HANDOUTS = {"company_plan.ipynb": "cvr", "ws2_brief.ipynb": "network"}
 REPORT_NOTEBOOKS = [p for p in NOTEBOOKS if p.name not in HANDOUTS]

@@ -13,11 +13,12 @@ from research.cli.common import fail, friendly_errors
 
 @friendly_errors
 def audit(
-    report_dir: Annotated[
-        Path,
+    report_dirs: Annotated[
+        list[Path],
         typer.Argument(
             help="A finished report folder, e.g. reports/2026Q3 (partner sub-folders "
-            "and article/ included)."
+            "and article/ included); several quarter folders, or reports/ itself, are "
+            "audited together, linked from quarter to quarter."
         ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
@@ -28,19 +29,25 @@ def audit(
     withheld cell the published figures pin down (file, row, column, proved interval) and the
     relations that pin it. Never reads the database.
 
+    Given several quarters (research audit reports/, or reports/2026Q2 reports/2026Q3), a
+    figure of a past quarter is the same in every later report and a cumulative count grows by
+    a group of persons that must not be small either.
+
     Example: research audit reports/2026Q3
     """
     from research.report.kit.audit import audit_report
 
-    if not report_dir.is_dir():
-        raise fail(f"{report_dir} is not a folder; give a report folder such as reports/2026Q3")
-    result = audit_report(report_dir)
+    for report_dir in report_dirs:
+        if not report_dir.is_dir():
+            raise fail(f"{report_dir} is not a folder; give a report folder such as reports/2026Q3")
+    result = audit_report(report_dirs if len(report_dirs) > 1 else report_dirs[0])
     if as_json:
         payload = {
             "passed": result.passed,
             "publications": [str(p) for p in result.publications],
             "withheld_checked": result.withheld_checked,
             "seconds": round(result.seconds, 3),
+            "notes": list(result.notes),
             "leaks": [
                 {
                     "file": leak.file,
@@ -57,6 +64,8 @@ def audit(
     else:
         for leak in result.leaks:
             typer.echo(leak.line())
+        for note in result.notes:
+            typer.echo(f"note: {note}")
         typer.echo(result.summary())
     if not result.passed:
         raise typer.Exit(1)

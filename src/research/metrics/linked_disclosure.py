@@ -66,6 +66,10 @@ class Finding:
         return f"{low}" if low == high else f"{low}–{high}"
 
 
+class NoCellLeft(RuntimeError):
+    """A group is pinned down and every figure that could protect it is already shown."""
+
+
 class InconsistentPublication(ValueError):
     """The published figures break a declared relation (a bug in a report, or a bad edit)."""
 
@@ -389,7 +393,7 @@ def protect(
                     finding, by_relation, values, hidden | picked, fixed_cells, zeros=True
                 )
                 if pick is None:
-                    raise RuntimeError(f"no cell left to withhold that protects {finding.cell}")
+                    raise NoCellLeft(f"no cell left to withhold that protects {finding.cell}")
                 group = group_of.get(pick, pick)
                 zero_groups.add(group)
                 zero_ok |= {c for c in all_cells if group_of.get(c, c) == group}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -172,3 +173,146 @@ def test_the_audit_applies_the_publications_own_threshold(tmp_path):
         t.write_csv(tmp_path / str(min_cell) / "tables")
         pub.write(tmp_path / str(min_cell) / "tables")
         assert audit_report(tmp_path / str(min_cell)).passed is passed
+
+
+def quarter_folder(root, quarter, completed, *, hidden=(), earlier=None):
+    """One quarter's report: completions ever (a cumulative count) by college."""
+    t = dataclasses.replace(
+        table(
+            "completions",
+            completed,
+            hidden=hidden,
+            links=[
+                margin(
+                    "completions", "n", "total", [k for k in completed if k != "total"], name="c"
+                )
+            ],
+        ),
+        cumulative=("n",),
+    )
+    pub = Publication(RULE.min_cell)
+    pub.earlier = earlier
+    pub.tables = {t.name: t for t in pub.admit([t])}
+    for admitted in pub.tables.values():
+        admitted.write_csv(root / quarter / "tables")
+    pub.write(root / quarter / "tables")
+
+
+def test_two_quarters_each_safe_alone_leak_together(tmp_path):
+    # Q2 shows 40 completions at EUS1; Q3 withholds EUS1 (with EUS2, so Q3 alone is safe), but
+    # Q3's total minus Q2's shows that only 3 completed anywhere in between: EUS2 grew by
+    # 20 − 17 = 3 at most, and EUS1 at Q3 is 40 + (1 … 3) — a group of 1–3 persons
+    quarter_folder(tmp_path, "2026Q2", {"total": 57, "EUS1": 40, "EUS2": 17})
+    quarter_folder(
+        tmp_path, "2026Q3", {"total": 60, "EUS1": 42, "EUS2": 18}, hidden={"EUS1", "EUS2"}
+    )
+    for quarter in ("2026Q2", "2026Q3"):
+        assert audit_report(tmp_path / quarter).passed
+    result = audit_report(tmp_path)  # reports/: every quarter a reader holds
+    lines = [leak.line() for leak in result.leaks]
+    assert not result.passed
+    added = [x for x in lines if "added since 2026Q2" in x or "2026Q3 = 2026Q2" in x]
+    assert added, lines
+    assert any("2026Q3/tables/completions (derived)" in x and "(EUS1)" in x for x in lines), lines
+    cli = CliRunner().invoke(app, ["audit", str(tmp_path / "2026Q2"), str(tmp_path / "2026Q3")])
+    assert cli.exit_code == 1 and "2026Q3 = 2026Q2 + persons added since" in cli.output
+
+
+def test_a_corrected_figure_breaks_no_cross_quarter_link(tmp_path):
+    # the data were corrected: Q3's cumulative count is below Q2's, so the link is not used
+    quarter_folder(tmp_path, "2026Q2", {"total": 60, "EUS1": 40, "EUS2": 20})
+    quarter_folder(tmp_path, "2026Q3", {"total": 58, "EUS1": 39, "EUS2": 19})
+    assert audit_report(tmp_path).passed
+
+
+def test_the_report_protects_against_what_last_quarter_published(tmp_path):
+    # Q3 solved against Q2's report: the persons added since Q2 (3 in all, 2 at EUS1, 1 at
+    # EUS2) may not be worked out, so Q3 withholds what would give them away
+    from research.report.kit.earlier import earlier_quarter
+
+    quarter_folder(tmp_path, "2026Q2", {"total": 57, "EUS1": 40, "EUS2": 17})
+    earlier = earlier_quarter(tmp_path / "2026Q2")
+    assert earlier.links["completions:total:n"] == ("earlier:tables/completions:total:n", False)
+    quarter_folder(tmp_path, "2026Q3", {"total": 60, "EUS1": 42, "EUS2": 18}, earlier=earlier)
+    shown = pd.read_csv(tmp_path / "2026Q3" / "tables" / "completions.csv", dtype=str)
+    assert ".." in set(shown["n"])
+    result = audit_report(tmp_path)
+    assert result.passed, [leak.line() for leak in result.leaks]
+
+
+def test_a_figure_last_quarter_withheld_but_gave_away_counts_as_published(tmp_path):
+    # Q2 withheld EUS2 and EAK (17 and 5: each may be 1 … 21), but Q3 shows EAK again (5,
+    # unchanged) and so pins Q2's EUS2 to 17; Q3's EUS2 (18) would then show that 1 was
+    # added: the report must see Q2's relations, not only its shown figures
+    from research.report.kit.earlier import earlier_quarter
+
+    before = {"total": 62, "EUS1": 40, "EUS2": 17, "EAK": 5}
+    quarter_folder(tmp_path, "2026Q2", before, hidden={"EUS2", "EAK"})
+    earlier = earlier_quarter(tmp_path / "2026Q2")
+    after = {"total": 65, "EUS1": 42, "EUS2": 18, "EAK": 5}
+    quarter_folder(tmp_path, "2026Q3", after, earlier=earlier)
+    result = audit_report(tmp_path)
+    assert result.passed, [leak.line() for leak in result.leaks]
+    quarter_folder(tmp_path, "2026Q3", after)  # not solved against Q2: the audit finds it
+    assert not audit_report(tmp_path).passed
+
+
+def test_a_report_finds_the_previous_quarter_it_must_protect_against(tmp_path):
+    from research.domain.period import Quarter
+    from research.report.runner.run import parameters_for, with_previous
+
+    ctx = SimpleNamespace(quarter=Quarter(2026, 3))
+    assert with_previous(ctx, tmp_path, None) is ctx  # nothing published before
+    quarter_folder(tmp_path, "2026Q2", {"total": 57, "EUS1": 40, "EUS2": 17})
+    found = with_previous(_context(), tmp_path, None)
+    assert found.earlier_dir == tmp_path / "2026Q2"
+    assert parameters_for(found, None)["previous"] == str((tmp_path / "2026Q2").resolve())
+    named = with_previous(_context(), tmp_path / "elsewhere", tmp_path / "2026Q2")
+    assert named.earlier_dir == tmp_path / "2026Q2"  # --verify: the folder the manifest names
+
+
+def _context():
+    from research.domain.period import Quarter
+    from research.report.kit.context import ReportContext
+
+    return ReportContext(
+        tables={},
+        config=SimpleNamespace(),
+        quarter=Quarter(2026, 3),
+        lang="da",
+        rule=RULE,
+        data_date=None,
+        db_path=None,
+    )
+
+
+def test_a_tiny_quarter_solved_as_one_when_sections_leave_nothing_to_withhold():
+    from research.metrics.linked_disclosure import NoCellLeft
+
+    total = table("a", {"total": 5})
+    parts = table(
+        "b",
+        {"p1": 1, "p2": 4},
+        links=[Link("a = b", Ref("a", "total", "n"), (Ref("b", "p1", "n"), Ref("b", "p2", "n")))],
+    )
+    by_section = Publication(RULE.min_cell)
+    by_section.admit([total])  # shown, so fixed when the parts come
+    with pytest.raises(NoCellLeft):
+        by_section.admit([parts])
+    as_one = Publication(RULE.min_cell)
+    a, _ = as_one.admit([total, parts])
+    assert a.as_data()["n"].tolist() == [".."]
+
+
+def test_quarters_whose_figures_cannot_hold_together_are_not_linked(tmp_path):
+    # Q3 withholds EUS1 and EUS2 but its total (50) is below what Q2 showed for them (40 + 17):
+    # the data were corrected, so the quarters are audited apart, with a note saying so
+    quarter_folder(tmp_path, "2026Q2", {"total": 57, "EUS1": 40, "EUS2": 17})
+    quarter_folder(tmp_path, "2026Q3", {"total": 50, "EUS1": 30, "EUS2": 20}, hidden={"EUS1"})
+    folder = tmp_path / "2026Q3" / "tables"
+    shown = pd.read_csv(folder / "completions.csv", dtype=str)
+    shown.loc[shown["key"] == "EUS2", "n"] = ".."  # as if both were withheld
+    shown.to_csv(folder / "completions.csv", index=False)
+    result = audit_report(tmp_path)
+    assert result.passed, [leak.line() for leak in result.leaks]
+    assert any("2026Q2 and 2026Q3 reports cannot both hold" in note for note in result.notes)

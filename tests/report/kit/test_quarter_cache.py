@@ -27,7 +27,11 @@ def test_cache_key_reads_every_source_of_the_package(
 
     monkeypatch.setattr(Path, "read_bytes", spy)
     ctx = SimpleNamespace(
-        db_path=small_db, quarter="2026Q3", rule=DisclosureRule(5), config=default_config
+        db_path=small_db,
+        quarter="2026Q3",
+        rule=DisclosureRule(5),
+        config=default_config,
+        earlier_dir=None,
     )
     assert protection._cache_path(ctx) is not None
     assert PACKAGE / "metrics" / "progress.py" in read

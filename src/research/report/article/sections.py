@@ -20,7 +20,15 @@ from research.evidence import article
 from research.evidence.answers import SOURCES
 from research.evidence.article import ArticleData, run_article_analyses
 from research.evidence.result import AnalysisResult, Status
+from research.metrics.disclosure import DisclosureRule
 from research.report.article.columns import article_columns
+from research.report.article.disclosure import (
+    REPORT,
+    add_report,
+    primary,
+    same_figures,
+    sums_to_report,
+)
 from research.report.article.export import write_figure, write_table
 from research.report.article.figures import (
     balance_plot,
@@ -32,6 +40,7 @@ from research.report.article.figures import (
 from research.report.kit import blocks
 from research.report.kit.context import ReportContext
 from research.report.kit.labels import tr
+from research.report.kit.links import Follows, Ratio, Ref, with_and_without
 from research.report.kit.publish import PublishedTable
 from research.report.kit.section import Section, Text, publish_section, show
 from research.report.kit.survival_disclosure import coarsen_curves
@@ -74,15 +83,6 @@ def _analysis_title(ctx: ReportContext, key: str) -> str:
     """An analysis's title in the report's language (its key when it has none)."""
     en, da = ANALYSIS_TITLES.get(key, (key, key))
     return tr(ctx, da, en)
-
-
-def _hidden_counts(data: pd.DataFrame, counts: list[str], rule_min: int) -> pd.DataFrame:
-    """Hide person counts that are missing (too small upstream) or below the threshold."""
-    mask = pd.DataFrame(False, index=data.index, columns=data.columns)
-    for column in counts:
-        values = pd.to_numeric(data[column], errors="coerce")
-        mask[column] = values.isna() | ((values > 0) & (values < rule_min))
-    return mask
 
 
 # --- 1. Completion and dropout by subgroup -------------------------------------------------------
@@ -160,21 +160,22 @@ def subgroup_section(ctx: ReportContext, results: Results | None = None) -> Sect
     data["mde_pp"] = data["mde"].where(np.isfinite(data["mde"])) * 100
     data["large_enough_by"] = _large_enough_by(ctx, data)
     counts = ["n_level", "n_reference", "events_level", "events_reference"]
-    mask = _hidden_counts(data, counts, ctx.rule.min_cell)
+    mask = primary(data, counts, ctx.rule)
     for column in ("rate_level", "rate_reference"):
         mask[column] = mask["n_level"] | mask["n_reference"]
     # an unpooled estimate of a small arm gives its outcomes away (as in section 1b); the MDE
     # of a known rate gives the arm sizes away
-    small = _hidden_counts(data, ["answer_n_level", "answer_n_reference"], ctx.rule.min_cell)
+    small = primary(data, ["answer_n_level", "answer_n_reference"], ctx.rule)
     own = data["source"].isin(["logit", "firth"]) & (
         small["answer_n_level"] | small["answer_n_reference"]
     )
     for column in ("effect_pp", "ci_low_pp", "ci_high_pp"):
         mask[column] = own
-    sizes = _hidden_counts(data, ["mde_n_level", "mde_n_reference"], ctx.rule.min_cell)
+    sizes = primary(data, ["mde_n_level", "mde_n_reference"], ctx.rule)
     mask["mde_pp"] = sizes["mde_n_level"] | sizes["mde_n_reference"]
+    keys = ("analysis", "subgroup", "level", "reference")
     table = PublishedTable(
-        name="subgroup_effects",
+        name=SUBGROUP_TABLE,
         caption=tr(
             ctx,
             "Gennemsnitlige marginale effekter på gennemførelse og frafald, efter undergruppe",
@@ -203,8 +204,20 @@ def subgroup_section(ctx: ReportContext, results: Results | None = None) -> Sect
         lang=ctx.lang,
         hidden=mask,
         person_counts=tuple(counts),
-        keys=("analysis", "subgroup", "level", "reference"),
+        keys=keys,
         rule=ctx.rule,
+        links=tuple(_arm_links(SUBGROUP_TABLE, data, keys)),
+        # a rate beside its arm's size is the number with the event: withheld together
+        ratios=(
+            Ratio("events_level", "n_level", "rate_level"),
+            Ratio("events_reference", "n_reference", "rate_reference"),
+        ),
+        follows=(
+            Follows("events_level", ("rate_level",)),
+            Follows("events_reference", ("rate_reference",)),
+            Follows("n_level", ("rate_level",)),
+            Follows("n_reference", ("rate_reference",)),
+        ),
     )
     items.append(table)
     shown_sources = [_source_words(ctx, s) for s in SOURCES if s != "none"]
@@ -313,6 +326,23 @@ def _mde_words(ctx: ReportContext, row, mde_withheld: bool) -> str:
     )
 
 
+SUBGROUP_TABLE = "subgroup_effects"
+ARMS = (("n_level", "events_level"), ("n_reference", "events_reference"))
+
+
+def _arm_links(name: str, data: pd.DataFrame, keys: tuple[str, ...]) -> list:
+    """Each arm's lifts = those with the event + those without (a derived group), and the
+    same arm in another row (the completion and the dropout row of a subgroup) is the same
+    figure: the links a reader can use between the article's counts."""
+    links = with_and_without(
+        name, data, keys, [(n, events, f"{n} without the event") for n, events in ARMS]
+    )
+    arms = [(n, n) for n, _ in ARMS]
+    return links + same_figures(
+        name, data, keys, name, data, keys, arms, match=("subgroup", "level", "reference")
+    )
+
+
 def _outcome_words(ctx: ReportContext, outcome: str) -> str:
     """The outcome column's words: completion and dropout rows must not look like duplicates."""
     words = {"completed": ("Completion", "Gennemførelse"), "dropped_out": ("Dropout", "Frafald")}
@@ -397,7 +427,7 @@ def survival_section(ctx: ReportContext, results: Results | None = None) -> Sect
             )
         )
     medians = _analysis(ctx, results, "euv_track_mix", article.euv_track_mix).table
-    mask = _hidden_counts(medians, ["n", "events", "censored"], ctx.rule.min_cell)
+    mask = primary(medians, ["n", "events", "censored"], ctx.rule)
     items.append(
         PublishedTable(
             name="completion_medians",
@@ -414,7 +444,9 @@ def survival_section(ctx: ReportContext, results: Results | None = None) -> Sect
             lang=ctx.lang,
             hidden=mask,
             person_counts=("n", "events", "censored"),
+            keys=("group",),
             rule=ctx.rule,
+            links=tuple(_median_links(ctx, medians)),
         )
     )
     for event, name_en, name_da in (
@@ -438,15 +470,37 @@ def survival_section(ctx: ReportContext, results: Results | None = None) -> Sect
     return Section(title, items)
 
 
+def _median_links(ctx: ReportContext, medians: pd.DataFrame) -> list:
+    """A track's lifts = completed + not completed; the tracks' lifts and completions add
+    up to the report's EUV figures where they count the same (checked on the data)."""
+    add_report(ctx)
+    name, keys = "completion_medians", ("group",)
+    links = with_and_without(name, medians, keys, [("n", "events", "not completed")])
+    for column, indicator in (("n", "skilled_started_all"), ("events", "skilled_completed")):
+        links += sums_to_report(
+            ctx,
+            name,
+            medians,
+            keys,
+            column,
+            Ref("progress", indicator, "achieved"),
+            name=f"report {indicator} = the EUV tracks' {column}",
+        )
+    return links
+
+
 def _cox_table(ctx, cox, event: str, name_en: str, name_da: str) -> PublishedTable:
     data = cox.hazard_ratios.copy()
     count_columns = [c for c in ("n", "events") if c in data.columns]
+    # the caption's counts pass the same rule: lifts, those with the event and those without
+    small = any(ctx.rule.is_sensitive(int(v)) for v in (cox.n, cox.events, cox.n - cox.events))
+    n, events = ("..", "..") if small else (cox.n, cox.events)
     return PublishedTable(
         name=f"cox_{event}",
         caption=tr(
             ctx,
-            f"Hazard ratioer for {name_da} (Cox; n = {cox.n}, hændelser = {cox.events})",
-            f"Hazard ratios for {name_en} (Cox; n = {cox.n}, events = {cox.events})",
+            f"Hazard ratioer for {name_da} (Cox; n = {n}, hændelser = {events})",
+            f"Hazard ratios for {name_en} (Cox; n = {n}, events = {events})",
         ),
         data=data,
         columns=article_columns(
@@ -463,7 +517,7 @@ def _cox_table(ctx, cox, event: str, name_en: str, name_da: str) -> PublishedTab
             ),
         ),
         lang=ctx.lang,
-        hidden=_hidden_counts(data, count_columns, ctx.rule.min_cell),
+        hidden=primary(data, count_columns, ctx.rule),
         person_counts=tuple(count_columns),
         rule=ctx.rule,
     )
@@ -523,7 +577,7 @@ def conversion_section(ctx: ReportContext, results: Results | None = None) -> Se
             ),
         ),
         lang=ctx.lang,
-        hidden=_hidden_counts(funnel, people, ctx.rule.min_cell),
+        hidden=primary(funnel, people, ctx.rule),
         person_counts=tuple(people),
         rule=ctx.rule,
     )
@@ -599,7 +653,7 @@ def company_effect_section(ctx: ReportContext, results: Results | None = None) -
                 ),
             ),
             lang=ctx.lang,
-            hidden=_hidden_counts(overall, companies, ctx.rule.min_cell),
+            hidden=primary(overall, companies, ctx.rule),
             rule=ctx.rule,
         )
     )
@@ -718,7 +772,7 @@ def staggered_section(ctx: ReportContext, results: Results | None = None) -> Sec
     overall = found.table.assign(
         estimand=[tr(ctx, "ATT, alle deltagerår", "ATT, all participating years")]
     )
-    companies_hidden = _hidden_counts(overall, ["n_treated_companies"], ctx.rule.min_cell)
+    companies_hidden = primary(overall, ["n_treated_companies"], ctx.rule)
     items: list = [
         intro,
         PublishedTable(
@@ -794,6 +848,11 @@ def participant_effect_section(ctx: ReportContext, results: Results | None = Non
     items: list = [intro]
     people = ["n_treated", "n_comparison"]
     estimates = result.estimates
+    counts = result.counts
+    count_columns = ["n", "n_employed", "n_outcome_pending"]
+    counts_hidden = primary(counts, count_columns, ctx.rule).assign(
+        share_employed=lambda m: m["n_employed"] | m["n"]
+    )
     items.append(
         PublishedTable(
             name="participant_effect",
@@ -815,13 +874,13 @@ def participant_effect_section(ctx: ReportContext, results: Results | None = Non
                 ),
             ),
             lang=ctx.lang,
-            hidden=_hidden_counts(estimates, people, ctx.rule.min_cell),
+            hidden=_unadjusted_withheld(ctx, estimates, counts, counts_hidden),
             person_counts=tuple(people),
+            keys=("method", "estimand"),
             rule=ctx.rule,
+            links=tuple(_participant_links(estimates, counts)),
         )
     )
-    counts = result.counts
-    count_columns = ["n", "n_employed", "n_outcome_pending"]
     items.append(
         PublishedTable(
             name="participant_groups",
@@ -838,11 +897,16 @@ def participant_effect_section(ctx: ReportContext, results: Results | None = Non
                 ),
             ),
             lang=ctx.lang,
-            hidden=_hidden_counts(counts, count_columns, ctx.rule.min_cell).assign(
-                share_employed=lambda m: m["n_employed"] | m["n"]
-            ),
+            hidden=counts_hidden,
             person_counts=tuple(count_columns),
+            keys=("group",),
             rule=ctx.rule,
+            links=tuple(
+                with_and_without(
+                    "participant_groups", counts, ("group",), [("n", "n_employed", "not employed")]
+                )
+            ),
+            follows=(Follows("n_employed", ("share_employed",)),),
         )
     )
     if not result.balance.empty:
@@ -874,6 +938,54 @@ def participant_effect_section(ctx: ReportContext, results: Results | None = Non
     return Section(title, items)
 
 
+UNADJUSTED = "diff"
+ESTIMATE_COLUMNS = ("estimate", "std_error", "ci_low", "ci_high", "p_value")
+
+
+def _unadjusted_withheld(
+    ctx: ReportContext, estimates: pd.DataFrame, counts: pd.DataFrame, counts_hidden: pd.DataFrame
+) -> pd.DataFrame:
+    """The arms' sizes by the rule, and the unadjusted difference withheld where a group's
+    employed count is: beside the comparison group's rate and the arm's size, the raw
+    difference in rates gives the participants' employed (and not employed) count away."""
+    mask = primary(estimates, ["n_treated", "n_comparison"], ctx.rule)
+    n = pd.to_numeric(counts["n"], errors="coerce").fillna(0).round().astype(int)
+    employed = pd.to_numeric(counts["n_employed"], errors="coerce").fillna(0).round().astype(int)
+    gives_away = counts_hidden["n_employed"].to_numpy(bool) | ctx.rule.sensitive(
+        (n - employed).to_numpy()
+    )
+    if gives_away.any() and "method" in estimates:
+        raw = estimates["method"].astype(str).eq(UNADJUSTED).to_numpy()
+        for column in ESTIMATE_COLUMNS:
+            if column in mask:
+                mask[column] = mask[column].to_numpy(bool) | raw
+    return mask
+
+
+def _participant_links(estimates: pd.DataFrame, counts: pd.DataFrame) -> list:
+    """Every estimate's arm sizes are the two groups' sizes in the table below."""
+    from research.report.kit.links import same
+
+    groups = {str(g): n for g, n in zip(counts["group"], counts["n"], strict=True)}
+    links = []
+    for key, row in zip(
+        estimates["method"].astype(str) + "/" + estimates["estimand"].astype(str),
+        estimates.itertuples(index=False),
+        strict=True,
+    ):
+        for column, group in (("n_treated", "participant"), ("n_comparison", "comparison")):
+            value = getattr(row, column)
+            if group in groups and pd.notna(value) and int(value) == int(groups[group]):
+                links.append(
+                    same(
+                        Ref("participant_effect", key, column),
+                        Ref("participant_groups", group, "n"),
+                        name=f"participant_effect {key} {column} = participant_groups {group}",
+                    )
+                )
+    return links
+
+
 # --- 1a. Every lift, running ones included: cumulative incidence ------------------------------
 
 
@@ -884,14 +996,17 @@ def _subgroup_label(rows: pd.DataFrame) -> pd.Series:
     return label
 
 
-def _cif_counts_mask(data: pd.DataFrame, counts: list[str], rule_min: int) -> pd.DataFrame:
+def _cif_counts_mask(data: pd.DataFrame, counts: list[str], rule: DisclosureRule) -> pd.DataFrame:
     """Counts below the threshold hidden, and the probabilities of an arm whose size is hidden
     (a CIF of a handful of lifts gives away who completed)."""
-    mask = _hidden_counts(data, counts, rule_min)
+    mask = primary(data, counts, rule)
     for column, arm in (("cif_level_pct", "n_level"), ("cif_reference_pct", "n_reference")):
         if column in mask:
             mask[column] = mask[arm]
     return mask
+
+
+CIF_TABLE = "cumulative_incidence_contrasts"
 
 
 def cumulative_incidence_section(ctx: ReportContext, results: Results | None = None) -> Section:
@@ -933,8 +1048,9 @@ def cumulative_incidence_section(ctx: ReportContext, results: Results | None = N
         data["analysis"].map(lambda a: _analysis_title(ctx, a)) + ": " + _subgroup_label(data)
     )
     counts = ["n_level", "n_reference", "events_level", "events_reference"]
+    cif_keys = ("analysis", "subgroup", "level", "reference", "horizon")
     table = PublishedTable(
-        name="cumulative_incidence_contrasts",
+        name=CIF_TABLE,
         caption=tr(
             ctx,
             "Kumuleret incidens af gennemførelse og frafald inden for 12 og 24 måneder, efter "
@@ -960,10 +1076,23 @@ def cumulative_incidence_section(ctx: ReportContext, results: Results | None = N
             ),
         ),
         lang=ctx.lang,
-        hidden=_cif_counts_mask(data, counts, ctx.rule.min_cell),
+        hidden=_cif_counts_mask(data, counts, ctx.rule),
         person_counts=tuple(counts),
-        keys=("analysis", "subgroup", "level", "reference", "horizon"),
+        keys=cif_keys,
         rule=ctx.rule,
+        # the same arms at 12 and 24 months, and in the completion and the dropout rows
+        links=tuple(
+            same_figures(
+                CIF_TABLE,
+                data,
+                cif_keys,
+                CIF_TABLE,
+                data,
+                cif_keys,
+                [(n, n) for n, _ in ARMS],
+                match=("subgroup", "level", "reference"),
+            )
+        ),
     )
     items: list = [intro, table]
     first = data[data["horizon"] == min(HORIZONS)]
@@ -1077,10 +1206,11 @@ def pooled_subgroup_section(ctx: ReportContext, results: Results | None = None) 
         data["analysis"].map(lambda a: _analysis_title(ctx, a)) + ": " + _subgroup_label(data)
     )
     counts = ["n_level", "n_reference", "events_level", "events_reference"]
-    mask = _hidden_counts(data, counts, ctx.rule.min_cell)
+    mask = primary(data, counts, ctx.rule)
     # A small arm's own estimate gives its outcomes away; the pooled one mixes in the others.
     mask["estimate_pp"] = mask["n_level"] | mask["n_reference"]
     mask["mde_pp"] = mask["estimate_pp"]  # the MDE of known rates gives the arm sizes away
+    keys = ("analysis", "subgroup", "level", "reference")
     table = PublishedTable(
         name="pooled_subgroup_effects",
         caption=tr(
@@ -1110,8 +1240,9 @@ def pooled_subgroup_section(ctx: ReportContext, results: Results | None = None) 
         lang=ctx.lang,
         hidden=mask,
         person_counts=tuple(counts),
-        keys=("analysis", "subgroup", "level", "reference"),
+        keys=keys,
         rule=ctx.rule,
+        links=tuple(_pooled_links(ctx, data, keys)),
     )
     items: list = [intro, table]
     for analysis, rows in data.groupby("analysis", sort=False):
@@ -1138,6 +1269,26 @@ def pooled_subgroup_section(ctx: ReportContext, results: Results | None = None) 
             )
         )
     return Section(title, items)
+
+
+def _pooled_links(ctx: ReportContext, data: pd.DataFrame, keys: tuple[str, ...]) -> list:
+    """The same arms as section 1's table (where the counts agree) and as each other."""
+    name = "pooled_subgroup_effects"
+    arms = [(n, n) for n, _ in ARMS]
+    links = same_figures(name, data, keys, name, data, keys, arms, match=keys[1:])
+    section_1 = ctx.publication.tables.get(SUBGROUP_TABLE) if ctx.publication else None
+    if section_1 is not None:
+        links += same_figures(
+            name,
+            data,
+            keys,
+            SUBGROUP_TABLE,
+            section_1.data,
+            section_1.keys,
+            arms,
+            match=keys,
+        )
+    return links
 
 
 # --- 7. RKV across the colleges (activity 1) ----------------------------------------------------
@@ -1257,11 +1408,24 @@ def rkv_section(ctx: ReportContext, results: Results | None = None) -> Section:
     agreement["ci_low_pct"] = agreement["ci_low"] * 100
     agreement["ci_high_pct"] = agreement["ci_high"] * 100
     counts = ["n", "agree"]
-    mask = _hidden_counts(agreement, counts, ctx.rule.min_cell)
-    disagree = agreement["n"] - agreement["agree"]
-    mask["agree"] |= (disagree > 0) & (disagree < ctx.rule.min_cell)
+    mask = primary(agreement, counts, ctx.rule)
     for column in ("share_pct", "ci_low_pct", "ci_high_pct"):
         mask[column] = mask["n"] | mask["agree"]
+    keys = ("college", "half")
+    add_report(ctx)
+    report = ctx.publication.tables.get(REPORT + "rkv_agreement") if ctx.publication else None
+    links = with_and_without("rkv_agreement", agreement, keys, [("n", "agree", "disagree")])
+    if report is not None:  # the report's quality section shows the same counts
+        links += same_figures(
+            "rkv_agreement",
+            agreement,
+            keys,
+            REPORT + "rkv_agreement",
+            report.data,
+            report.keys,
+            [("n", "n"), ("agree", "agree")],
+            match=keys,
+        )
     items.append(
         PublishedTable(
             name="rkv_agreement",
@@ -1287,8 +1451,13 @@ def rkv_section(ctx: ReportContext, results: Results | None = None) -> Section:
             lang=ctx.lang,
             hidden=mask,
             person_counts=tuple(counts),
-            keys=("college", "half"),
+            keys=keys,
             rule=ctx.rule,
+            links=tuple(links),
+            follows=(
+                Follows("n", ("share_pct", "ci_low_pct", "ci_high_pct")),
+                Follows("agree", ("share_pct", "ci_low_pct", "ci_high_pct")),
+            ),
         )
     )
     return Section(title, items)
@@ -1371,7 +1540,9 @@ def show_front(ctx: ReportContext) -> None:
 
 def show_article(ctx: ReportContext, section: Section) -> None:
     """Write the section's article files into ``ctx.tables_dir``, then display it (``show``
-    also writes the CSVs and clears the figures, so the files come first)."""
+    also writes the CSVs and clears the figures, so the files come first). The article's
+    counts are protected jointly with what the quarter's report publishes (``add_report``)."""
+    add_report(ctx)
     section = publish_section(ctx, section)
     folder: Path | None = ctx.tables_dir
     if folder is not None:

@@ -51,6 +51,9 @@ class ReportContext:
     programme_tables: Tables = field(default_factory=dict, repr=False)
     data_origin: str = "real"  # research.store.meta.data_origin: synthetic, real or mixed
     publication: Publication | None = field(default=None, repr=False, compare=False)
+    # the previous quarter's report folder (reports/2026Q2): its published figures are taken
+    # into account by the quarter's protection (``kit.earlier``); None: not published
+    earlier_dir: Path | None = None
 
     @property
     def as_of(self) -> pd.Timestamp:
@@ -87,13 +90,15 @@ def load_context(
     config: Path | str | None = None,
     tables_dir: Path | str | None = None,
     shown_as: Path | None = None,
+    previous: Path | str | None = None,
 ) -> ReportContext:
     """Read the store once (read-only) and check every parameter against it.
 
     Empty strings mean "not given", because papermill parameters cannot be None-typed safely.
     The data are opened by ``research.open_programme`` (which finds the database from the
     working folder upwards, so a notebook run in JupyterLab finds it). ``shown_as`` is the
-    database to name in messages when ``db`` is a snapshot of it.
+    database to name in messages when ``db`` is a snapshot of it. ``previous``: the previous
+    quarter's published report folder, protected against (empty or missing: none).
     """
     try:
         check_lang(lang)
@@ -102,11 +107,16 @@ def load_context(
     programme = open_programme(
         db, quarter or None, config, partner, min_cell=min_cell, shown_as=shown_as
     )
-    return report_context(programme, lang, tables_dir=tables_dir)
+    earlier = Path(previous) if previous and Path(previous).is_dir() else None
+    return report_context(programme, lang, tables_dir=tables_dir, earlier_dir=earlier)
 
 
 def report_context(
-    programme: Programme, lang: str = "da", *, tables_dir: Path | str | None = None
+    programme: Programme,
+    lang: str = "da",
+    *,
+    tables_dir: Path | str | None = None,
+    earlier_dir: Path | None = None,
 ) -> ReportContext:
     """The report's context for an opened programme: its language, where the tables are
     written, and the publication that protects the quarter's tables jointly."""
@@ -125,4 +135,5 @@ def report_context(
         programme_tables=programme.programme_tables,
         data_origin=programme.data_origin,
         publication=Publication(programme.rule.min_cell),
+        earlier_dir=earlier_dir,
     )

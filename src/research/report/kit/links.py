@@ -14,8 +14,10 @@ table has no keys.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,21 @@ class Follows:
     previous_row: bool = False  # also when the row before is withheld (a conversion)
 
 
+@dataclass(frozen=True)
+class Ratio:
+    """A share shown beside its denominator publishes its numerator: ``numerator`` =
+    ``share`` × ``denominator`` (rounded), even when the numerator's column is not written.
+
+    Why declared: the audit must see the counts a reader can multiply back out (a completion
+    rate beside the number of lifts is the number completed), so it derives the numerator
+    from the files and attacks it like any other person cell.
+    """
+
+    numerator: str
+    denominator: str
+    share: str
+
+
 def margin(
     table: str,
     column: str,
@@ -89,3 +106,41 @@ def chain(table: str, column: str, rows: Sequence[str], *, name: str) -> list[Li
 def same(a: Ref, b: Ref, *, name: str) -> Link:
     """The same figure in two places."""
     return Link(name, a, (b,))
+
+
+def row_keys(data: pd.DataFrame, keys: Sequence[str]) -> list[str]:
+    """Row keys as ``kit.publication.row_keys`` names them."""
+    if not keys:
+        return [str(i) for i in range(len(data))]
+    return ["/".join(row) for row in data[list(keys)].astype(str).to_numpy()]
+
+
+def whole(value: object) -> int | None:
+    """A count as a whole number, or None when it is missing."""
+    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    return None if pd.isna(number) else round(float(number))
+
+
+def with_and_without(
+    table: str,
+    data: pd.DataFrame,
+    keys: Sequence[str],
+    pairs: Iterable[tuple[str, str, str]],
+) -> list[Link]:
+    """Per row: ``total = part + the rest`` (lifts = with the event + without; RKVs = agree +
+    disagree). The rest is never shown but a reader can subtract: it is a derived person group.
+    ``pairs``: (total column, part column, words for the rest)."""
+    links = []
+    for i, key in enumerate(row_keys(data, keys)):
+        for total, part, rest in pairs:
+            if whole(data[total].iloc[i]) is None or whole(data[part].iloc[i]) is None:
+                continue
+            links.append(
+                Link(
+                    f"{table} {key}: {total} = {part} + {rest}",
+                    Ref(table, key, total),
+                    (Ref(table, key, part),),
+                    rest=f"{table}:{key}:{rest}",
+                )
+            )
+    return links

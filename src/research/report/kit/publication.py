@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from research.metrics.linked_disclosure import Relation, protect
+from research.report.kit.earlier import EarlierQuarter
 from research.report.kit.links import Link, Ref
 from research.report.kit.publish import PublishedTable
 
@@ -86,6 +87,18 @@ def table_cells(table: PublishedTable, columns: Iterable[str] = ()) -> dict[str,
     return out
 
 
+def cumulative_cells(table: PublishedTable) -> dict[str, list[str]]:
+    """Per ``cumulative`` column, the row keys whose count never falls between quarters."""
+    keys = row_keys(table)
+    rows = (
+        table.data[table.cumulative_rows].astype(bool).to_numpy()
+        if table.cumulative_rows
+        else np.ones(len(keys), dtype=bool)
+    )
+    chosen = [key for key, ever in zip(keys, rows, strict=True) if ever]
+    return {column: chosen for column in table.cumulative}
+
+
 def _links(tables: Mapping[str, PublishedTable]) -> list[Link]:
     return [link for table in tables.values() for link in table.links]
 
@@ -111,6 +124,17 @@ class Publication:
         self.extra_links: list[Link] = []  # links to other reports' cells (partner sums)
         self.zero_tables: set[str] = set()  # tables the quarter-wide protection made withhold 0
         self.quarter_protected = False
+        self.background: set[str] = set()  # tables another publication writes (``add_published``)
+        self.earlier: EarlierQuarter | None = None  # last quarter's report (``kit.earlier``)
+
+    def add_published(self, tables: Iterable[PublishedTable]) -> None:
+        """Tables already published elsewhere in the quarter (named as this publication's
+        folder sees them, e.g. ``../tables/progress``): their shown figures are fixed and their
+        links known to the attacker, so what is admitted later is protected jointly with them,
+        but they are not written to this publication's record (their own record holds them)."""
+        for table in tables:
+            self.tables[table.name] = table
+            self.background.add(table.name)
 
     def links(self, tables: Mapping[str, PublishedTable] | None = None) -> list[Link]:
         """The tables' own links and the links to other reports of the quarter."""
@@ -144,15 +168,19 @@ class Publication:
         cells = self.cells(every)
         links = self.links(every)
         values = {cid: round(c.value) for cid, c in cells.items() if c.value is not None}
+        later = [link for t in every.values() for link in t.checks]
         persons = {cid for cid, c in cells.items() if c.persons}
         persons |= {
-            link.rest for link in links if link.rest and cells.get(link.total.id, _UNKNOWN).persons
+            link.rest
+            for link in links + later
+            if link.rest and cells.get(link.total.id, _UNKNOWN).persons
         }
         withheld = {cid for cid, c in cells.items() if c.hidden or cid in self.preset}
         zero_ok = {cid for cid, c in cells.items() if every[c.ref.table].withholds_zeros}
+        earlier = self._earlier_relations(cells, values, fixed, persons, withheld)
         protection = protect(
             values,
-            relations_of(links),
+            relations_of(links) + earlier,
             persons,
             self.min_cell,
             withheld=withheld,
@@ -160,19 +188,74 @@ class Publication:
             may_be_zero=zero_ok,
             groups={cid: c.ref.table for cid, c in cells.items()},
         )
+        if later:  # then the checks, from that solution: more is withheld only where needed
+            protection = protect(
+                values,
+                relations_of(links + later) + earlier,
+                persons,
+                self.min_cell,
+                withheld=set(protection.withheld),
+                fixed=fixed,
+                may_be_zero=zero_ok | _zero_groups(cells, protection.zeros_withheld_in),
+                groups={cid: c.ref.table for cid, c in cells.items()},
+            )
         admitted = [
             _withhold(t, protection.withheld, t.name in protection.zeros_withheld_in) for t in new
         ]
         self.tables |= {t.name: t for t in admitted}
         return admitted
 
+    def _earlier_relations(
+        self,
+        cells: Mapping[str, Cell],
+        values: dict[str, int],
+        fixed: set[str],
+        persons: set[str],
+        withheld: set[str],
+    ) -> list[Relation]:
+        """Last quarter's report as already published — its shown figures fixed, its
+        withheld ones unknown, its relations known — and each figure linked to this
+        quarter's: the same figure, or (cumulative) this quarter's = last quarter's + the
+        persons added since. A link the figures contradict (corrected data) is left out."""
+        earlier = self.earlier
+        if earlier is None:
+            return []
+        out = list(earlier.relations)
+        values.update({c: round(v) for c, v in earlier.published.items()})
+        fixed |= set(earlier.published)
+        withheld |= earlier.at_least_one
+        for cid, (then_id, same_figure) in earlier.links.items():
+            cell = cells.get(cid)
+            if cell is None or cell.value is None:
+                continue
+            now, then = round(cell.value), earlier.published.get(then_id)
+            if then is not None and (
+                (same_figure and now != round(then)) or (not same_figure and now < round(then))
+            ):
+                continue
+            if then_id in earlier.persons and then_id in earlier.withheld:
+                persons.add(then_id)  # last quarter's withheld group, now linked to this one
+            if same_figure:
+                terms: tuple[tuple[str, int], ...] = ((cid, 1), (then_id, -1))
+                name = f"{cid} as published last quarter"
+            else:
+                added = f"{cid}:added since last quarter"
+                persons.add(added)
+                terms = ((cid, 1), (then_id, -1), (added, -1))
+                name = f"{cid} = last quarter's + the persons added since"
+            out.append(Relation(name, terms))
+        return out
+
     def as_json(self) -> dict[str, Any]:
-        """What ``research audit`` needs: tables, cells, derived groups, relations."""
-        cells = self.cells()
-        links = self.links()
+        """What ``research audit`` needs: tables, cells, derived groups, relations (the tables
+        published elsewhere are left to their own record; links to them stay, by name)."""
+        own = {n: t for n, t in self.tables.items() if n not in self.background}
+        cells = {cid: c for cid, c in self.cells().items() if c.ref.table in own}
+        links = self.links(own) + [link for t in own.values() for link in t.checks]
         derived = sorted({link.rest for link in links if link.rest})
+        every = self.cells()
         persons_rest = {
-            link.rest for link in links if link.rest and cells.get(link.total.id, _UNKNOWN).persons
+            link.rest for link in links if link.rest and every.get(link.total.id, _UNKNOWN).persons
         }
         return {
             "format": FORMAT_VERSION,
@@ -184,7 +267,9 @@ class Publication:
                     "zeros_published": not t.withholds_zeros,
                     "follows": [dataclasses.asdict(f) for f in t.follows],
                 }
-                for name, t in self.tables.items()
+                | ({"ratios": [dataclasses.asdict(r) for r in t.ratios]} if t.ratios else {})
+                | ({"cumulative": cumulative_cells(t)} if t.cumulative else {})
+                for name, t in own.items()
             },
             "cells": [
                 {
@@ -213,6 +298,12 @@ class Publication:
 
 
 _UNKNOWN = Cell(Ref("", "", ""), None, False, True)  # a linked cell not published (yet)
+
+
+def _zero_groups(cells: Mapping[str, Cell], tables: Iterable[str]) -> set[str]:
+    """The cells of the tables that now withhold zeros."""
+    chosen = set(tables)
+    return {cid for cid, c in cells.items() if c.ref.table in chosen}
 
 
 def _withhold(

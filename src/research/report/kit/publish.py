@@ -21,7 +21,7 @@ from research.domain.identifiers import CPR_FULL_MASK, mask_cpr_shaped
 from research.metrics.disclosure import MARKER, DisclosureRule
 from research.report.kit.formatting import ColumnFormat, format_table, to_html
 from research.report.kit.labels import check_lang
-from research.report.kit.links import Follows, Link
+from research.report.kit.links import Follows, Link, Ratio
 
 TABLE_INDEX = "index.json"
 
@@ -57,10 +57,20 @@ class PublishedTable:
     links: tuple[Link, ...] = field(default=(), repr=False)
     follows: tuple[Follows, ...] = field(default=(), repr=False)
     withholds_zeros: bool = False  # True: a withheld cell may be 0 (e.g. a chain's new persons)
+    ratios: tuple[Ratio, ...] = field(default=(), repr=False)  # shares that publish numerators
+    # links solved in a second pass: the protection first solves with ``links``, then
+    # withholds more only where these still give a group away (so what the first pass chose
+    # stays as it was wherever it already suffices); recorded for the audit like links
+    checks: tuple[Link, ...] = field(default=(), repr=False)
+    # person-count columns that count everyone ever (never fall from one quarter to the next),
+    # so a later quarter's figure minus this one is a group of persons (``research audit``)
+    cumulative: tuple[str, ...] = field(default=(), repr=False)
+    cumulative_rows: str | None = None  # a bool column: the rows ``cumulative`` holds for
 
     def __post_init__(self) -> None:
         check_lang(self.lang)
-        wanted = (*self.columns, *self.person_counts, *self.keys, *self._flag())
+        wanted = (*self.columns, *self.person_counts, *self.keys, *self._flag(), *self.cumulative)
+        wanted += (self.cumulative_rows,) if self.cumulative_rows else ()
         missing = [c for c in wanted if c not in self.data.columns]
         if missing:
             raise KeyError(f"table {self.name}: columns not in the data: {', '.join(missing)}")
@@ -115,8 +125,8 @@ class PublishedTable:
 
     def write_csv(self, folder: Path) -> Path:
         """``folder/<name>.csv`` (UTF-8, comma, decimal point) and its entry in ``index.json``."""
-        folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{self.name}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
         write_data_csv(self, path)
         _record(folder, self)
         return path

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 
 from research.report.kit import blocks
 from research.report.kit.charts import figure_html
+from research.report.kit.figure_numbers import figure_table
 from research.report.kit.markdown import markdown_table
 from research.report.kit.publish import PublishedTable
 
@@ -148,6 +149,8 @@ def publish_section(ctx: ReportContext, section: Section, *, draw: bool = True) 
     else:
         admitted = {t.name: t for t in ctx.publication.admit(section.tables())}
 
+    drawn_numbers: list[PublishedTable] = []
+
     def final(item: Item | Chart) -> list[Item]:
         if isinstance(item, PublishedTable):
             return [admitted[item.name]]
@@ -155,13 +158,22 @@ def publish_section(ctx: ReportContext, section: Section, *, draw: bool = True) 
             if not draw:
                 return []
             drawn = item.draw(admitted[item.table])
-            return list(drawn) if isinstance(drawn, list) else [drawn]
+            drawn = list(drawn) if isinstance(drawn, list) else [drawn]
+            numbers = figure_table(
+                [d for d in drawn if isinstance(d, Figure)], admitted[item.table], ctx.lang
+            )
+            if numbers is not None:
+                drawn_numbers.append(numbers)
+            return drawn
         return [item]
 
+    items = [out for i in section.items for out in final(i)]
+    if drawn_numbers and ctx.publication is not None:
+        drawn_numbers = ctx.publication.admit(drawn_numbers)
     return Section(
         section.title,
-        [out for i in section.items for out in final(i)],
-        [admitted[t.name] for t in section.data],
+        items,
+        [admitted[t.name] for t in section.data] + drawn_numbers,
     )
 
 

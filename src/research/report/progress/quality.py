@@ -25,6 +25,7 @@ from research.quality import DEFAULT_GRACE_DAYS, CheckReport, Finding, check_dat
 from research.quality.checks import reference_rules, rules
 from research.report.kit.context import ReportContext
 from research.report.kit.formatting import ColumnFormat, format_date
+from research.report.kit.links import Follows, Link, Ref, same, with_and_without
 from research.report.kit.publish import PublishedTable
 from research.report.kit.section import Section, Text
 from research.report.kit.section_helpers import no_data, partner_names, tr
@@ -204,6 +205,44 @@ def _rate(rows: pd.DataFrame) -> float:
     return float(rows["numerator"].sum()) / den if den else float("nan")
 
 
+def timeliness_links(name: str, data: pd.DataFrame) -> list[Link]:
+    """Per measure and partner: enrolments = with the problem + without; per measure the
+    partners add up to the total; the partners' tables and the total's are linked through
+    the same "I alt" rows (``SHOWN`` names the table that shows them)."""
+    keys = ("measure", "partner_id")
+    links = with_and_without(name, data, keys, [("denominator", "numerator", "without")])
+    for measure, rows in data.groupby("measure", sort=False):
+        partners = [str(p) for p in rows["partner_id"] if str(p) != TOTAL_LABEL]
+        total = f"{measure}/{TOTAL_LABEL}"
+        if name == SHOWN or not partners:
+            continue
+        has_total = (rows["partner_id"].astype(str) == TOTAL_LABEL).any()
+        for column in ("numerator", "denominator"):
+            of_partners = rows.loc[rows["partner_id"].astype(str) != TOTAL_LABEL, column]
+            of_total = rows.loc[rows["partner_id"].astype(str) == TOTAL_LABEL, column]
+            if has_total and int(of_partners.sum()) != int(of_total.iloc[0]):
+                continue  # an enrolment counted by two partners: the sum does not hold
+            links.append(
+                Link(
+                    f"{name} {measure} {column}: partners add up to the total",
+                    Ref(name if has_total else SHOWN, total, column),
+                    tuple(Ref(name, f"{measure}/{p}", column) for p in partners),
+                )
+            )
+            if has_total:
+                links.append(
+                    same(
+                        Ref(name, total, column),
+                        Ref(SHOWN, total, column),
+                        name=f"{measure} {column}: the total in both tables",
+                    )
+                )
+    return links
+
+
+SHOWN = "form_timeliness"
+
+
 def _timeliness_table(
     ctx: ReportContext, data: pd.DataFrame, name: str, caption: str, by_partner: bool
 ) -> PublishedTable:
@@ -234,6 +273,8 @@ def _timeliness_table(
         hidden=mask,
         person_counts=("numerator", "denominator"),
         keys=("measure", "partner_id"),
+        links=tuple(timeliness_links(name, data)),
+        follows=(Follows("numerator", ("rate",)), Follows("denominator", ("rate",))),
         note=tr(
             ctx,
             "Forløb startet ved kvartalets udgang; hvert forløb har ét startskema og efter "
@@ -346,6 +387,12 @@ def rkv_agreement_table(ctx: ReportContext) -> PublishedTable | None:
         hidden=mask,
         person_counts=("n", "agree"),
         keys=("college", "half"),
+        links=tuple(
+            with_and_without(
+                "rkv_agreement", data, ("college", "half"), [("n", "agree", "disagree")]
+            )
+        ),
+        follows=(Follows("agree", ("share_pct",)), Follows("n", ("share_pct",))),
         rule=ctx.rule,
     )
 

@@ -25,8 +25,9 @@ from research.metrics.stocks import suppress_stock
 from research.report.kit.charts import line_chart
 from research.report.kit.context import ReportContext
 from research.report.kit.formatting import ColumnFormat, format_number
+from research.report.kit.links import Link, Ref, margin, same
 from research.report.kit.publish import PublishedTable
-from research.report.kit.section import Section, Text
+from research.report.kit.section import Chart, Section, Text
 from research.report.kit.section_helpers import no_data, shown_or_marker, tr
 
 GROUPS = SIDE_EFFECT_GROUPS
@@ -58,6 +59,43 @@ def protect_side_effects(frame: pd.DataFrame, rule: DisclosureRule) -> pd.DataFr
     return out
 
 
+def side_effect_links(ctx: ReportContext, name: str, data: pd.DataFrame) -> list[Link]:
+    """At each quarter's end the groups add up to the total; each level is the progress
+    table's side-effect line (this quarter) and its series' (every quarter); the quarter's
+    table is the series' last quarter. Only levels are linked: the "change" of a stock can be
+    negative, and the attack models counts ≥ 0 (``suppress_stock`` protects the changes)."""
+    from research.report.kit.quarter.targets import SERIES, summary_name
+
+    links: list[Link] = []
+    present = set(zip(data["group"].astype(str), data["quarter"].astype(str), strict=True))
+    for quarter in dict.fromkeys(data["quarter"].astype(str)):
+        parts = [f"{g}/{quarter}" for g in GROUPS if (g, quarter) in present]
+        if ("total", quarter) in present and parts:
+            links.append(
+                margin(name, "n", f"total/{quarter}", parts, name=f"{name} {quarter} adds up")
+            )
+        for group in GROUPS:
+            if (group, quarter) not in present:
+                continue
+            row = f"{group}/{quarter}"
+            links.append(
+                same(
+                    Ref(name, row, "n"),
+                    Ref(SERIES, f"side_effect_{group}/{quarter}", "cumulative"),
+                    name=f"side effects {row} = progress series",
+                )
+            )
+            if quarter == str(ctx.quarter):
+                links.append(
+                    same(
+                        Ref(name, row, "n"),
+                        Ref(summary_name(ctx), f"side_effect_{group}", "achieved"),
+                        name=f"side effects {row} = progress",
+                    )
+                )
+    return links
+
+
 def _table(ctx: ReportContext, data: pd.DataFrame, name: str, caption: str) -> PublishedTable:
     data = data.reset_index(drop=True).assign(
         label=lambda d: d["label_da"] if ctx.lang == "da" else d["label_en"]
@@ -82,7 +120,8 @@ def _table(ctx: ReportContext, data: pd.DataFrame, name: str, caption: str) -> P
         lang=ctx.lang,
         hidden=mask,
         person_counts=("new", "n"),
-        keys=("group",),
+        keys=("group", "quarter"),
+        links=tuple(side_effect_links(ctx, name, data)),
         note=tr(
             ctx,
             "Personer med et kursus som sideeffekt, der ikke er deltagere på kvartalets sidste "
@@ -181,8 +220,16 @@ def side_effects_section(ctx: ReportContext) -> Section:
             "Side effects by quarter (not counted towards targets)",
         ),
     )
-    items: list = [intro, table]
-    chart = _chart(ctx, protected)
-    if chart is not None:
-        items.append(chart)
+    items: list = [intro, table, Chart(series.name, lambda shown: _drawn(ctx, shown))]
     return Section(title, items, data=[series])
+
+
+def _drawn(ctx: ReportContext, series: PublishedTable) -> list[Figure]:
+    """The chart from the series as the publication left it: a level it withholds (jointly
+    with the progress table) is not drawn either."""
+    mask = series._mask().reset_index(drop=True)
+    protected = series.data.reset_index(drop=True).assign(
+        cumulative_hidden=mask["n"].to_numpy(bool)
+    )
+    chart = _chart(ctx, protected)
+    return [] if chart is None else [chart]

@@ -114,6 +114,7 @@ def parameters_for(ctx: ReportContext, config: Path | str | None) -> dict[str, A
         "min_cell": ctx.rule.min_cell,
         "partner": ctx.partner or "",
         "config": str(Path(config).resolve()) if config else "",
+        "previous": str(ctx.earlier_dir.resolve()) if ctx.earlier_dir else "",
     }
 
 
@@ -200,16 +201,31 @@ def render_html(
     return target
 
 
-def audit_before_publishing(build: Path) -> None:
+def with_previous(ctx: ReportContext, out: Path, previous: Path | str | None) -> ReportContext:
+    """The context with the previous quarter's report folder to protect against: ``previous``
+    when given (a re-made report uses the one its manifest names), else ``out``'s folder of
+    the quarter before, when it has been published (it holds a publication record)."""
+    from dataclasses import replace
+
+    folder = Path(previous) if previous else out / str(ctx.quarter.previous())
+    if not (folder / TABLES / "publication.json").is_file():
+        return ctx
+    return replace(ctx, earlier_dir=folder)
+
+
+def audit_before_publishing(build: Path, into: Path | None = None, under: str = "") -> None:
     """The disclosure audit of the finished files (``kit.audit``): nothing moves into place
-    when a reader could work out a small group from them. One line names the first cell."""
+    when a reader could work out a small group from them. One line names the first cell.
+    ``into``/``under``: the build will sit at ``into/under``, so it is audited together with
+    what that quarter's folder already publishes (the report, its partner reports, the
+    article), as a reader will hold them."""
     from research.report.kit.audit import audit_report, find_publications
 
     if not find_publications(build):
         if any(build.rglob("*.csv")):
             raise ReportError("refusing to publish: the tables have no publication.json to audit")
         return
-    result = audit_report(build)
+    result = audit_report(build, into=into, under=under)
     if not result.passed:
         more = f" (and {len(result.leaks) - 1} more)" if len(result.leaks) > 1 else ""
         raise ReportError(
@@ -242,7 +258,10 @@ def _publish(build_dir: Path, target_dir: Path, *, out: Path, shares_folder: boo
     the swap. ``shares_folder``: the target (a quarter's folder) also holds other reports'
     sub-folders, which the new folder keeps.
     """
-    audit_before_publishing(build_dir)
+    if shares_folder:
+        audit_before_publishing(build_dir, target_dir, "")
+    else:
+        audit_before_publishing(build_dir, target_dir.parent, target_dir.name)
     keep = _programme_owned(build_dir) if shares_folder else (lambda _old: [])
     try:
         publish_folder(build_dir, target_dir, lock_root=out, carry_over=keep)
@@ -263,11 +282,15 @@ def run_report(
     min_cell: int | None = None,
     config: Path | str | None = None,
     kernel: str | None = None,
+    previous: Path | str | None = None,
 ) -> ReportResult:
-    """Make one quarterly report (the whole programme, or one partner's) and return its paths."""
+    """Make one quarterly report (the whole programme, or one partner's) and return its paths.
+    ``previous``: the previous quarter's report folder to protect against (default: the one
+    in ``out``, when it has been published)."""
     timing = (time.perf_counter(), now())
     with _Run(db, Path(out)) as run:
         ctx = run.context(quarter, lang, min_cell=min_cell, partner=partner, config=config)
+        ctx = with_previous(ctx, Path(out), previous)
         # Solved once here, before the kernels start: the notebooks, which run side by side,
         # then read the quarter-wide protection from its cache instead of each solving it.
         quarter_solution(ctx)
@@ -295,6 +318,7 @@ def run_evidence(
     min_cell: int | None = None,
     config: Path | str | None = None,
     kernel: str | None = None,
+    previous: Path | str | None = None,
 ) -> ReportResult:
     """The article's evidence for a quarter: ``reports/<quarter>/article/`` with the executed
     notebook, its HTML, every table as Markdown, LaTeX and CSV and every figure as PDF, SVG
@@ -302,6 +326,7 @@ def run_evidence(
     timing = (time.perf_counter(), now())
     with _Run(db, Path(out)) as run:
         ctx = run.context(quarter, lang, min_cell=min_cell, config=config)
+        ctx = with_previous(ctx, Path(out), previous)
         title = (
             f"Evidence for the article, {ctx.quarter.label('en')}"
             if lang == "en"

@@ -127,6 +127,7 @@ def verify_report(folder: Path | str, kernel: str | None = None) -> Verification
             "min_cell": int(params["min_cell"]) if params.get("min_cell") else None,
             "config": params.get("config") or None,
             "kernel": kernel,
+            "previous": params.get("previous") or None,
         }
         quarter, lang = params.get("quarter") or None, params.get("lang", "da")
         if evidence:  # the article's tables lie in its folder itself

@@ -24,7 +24,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from research.metrics.linked_disclosure import InconsistentPublication, NoCellLeft
 from research.report.kit.context import ReportContext
+from research.report.kit.earlier import EarlierQuarter, earlier_quarter, fingerprint
 from research.report.kit.links import Link, Ref
 from research.report.kit.publication import Publication, row_keys
 from research.report.kit.publish import PublishedTable
@@ -130,10 +132,17 @@ def quarter_solution(ctx: ReportContext) -> dict[str, Any]:
         if scope is not None
     }
     sums = partner_sums(programme, partners)
-    joint = Publication(ctx.rule.min_cell)
-    joint.extra_links = sums
-    for index in range(len(_sections())):  # section by section, every scope at once
-        joint.admit([_renamed(t, _folder(scope)) for scope in scopes for t in built[scope][index]])
+    earlier = earlier_quarter(ctx.earlier_dir)  # what last quarter published, every scope
+    sections = [
+        [_renamed(t, _folder(scope)) for scope in scopes for t in built[scope][index]]
+        for index in range(len(_sections()))
+    ]
+    try:
+        joint = _solve(ctx, sums, earlier, sections)
+    except InconsistentPublication:
+        # last quarter's published figures cannot hold with this quarter's true ones (the
+        # data were corrected): a reader cannot link them either, so solve without them
+        joint = _solve(ctx, sums, None, sections)
     solution: dict[str, Any] = {
         "scopes": {},
         "sums": [
@@ -167,6 +176,34 @@ def quarter_solution(ctx: ReportContext) -> dict[str, Any]:
     return solution
 
 
+def _solve(
+    ctx: ReportContext,
+    sums: list[Link],
+    earlier: EarlierQuarter | None,
+    sections: list[list[PublishedTable]],
+) -> Publication:
+    try:  # section by section, every scope at once, as the report shows them
+        return _solved(ctx, sums, earlier, sections)
+    except NoCellLeft:
+        # an early section's figures leave nothing to withhold for a later one (tiny early
+        # quarters): nothing is published yet, so solve the four sections as one instead
+        return _solved(ctx, sums, earlier, [[t for section in sections for t in section]])
+
+
+def _solved(
+    ctx: ReportContext,
+    sums: list[Link],
+    earlier: EarlierQuarter | None,
+    batches: list[list[PublishedTable]],
+) -> Publication:
+    joint = Publication(ctx.rule.min_cell)
+    joint.extra_links = sums
+    joint.earlier = earlier
+    for batch in batches:
+        joint.admit(batch)
+    return joint
+
+
 def _cache_path(ctx: ReportContext) -> Path | None:
     """A file named by everything the solution depends on: data, quarter, rule, config, code."""
     if ctx.db_path is None or not Path(ctx.db_path).exists():
@@ -177,6 +214,8 @@ def _cache_path(ctx: ReportContext) -> Path | None:
     for part in (database_hash(Path(ctx.db_path)), str(ctx.quarter), str(ctx.rule.min_cell)):
         digest.update(part.encode())
     digest.update(repr(ctx.config).encode())
+    if ctx.earlier_dir is not None:
+        digest.update(fingerprint(ctx.earlier_dir).encode())
     package = Path(__file__).resolve().parents[3]  # src/research: the whole package
     for source in sorted(package.rglob("*.py")):
         digest.update(source.read_bytes())

@@ -83,6 +83,8 @@ def progress_summary_table(ctx: ReportContext, series: pd.DataFrame) -> Publishe
     table = _with_previous_light(ctx, table)
     table["label"] = table["label_da"] if ctx.lang == "da" else table["label_en"]
     table["counts_persons"] = table["indicator"].isin(PERSON_INDICATORS)
+    # persons ever (not a stock): a later quarter's figure is this one plus those added since
+    table["ever"] = table["counts_persons"] & ~table["indicator"].isin(STOCKS)
     now = series[series["quarter"] == str(ctx.quarter)].set_index("indicator")
     achieved_hidden = now.loc[table["indicator"], "cumulative_hidden"].to_numpy(dtype=bool)
     new_hidden = now.loc[table["indicator"], "new_hidden"].to_numpy(dtype=bool)
@@ -169,6 +171,8 @@ def progress_summary_table(ctx: ReportContext, series: pd.DataFrame) -> Publishe
         keys=("indicator",),
         person_rows="counts_persons",
         links=tuple(now_links),
+        cumulative=("achieved",),  # persons ever: a later quarter adds to it (not the stocks)
+        cumulative_rows="ever",
         withholds_zeros=True,  # a quarter's new persons are withheld with either end
         note=tr(
             ctx,
