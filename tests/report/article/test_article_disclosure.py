@@ -129,8 +129,8 @@ def test_the_article_and_the_report_of_a_simulated_quarter_pass_the_audit(small_
     from research.report.kit.quarter.funnels import funnels
     from research.report.kit.quarter.protection import protect_quarter
     from research.report.kit.quarter.targets import progress_over_time, progress_summary
+    from research.report.kit.rkv_agreement import rkv_agreement_table
     from research.report.kit.section import publish_section
-    from research.report.progress.quality import rkv_agreement_table
 
     root = tmp_path / "2026Q3"
     ctx = load_context(small_db, "2026Q3", "da", tables_dir=root / "tables")

@@ -125,8 +125,8 @@ def add_report(ctx: ReportContext) -> None:
     from research.report.kit.quarter.funnels import funnels
     from research.report.kit.quarter.protection import _renamed, protect_quarter
     from research.report.kit.quarter.targets import progress_over_time, progress_summary
+    from research.report.kit.rkv_agreement import rkv_agreement_table
     from research.report.kit.section import publish_section
-    from research.report.progress.quality import rkv_agreement_table
 
     report = replace(ctx, publication=Publication(ctx.rule.min_cell), tables_dir=None)
     protect_quarter(report)
