@@ -8,7 +8,7 @@ from pathlib import Path
 
 from research import settings
 from research.config import resolve_db_path
-from tests.source_trees import source_trees
+from tests.source_trees import trees_mentioning
 
 SRC = Path(__file__).parents[1] / "src" / "research"
 README = Path(__file__).parents[1] / "README.md"
@@ -29,7 +29,7 @@ def environment_reads(tree: ast.AST) -> list[int]:
 
 def test_only_the_settings_module_reads_the_environment():
     found = []
-    for path, tree in source_trees():
+    for path, tree in trees_mentioning(*ENVIRONMENT):
         if path == SRC / "settings.py":
             continue
         found += [f"{path.relative_to(SRC.parent)}:{line}" for line in environment_reads(tree)]
