@@ -97,6 +97,7 @@ cell_text = st.text(
 )
 
 
+@pytest.mark.validation  # a property check over hundreds of generated cases
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.lists(cell_text, min_size=3, max_size=3), min_size=1, max_size=8))
 def test_fuzz_any_semicolon_table_round_trips(tmp_path_factory, rows):
@@ -108,6 +109,7 @@ def test_fuzz_any_semicolon_table_round_trips(tmp_path_factory, rows):
     assert [list(v) for v in raw.frame.itertuples(index=False)] == kept
 
 
+@pytest.mark.validation  # a property check over hundreds of generated cases
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=300))
 def test_fuzz_arbitrary_bytes_never_crash(tmp_path_factory, data):

@@ -456,6 +456,7 @@ def test_chain_refuses_counts_that_go_up_and_down():
         suppress_chain(pd.Series([1, 5, 3]), DisclosureRule())
 
 
+@pytest.mark.validation  # a property check over hundreds of generated cases
 @settings(max_examples=300, deadline=None)
 @given(
     steps=st.lists(st.integers(min_value=0, max_value=12), min_size=1, max_size=10),

@@ -172,6 +172,7 @@ def test_a_large_linked_group_of_safe_cells_costs_one_programme_not_one_per_cell
     assert len(calls) <= 2
 
 
+@pytest.mark.validation  # a property check over hundreds of generated cases
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(linked_tables(), st.sampled_from([3, 5]), st.data())
 def test_screening_finds_exactly_what_one_programme_per_cell_finds(case, min_cell, data):

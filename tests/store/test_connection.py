@@ -139,6 +139,7 @@ def test_a_path_that_is_not_a_workbench_database_gets_one_line(kind, command, tm
         assert sha(db) == before
 
 
+@pytest.mark.e2e  # a whole old-schema store through a command (unit keeps backup-then-upgrade)
 def test_check_does_not_upgrade_an_old_database(old_db):
     before = sha(old_db)
     result = runner.invoke(app, ["check", "--db", str(old_db)])
@@ -148,6 +149,7 @@ def test_check_does_not_upgrade_an_old_database(old_db):
     assert not list(old_db.parent.glob("*.schema-v*"))
 
 
+@pytest.mark.e2e  # a whole old-schema store through a command (unit keeps backup-then-upgrade)
 def test_dry_run_does_not_upgrade_an_old_database(old_db, tmp_path):
     corrected = tmp_path / "networks.csv"
     text = (EXAMPLES / "networks.csv").read_text("utf-8")
@@ -159,6 +161,7 @@ def test_dry_run_does_not_upgrade_an_old_database(old_db, tmp_path):
     assert not list(tmp_path.glob("*.schema-v*"))
 
 
+@pytest.mark.e2e  # a whole old-schema store through a command (unit keeps backup-then-upgrade)
 def test_a_rejected_import_does_not_upgrade_an_old_database(old_db):
     before = sha(old_db)
     with pytest.raises(ValidationFailed):
@@ -167,6 +170,7 @@ def test_a_rejected_import_does_not_upgrade_an_old_database(old_db):
     assert not list(old_db.parent.glob("*.schema-v*"))
 
 
+@pytest.mark.e2e  # a whole old-schema store through a command (unit keeps backup-then-upgrade)
 def test_the_report_context_does_not_upgrade_an_old_database(old_db):
     from research.report.kit.context import load_context
 
@@ -196,12 +200,14 @@ def test_a_write_backs_up_then_upgrades_and_says_so(old_db, tmp_path, caplog):
     assert names["99000015"] == "Demo Byg og Anlæg ApS"
 
 
+@pytest.mark.e2e  # a whole old-schema store through a command (unit keeps backup-then-upgrade)
 def test_a_copy_of_an_old_database_reads_like_the_current_one(old_db, current_store):
     with connect(old_db, read_only=True) as old, connect(current_store, read_only=True) as new:
         for table in ("participants", "enrolments", "survey_answers"):
             assert read_table(old, table).equals(read_table(new, table))
 
 
+@pytest.mark.e2e  # a whole old-schema store through a command (unit keeps backup-then-upgrade)
 def test_an_unreadable_backup_location_refuses_the_upgrade(old_db, monkeypatch):
     def no_space(*_args, **_kwargs):
         raise OSError(28, "No space left on device")
@@ -233,6 +239,7 @@ def test_an_upgraded_database_has_the_constraints_of_a_new_one_without_foreign_k
         assert any(c[1] == "CHECK" for c in _constraints(upgraded))
 
 
+@pytest.mark.e2e  # a whole old-schema store through a command (unit keeps backup-then-upgrade)
 def test_a_corrected_network_in_an_old_database_is_stored_after_the_upgrade(old_db, tmp_path):
     corrected = tmp_path / "networks.csv"
     text = (EXAMPLES / "networks.csv").read_text("utf-8")

@@ -47,6 +47,7 @@ def test_a_new_database_is_empty(tmp_path):
         assert recorded_fingerprint(con) is None
 
 
+@pytest.mark.e2e  # four whole imports into new stores
 def test_demo_key_imports_are_synthetic_and_own_key_imports_real(tmp_path):
     demo = tmp_path / "demo.duckdb"
     import_file("companies", EXAMPLES / "companies.csv", demo, CONFIG, key=DEMO_KEY)
@@ -93,6 +94,7 @@ def test_the_simulator_records_synthetic_and_the_demo_key(tmp_path):
     assert sha(path) == before
 
 
+@pytest.mark.e2e  # four whole imports into new stores
 def test_another_key_is_refused_with_a_line_about_rotation(tmp_path):
     path = tmp_path / "own.duckdb"
     import_file("companies", EXAMPLES / "companies.csv", path, CONFIG, key=None)
@@ -117,6 +119,7 @@ def test_another_key_is_refused_with_a_line_about_rotation(tmp_path):
     import_file("stop-forms", EXAMPLES / "stop-forms.csv", path, CONFIG, key=OWN_KEY)
 
 
+@pytest.mark.e2e  # four whole imports into new stores
 def test_the_fingerprint_reveals_nothing_of_the_key(tmp_path):
     path = tmp_path / "own.duckdb"
     import_file("companies", EXAMPLES / "companies.csv", path, CONFIG, key=None)

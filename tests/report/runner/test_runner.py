@@ -214,11 +214,13 @@ def _one_line_error(result) -> str:
     ("args", "message"),
     [
         (["--quarter", "2026Q7"], "is not a quarter"),
-        (["--quarter", "2024Q4"], "outside the project period"),
-        (["--lang", "fr"], "lang"),
         (["--partner", "NOBODY"], "unknown partner"),
-        (["--min-cell", "2"], "at least 3"),
-        (["--partner", "EUS1", "--all-partners"], "not both"),
+        # each runs a whole `research report` up to its check (a database snapshot and a
+        # context, about half a second): two in the unit tier, the others in e2e
+        pytest.param(["--quarter", "2024Q4"], "outside the project period", marks=pytest.mark.e2e),
+        pytest.param(["--lang", "fr"], "lang", marks=pytest.mark.e2e),
+        pytest.param(["--min-cell", "2"], "at least 3", marks=pytest.mark.e2e),
+        pytest.param(["--partner", "EUS1", "--all-partners"], "not both", marks=pytest.mark.e2e),
     ],
 )
 def test_bad_parameters_give_one_line(small_db, tmp_path, args, message):
