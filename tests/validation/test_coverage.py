@@ -89,6 +89,8 @@ def test_a_changed_estimator_makes_the_page_stale(monkeypatch):
     assert changed[0].startswith("sample / 0 / diff, Welch SE / 0: ")  # replication 0, estimate
 
 
+@pytest.mark.validation  # runs every design of the study twice (the unit tier keeps the
+# staleness check, a short seeded run compared with the committed page)
 def test_the_study_is_deterministic_and_the_same_however_it_is_split():
     one = coverage.run_study(replications=2, seed=5, chunk=2)
     again = coverage.run_study(replications=2, seed=5, chunk=1)
