@@ -130,10 +130,7 @@ def _panel(rng: np.random.Generator, units: int, periods: int, cohorts: Sequence
     alpha = rng.normal(0, 1, units)
     treated = rng.random(units) < share(alpha)
     first = np.where(treated, rng.choice(cohorts, units), np.nan)
-    errors = np.empty((units, periods))
-    errors[:, 0] = rng.normal(0, 1 / math.sqrt(1 - 0.25), units)
-    for p in range(1, periods):
-        errors[:, p] = 0.5 * errors[:, p - 1] + rng.normal(0, 1, units)
+    errors = _ar1_errors(rng, units, periods)
     unit = np.repeat(np.arange(units), periods)
     time = np.tile(np.arange(periods), units)
     return pd.DataFrame(
@@ -303,10 +300,7 @@ def _draw_staggered(rng: np.random.Generator) -> pd.DataFrame:
     first = rng.permutation(cohorts)
     units = len(first)
     alpha = rng.normal(0, 1, units) + 0.3 * np.where(np.isnan(first), 0.0, periods - first)
-    errors = np.empty((units, periods))
-    errors[:, 0] = rng.normal(0, 1 / math.sqrt(1 - 0.25), units)
-    for p in range(1, periods):
-        errors[:, p] = 0.5 * errors[:, p - 1] + rng.normal(0, 1, units)
+    errors = _ar1_errors(rng, units, periods)
     unit = np.repeat(np.arange(units), periods)
     time = np.tile(np.arange(periods), units)
     since = time - first[unit]
@@ -506,3 +500,13 @@ def designs() -> tuple[Dgp, ...]:
             ),
         ),
     )
+
+
+def _ar1_errors(rng: np.random.Generator, units: int, periods: int) -> np.ndarray:
+    """Each unit's errors over time: a stationary AR(1) with coefficient 0.5 and unit
+    innovations (the serial correlation that makes clustered errors matter)."""
+    errors = np.empty((units, periods))
+    errors[:, 0] = rng.normal(0, 1 / math.sqrt(1 - 0.25), units)
+    for p in range(1, periods):
+        errors[:, p] = 0.5 * errors[:, p - 1] + rng.normal(0, 1, units)
+    return errors
