@@ -41,8 +41,10 @@ class NotebookFailed(RuntimeError):
         self.notebook = notebook
 
 
-def _kernel_manager_class(sockets: Path) -> type:
-    """An async kernel manager that talks over Unix sockets in ``sockets`` (no TCP ports)."""
+def local_kernel_manager(sockets: Path) -> type:
+    """An async kernel manager that talks to its kernel over Unix sockets in ``sockets``
+    instead of TCP ports: nothing listens on the network, and no eavesdropping warning. Used
+    by the report's papermill runs and by the documents' long-lived kernels."""
     from jupyter_client.manager import AsyncKernelManager
 
     class LocalKernelManager(AsyncKernelManager):
@@ -63,7 +65,7 @@ class KernelSession:
 
         self.kernel_name = kernel_name
         self.sockets = Path(tempfile.mkdtemp(prefix="research-kernel-"))
-        self.km = _kernel_manager_class(self.sockets)(kernel_name=kernel_name)
+        self.km = local_kernel_manager(self.sockets)(kernel_name=kernel_name)
         run_sync(self.km.start_kernel)(cwd=str(cwd), extra_arguments=KERNEL_ARGUMENTS)
         self.kc = self.km.client()
         self.kc.start_channels()

@@ -129,6 +129,8 @@ def execute(source: Path, target: Path, parameters: dict[str, Any], kernel: str,
     """Run one notebook with papermill; a failure keeps ``<name>.failed.ipynb`` next to it."""
     import papermill as pm
 
+    from research.report.runner.kernel_session import local_kernel_manager
+
     sockets = Path(tempfile.mkdtemp(prefix="research-kernel-"))
     try:
         pm.execute_notebook(
@@ -139,7 +141,7 @@ def execute(source: Path, target: Path, parameters: dict[str, Any], kernel: str,
             cwd=str(cwd),
             progress_bar=False,
             log_output=False,
-            kernel_manager_class=_local_kernel_manager(sockets),
+            kernel_manager_class=local_kernel_manager(sockets),
         )
     except pm.PapermillExecutionError as exc:
         raise ReportError(
@@ -149,21 +151,6 @@ def execute(source: Path, target: Path, parameters: dict[str, Any], kernel: str,
         raise ReportError(f"{source.name} could not run: {type(exc).__name__}: {exc}") from None
     finally:
         shutil.rmtree(sockets, ignore_errors=True)
-
-
-def _local_kernel_manager(sockets: Path) -> type:
-    """A kernel manager that talks to its kernel over Unix sockets in ``sockets`` instead of
-    TCP ports: nothing listens on the network, and no eavesdropping warning."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    class LocalKernelManager(AsyncKernelManager):
-        def __init__(self, **kwargs: Any) -> None:
-            super().__init__(**kwargs)
-            if os.name == "posix":
-                self.transport = "ipc"
-                self.ip = str(sockets / "kernel")
-
-    return LocalKernelManager
 
 
 def _first_line(text: str) -> str:
