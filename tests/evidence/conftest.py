@@ -25,7 +25,7 @@ from research.config import ProgrammeConfig, load_programme_config
 from research.metrics.common import Tables
 from research.simulate import SimulationSummary, build_frames
 from research.simulate.run import summarise
-from research.store.tables import TABLES
+from research.store.tables import as_stored
 from research.validation.planted import planted_completion_ame
 
 END = date(2027, 12, 31)
@@ -50,11 +50,7 @@ def evidence_config() -> ProgrammeConfig:
 
 def _simulated(config: ProgrammeConfig, *, seed: int, scale: float, until: date) -> Simulated:
     frames = build_frames(config, seed=seed, scale=scale, until=until)
-    tables = {}
-    for name, frame in frames.items():
-        spec = TABLES[name]
-        ordered = frame.sort_values(list(spec.key), kind="stable").reset_index(drop=True)
-        tables[name] = spec.conform(ordered).reset_index(drop=True)
+    tables = as_stored(frames)
     summary = summarise(frames, config, seed=seed, scale=scale, until=until)
     return Simulated(tables, summary)
 

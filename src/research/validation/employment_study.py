@@ -41,18 +41,14 @@ def one_programme(seed: int, until: date = END, scale: float = 1.0) -> list[dict
     from research.config import load_programme_config
     from research.evidence.participant_effect import participant_effect, person_frame
     from research.simulate import build_frames
-    from research.store.tables import TABLES
+    from research.store.tables import as_stored
     from research.validation.planted import planted_employment_effects
 
     config = load_programme_config(
         Path(str(resources.files("research").joinpath("default_project.toml")))
     )
     frames = build_frames(config, seed=seed, scale=scale, until=until)
-    tables = {}
-    for name, frame in frames.items():
-        spec = TABLES[name]
-        ordered = frame.sort_values(list(spec.key), kind="stable").reset_index(drop=True)
-        tables[name] = spec.conform(ordered).reset_index(drop=True)
+    tables = as_stored(frames)
     people = person_frame(tables, pd.Timestamp(until))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

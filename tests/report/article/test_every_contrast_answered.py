@@ -24,7 +24,7 @@ from research.programme import Programme, parse_quarter
 from research.report.article import sections as A
 from research.report.kit.context import report_context
 from research.simulate import build_frames
-from research.store.tables import TABLES
+from research.store.tables import as_stored
 
 pytestmark = pytest.mark.validation  # the scale-1 demo and every article analysis: ~40 s
 
@@ -34,11 +34,7 @@ DEMO_DATE = date(2026, 9, 30)
 @pytest.fixture(scope="module")
 def demo(default_config):
     frames = build_frames(default_config, seed=2025, scale=1.0, until=DEMO_DATE)
-    tables = {}
-    for name, frame in frames.items():
-        spec = TABLES[name]
-        ordered = frame.sort_values(list(spec.key), kind="stable").reset_index(drop=True)
-        tables[name] = spec.conform(ordered).reset_index(drop=True)
+    tables = as_stored(frames)
     programme = Programme(
         tables=tables,
         config=default_config,
