@@ -48,9 +48,10 @@ METHODS = (
 )
 CHECK_REPLICATIONS = 1  # recomputed by a fast test against docs/pooling.sample.json
 SAMPLE_NAME = "pooling.sample.json"
-# The mixed logit's variational fit differs between runs by a few parts in a million, so the
-# check allows 1e-4 relative: far below the page's 0.1 pp, far above that noise.
-CHECK_RTOL = 1e-4
+# The mixed logit's variational fit is not bit-reproducible: a few parts in a million alone,
+# but 1.3e-4 relative was seen while the whole suite ran on both cores. The check allows 1e-3
+# relative: far below the page's 0.1 pp (about 0.001 pp on its estimates), above that noise.
+CHECK_RTOL = 1e-3
 
 
 def draw(rng: np.random.Generator) -> tuple[pd.DataFrame, np.ndarray]:
