@@ -65,12 +65,14 @@ def run(part, source, scope, name):
 
 import nbformat
 out, names = sys.argv[3], sys.argv[4:]
-params = {"quarter": "", "db": sys.argv[1], "lang": "da", "min_cell": 0, "partner": "",
-          "config": "", "tables_dir": ""}
-cells = {}
+cells, params = {}, {}
 for name in names:
     nb = nbformat.read(os.path.join(sys.argv[2], name + ".ipynb"), as_version=4)
-    cells[name] = [c.source for c in nb.cells if c.cell_type == "code"][1:]  # no parameters
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    params[name] = {}
+    exec(code[0], params[name])  # the notebook's own defaults, whatever parameters it has
+    params[name].pop("__builtins__")
+    cells[name] = code[1:]
     for source in cells[name]:  # the notebooks' imports, timed on their own
         tree = ast.parse(source)
         imports = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
@@ -78,14 +80,15 @@ for name in names:
 
 from matplotlib.figure import Figure
 from research.metrics import linked_disclosure
-from research.report import publication, quarter
+from research.report.kit import publication
+from research.report.kit.quarter import protection
 Figure.savefig = timed("figures", Figure.savefig)
 linked_disclosure.protect = timed("disclosure", linked_disclosure.protect)
 publication.protect = linked_disclosure.protect
-quarter.quarter_solution = timed("disclosure", quarter.quarter_solution)
+protection.quarter_solution = timed("disclosure", protection.quarter_solution)
 
 for name in names:
-    scope = dict(params, tables_dir=os.path.join(out, name))
+    scope = dict(params[name], db=sys.argv[1], tables_dir=os.path.join(out, name))
     for source in cells[name]:
         run("cells", source, scope, name)
 wall, cpu = clock.pop("cells")
@@ -107,10 +110,10 @@ manager.shutdown_kernel(now=True)
 _RENDER = """
 import json, sys, time
 from pathlib import Path
-from research.report.context import load_context
-from research.report.documents import write_documents
-from research.report.runner import audit_before_publishing, render_html
-from research.report.manifest import write_manifest
+from research.report.kit.context import load_context
+from research.report.runner.documents import write_documents
+from research.report.runner.run import audit_before_publishing, render_html
+from research.report.runner.manifest import write_manifest
 
 folder, db = Path(sys.argv[1]), sys.argv[2]
 ctx = load_context(db, "", "da")
@@ -137,7 +140,9 @@ def _cpu_of_children() -> float:
 def _timed(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     """Wall and CPU seconds (user + system, the command's children included), and stdout."""
     cpu, started = _cpu_of_children(), time.perf_counter()
-    done = subprocess.run(command, check=True, cwd=ROOT, capture_output=True, text=True, env=env)
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
+    if done.returncode:
+        sys.exit(f"{command[1] if command[1] != '-c' else 'bench script'} failed:\n{done.stderr}")
     return time.perf_counter() - started, _cpu_of_children() - cpu, done.stdout
 
 
