@@ -59,3 +59,34 @@ def test_interval_covers_the_realised_total_about_95_percent(pace, observed):
         fc = forecast_total(counts[:observed], (plan[:observed], plan[observed:]), target)
         covered += fc.low <= counts.sum() <= fc.high
     assert 0.92 <= covered / reps <= 0.98
+
+
+@pytest.mark.parametrize(
+    "observed,plan",
+    [
+        ([10, 10, 10, 10], [10, 10, 10, 10]),
+        ([3, 9, 1, 14, 6], [4, 5, 6, 7, 8]),
+        ([0, 2, 0, 31], [1.5, 2.5, 12, 40]),
+        ([120, 95], [100, 100]),
+    ],
+)
+def test_the_closed_form_fit_is_statsmodels_glm(observed, plan):
+    """The pace, its standard error and Pearson's χ² equal statsmodels' Poisson GLM with the
+    plan as offset (the model the docstring states), to the GLM's convergence tolerance."""
+    import warnings
+
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
+    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+
+    from research.metrics.forecast import pace_fit
+
+    y, p = np.asarray(observed, dtype=float), np.asarray(plan, dtype=float)
+    with warnings.catch_warnings():  # a series exactly on its plan fits "perfectly"
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        glm = GLM(y, np.ones((len(y), 1)), family=families.Poisson(), offset=np.log(p))
+        glm = glm.fit(tol=1e-14)
+    pace, se_b, chi2 = pace_fit(y, p)
+    assert pace == pytest.approx(float(np.exp(glm.params[0])), rel=1e-10)
+    assert se_b == pytest.approx(float(glm.bse[0]), rel=1e-8)
+    assert chi2 == pytest.approx(float(glm.pearson_chi2), rel=1e-8)

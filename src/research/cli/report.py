@@ -61,13 +61,21 @@ def report(
             "documents, spread evenly over them (0: all); every file is checked either way.",
         ),
     ] = 20,
+    rtol: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            help="With --verify: let estimates (numbers written with a decimal point) differ "
+            "by this much relative, e.g. 1e-6 across code versions; counts stay exact.",
+        ),
+    ] = 0.0,
 ) -> None:
     """Run the report notebooks with papermill into reports/<quarter>/ and render them to HTML.
 
     Example: research report --quarter 2026Q3 --lang en
     """
     if verify is not None:
-        _verify(verify, sample)
+        _verify(verify, sample, rtol)
         return
     if partner and all_partners:
         raise fail("give either --partner or --all-partners, not both", 2)
@@ -153,14 +161,14 @@ def _quarto(folder: Path) -> None:
     typer.echo(f"Quarto: rendered {folder}")
 
 
-def _verify(folder: Path, sample: int) -> None:
+def _verify(folder: Path, sample: int, rtol: float = 0.0) -> None:
     from research.report.runner.verify import verify_report
     from research.report.runner.verify_documents import documents_folder
 
     if documents_folder(folder) is not None:
         _verify_documents(folder, sample)
         return
-    result = verify_report(folder)
+    result = verify_report(folder, rtol=rtol)
     if result.database_changed:
         then, now = (h[:12] for h in result.database_hashes)
         typer.echo(
@@ -170,6 +178,13 @@ def _verify(folder: Path, sample: int) -> None:
         )
     for difference in result.files:
         typer.echo(difference.describe())
+    if result.identical and result.tolerated:
+        typer.echo(
+            f"Verified: {result.tables_compared} tables in {folder} are reproduced, every count "
+            f"exactly and {len(result.tolerated)} estimates within {rtol:g} relative (largest "
+            f"difference {max(result.tolerated):.1e}); every file is as published."
+        )
+        return
     if result.identical:
         typer.echo(
             f"Verified: {result.tables_compared} tables in {folder} are reproduced exactly, "

@@ -137,7 +137,7 @@ def test_compare_tables_names_the_changed_cell(report, tmp_path):
     frame = pd.read_csv(tampered / "progress.csv", dtype=str, keep_default_na=False)
     frame.loc[0, "achieved"] = "999999"
     frame.to_csv(tampered / "progress.csv", index=False)
-    count, differences = compare_tables(report.folder / "tables", tampered)
+    count, differences, _ = compare_tables(report.folder / "tables", tampered)
     assert count >= 2
     assert [(d.table, d.row, d.column, d.now) for d in differences] == [
         ("progress.csv", 0, "achieved", "999999")

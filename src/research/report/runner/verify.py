@@ -60,6 +60,7 @@ class Verification:
     database_changed: bool
     files: tuple[FileDifference, ...] = ()
     database_hashes: tuple[str, str] = ("", "")  # (when the report was made, now)
+    tolerated: tuple[float, ...] = ()  # relative differences of estimates within ``rtol``
 
     @property
     def identical(self) -> bool:
@@ -82,8 +83,33 @@ def _read(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
 
 
-def compare_tables(published: Path, now: Path) -> tuple[int, list[Difference]]:
-    """Cell-by-cell differences between two ``tables/`` folders (text as written)."""
+def _estimate(text: str) -> float | None:
+    """The value of a cell that holds an estimate (a number written with a point or an
+    exponent); None for counts, text and empty cells, which are always compared exactly."""
+    if not any(c in text for c in ".eE") or text.strip().lower() in {"nan", "inf", "-inf"}:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def within(published: str, now: str, rtol: float) -> float | None:
+    """The relative difference of two estimates when it is at most ``rtol``, else None."""
+    a, b = _estimate(published), _estimate(now)
+    if rtol <= 0 or a is None or b is None:
+        return None
+    scale = max(abs(a), abs(b))
+    relative = 0.0 if scale == 0 else abs(a - b) / scale
+    return relative if relative <= rtol else None
+
+
+def compare_tables(
+    published: Path, now: Path, rtol: float = 0.0
+) -> tuple[int, list[Difference], list[float]]:
+    """Cell-by-cell differences between two ``tables/`` folders (text as written), and the
+    relative differences of the estimates let through by ``rtol`` (0: everything exact).
+    Counts and text are compared exactly whatever ``rtol`` is."""
     old = {p.name: p for p in published.glob("*.csv")}
     new = {p.name: p for p in now.glob("*.csv")}
     differences = [
@@ -92,6 +118,7 @@ def compare_tables(published: Path, now: Path) -> tuple[int, list[Difference]]:
         )
         for name in sorted(set(old) ^ set(new))
     ]
+    tolerated: list[float] = []
     for name in sorted(set(old) & set(new)):
         a, b = _read(old[name]), _read(new[name])
         if list(a.columns) != list(b.columns) or len(a) != len(b):
@@ -103,15 +130,19 @@ def compare_tables(published: Path, now: Path) -> tuple[int, list[Difference]]:
             continue
         unequal = a.ne(b)
         for row, column in zip(*unequal.to_numpy().nonzero(), strict=True):
-            col = a.columns[column]
-            differences.append(
-                Difference(name, int(row), col, a.iat[row, column], b.iat[row, column])
-            )
-    return len(set(old) & set(new)), differences
+            then, now_text = a.iat[row, column], b.iat[row, column]
+            relative = within(then, now_text, rtol)
+            if relative is not None:
+                tolerated.append(relative)
+                continue
+            differences.append(Difference(name, int(row), a.columns[column], then, now_text))
+    return len(set(old) & set(new)), differences, tolerated
 
 
-def verify_report(folder: Path | str, kernel: str | None = None) -> Verification:
-    """Re-run the report in ``folder`` from its manifest and diff its tables."""
+def verify_report(folder: Path | str, kernel: str | None = None, rtol: float = 0.0) -> Verification:
+    """Re-run the report in ``folder`` from its manifest and diff its tables. ``rtol`` lets
+    estimates (not counts) differ by that much relative, e.g. when a new version of the code
+    fits a model in closed form where an older one iterated to a tolerance."""
     folder = Path(folder)
     manifest = read_manifest(folder)
     params = manifest.get("parameters", {})
@@ -132,10 +163,12 @@ def verify_report(folder: Path | str, kernel: str | None = None) -> Verification
         quarter, lang = params.get("quarter") or None, params.get("lang", "da")
         if evidence:  # the article's tables lie in its folder itself
             result = run_evidence(quarter, db, lang, **options)
-            count, differences = compare_tables(folder, result.folder)
+            count, differences, tolerated = compare_tables(folder, result.folder, rtol)
         else:
             result = run_report(quarter, db, lang, partner=params.get("partner") or None, **options)
-            count, differences = compare_tables(folder / TABLES, result.folder / TABLES)
+            count, differences, tolerated = compare_tables(
+                folder / TABLES, result.folder / TABLES, rtol
+            )
     return Verification(
         folder,
         count,
@@ -143,4 +176,5 @@ def verify_report(folder: Path | str, kernel: str | None = None) -> Verification
         published_hash != current_hash,
         tuple(files),
         (published_hash, current_hash),
+        tuple(tolerated),
     )
