@@ -238,6 +238,12 @@ def test_empty_database_gives_one_line(tmp_path):
 
 def test_missing_kernel_gives_one_line(small_db, tmp_path, monkeypatch):
     monkeypatch.setenv("RESEARCH_KERNEL", "no-such-kernel")
+    import research.report.runner.run as run_module
+
+    def solved(_ctx):  # the check comes before the quarter's protection is solved
+        raise AssertionError("the quarter was solved before the kernel was checked")
+
+    monkeypatch.setattr(run_module, "quarter_solution", solved)
     result = runner.invoke(app, ["report", "--db", str(small_db), "--out", str(tmp_path)])
     assert "no Jupyter kernel named 'no-such-kernel'" in _one_line_error(result)
 

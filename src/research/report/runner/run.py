@@ -275,6 +275,7 @@ def run_report(
     ``previous``: the previous quarter's report folder to protect against (default: the one
     in ``out``, when it has been published)."""
     timing = (time.perf_counter(), now())
+    kernel = kernel_name(kernel)  # a missing kernel fails before the quarter is solved
     with _Run(db, Path(out)) as run:
         ctx = run.context(quarter, lang, min_cell=min_cell, partner=partner, config=config)
         ctx = with_previous(ctx, Path(out), previous)
