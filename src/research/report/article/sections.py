@@ -21,6 +21,7 @@ from research.evidence.answers import SOURCES
 from research.evidence.article import ArticleData, run_article_analyses
 from research.evidence.result import AnalysisResult, Status
 from research.metrics.disclosure import DisclosureRule
+from research.report.article import conversion
 from research.report.article.columns import article_columns
 from research.report.article.disclosure import (
     REPORT,
@@ -556,30 +557,19 @@ def conversion_section(ctx: ReportContext, results: Results | None = None) -> Se
         return Section(title, [Text(tr(ctx, "Ingen data.", "No data."))])
     companies, result = found.detail
     funnel = conversion_funnel(companies)
-    people = ["participants"]
-    funnel_table = PublishedTable(
-        name="conversion_funnel",
+    add_report(ctx)
+    funnel_table = conversion.funnel_table(
+        funnel,
         caption=tr(
             ctx,
             "Virksomheder nået, med kompetenceplan og med deltagere, efter tilgang",
             "Companies reached, with a competence plan and with participants, by approach",
         ),
-        data=funnel,
-        columns=article_columns(
-            funnel,
-            (
-                "approach",
-                "step",
-                "companies",
-                "conversion",
-                "participants",
-                ("participants_per_100_months", 1),
-            ),
-        ),
         lang=ctx.lang,
-        hidden=primary(funnel, people, ctx.rule),
-        person_counts=tuple(people),
         rule=ctx.rule,
+        links=conversion.conversion_links(
+            ctx.tables, ctx.as_of, funnel, companies, _report_tables(ctx)
+        ),
     )
     ratios = result.rate_ratios[result.rate_ratios["reported"]]
     model = str(result.dispersion["reported_model"].iloc[0]).replace("_", " ")
@@ -600,6 +590,12 @@ def conversion_section(ctx: ReportContext, results: Results | None = None) -> Se
         rule=ctx.rule,
     )
     return Section(title, [funnel_table, ratio_table])
+
+
+def _report_tables(ctx: ReportContext) -> list[PublishedTable]:
+    """The report's tables the article's publication holds (``add_report``)."""
+    pub = ctx.publication
+    return [] if pub is None else [pub.tables[name] for name in sorted(pub.background)]
 
 
 # --- 4. Company-level effect with a comparison group -----------------------------------------
