@@ -42,6 +42,7 @@ from research.report.kit import blocks
 from research.report.kit.context import ReportContext
 from research.report.kit.labels import tr
 from research.report.kit.links import Follows, Ratio, Ref, with_and_without
+from research.report.kit.magnitudes import Magnitude
 from research.report.kit.publish import PublishedTable
 from research.report.kit.section import Section, Text, publish_section, show
 from research.report.kit.survival_disclosure import coarsen_curves
@@ -448,6 +449,12 @@ def survival_section(ctx: ReportContext, results: Results | None = None) -> Sect
             keys=("group",),
             rule=ctx.rule,
             links=tuple(_median_links(ctx, medians)),
+            # a median time (and its interval) is an event time of the track's lifts: it
+            # rests on the lifts and their completions, and goes with them
+            follows=tuple(
+                Magnitude(count, ("months", "ci_low", "ci_high"), kind="median")
+                for count in ("n", "events")
+            ),
         )
     )
     for event, name_en, name_da in (
