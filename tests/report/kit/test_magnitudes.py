@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -9,7 +11,12 @@ from research.metrics.disclosure import DisclosureRule
 from research.report.kit.audit import audit_report
 from research.report.kit.formatting import ColumnFormat
 from research.report.kit.links import Link, Ref
-from research.report.kit.magnitudes import Magnitude, MagnitudeDisclosure, check_magnitudes
+from research.report.kit.magnitudes import (
+    Magnitude,
+    MagnitudeDisclosure,
+    check_magnitudes,
+    magnitude_mask,
+)
 from research.report.kit.publication import Publication
 from research.report.kit.publish import PublishedTable
 
@@ -81,6 +88,61 @@ def test_a_median_follows_a_count_withheld_for_another_table():
     shown = admitted.as_data().set_index("group")
     assert shown.loc["G0", ["events", "months", "ci_low"]].tolist() == ["..", "..", ".."]
     check_magnitudes(admitted, RULE.min_cell)
+
+
+KM_MEDIAN = Magnitude("n", ("months", "ci_low"), kind="median", rests_on="events")
+
+
+def km_medians(events: list[int], links=()) -> PublishedTable:
+    """Median months to completion per track: described by the track's lifts (``n``), resting
+    on its completions (``events``), as the article publishes them."""
+    table = medians(events, links=links)
+    data = table.data.assign(n=[380 + i for i in range(len(events))])
+    own = table._mask().reindex(columns=data.columns, fill_value=False)
+    mask = own | magnitude_mask(data, [KM_MEDIAN], RULE.min_cell)
+    return dataclasses.replace(
+        table, data=data, hidden=mask, person_counts=("n", "events"), follows=(KM_MEDIAN,)
+    )
+
+
+def test_a_median_resting_on_fewer_than_min_cell_completions_is_withheld():
+    (table,) = Publication(RULE.min_cell).admit([km_medians([83, 4])])
+    shown = table.as_data().set_index("group")
+    assert shown.loc["G1", ["events", "months", "ci_low"]].tolist() == ["..", "..", ".."]
+    assert shown.loc["G0", "months"] == 10.0
+    check_magnitudes(table, RULE.min_cell)
+    mask = table._mask().copy()
+    mask.loc[1, ["months", "ci_low"]] = False  # as before: only the count withheld
+    without = dataclasses.replace(table, hidden=mask)
+    with pytest.raises(MagnitudeDisclosure, match="row G1, column months"):
+        check_magnitudes(without, RULE.min_cell)
+
+
+def test_a_median_stays_where_its_persons_are_withheld_only_for_another_figure():
+    # the report's 87 completions minus G0's 83 would give G1's 4 away, so G0's 83 is
+    # withheld too; G0's median still rests on 83 completions and adds up to nothing
+    total = PublishedTable(
+        name="total",
+        caption="total",
+        data=pd.DataFrame({"key": ["all"], "n": [87]}),
+        columns={"n": ColumnFormat("number")},
+        person_counts=("n",),
+        keys=("key",),
+        rule=RULE,
+    )
+    link = Link("all = G0 + G1", Ref("total", "all", "n"), (g("G0"), g("G1")))
+    publication = Publication(RULE.min_cell)
+    publication.admit([total])
+    (admitted,) = publication.admit([km_medians([83, 4], links=(link,))])
+    shown = admitted.as_data().set_index("group")
+    assert shown.loc["G0", "events"] == ".."
+    assert shown.loc["G0", "months"] == 10.0
+    check_magnitudes(admitted, RULE.min_cell)
+
+
+def test_a_mean_rests_on_its_own_count():
+    with pytest.raises(ValueError, match="a mean rests on the count"):
+        Magnitude("n", ("mean",), kind="mean", rests_on="events")
 
 
 def g(group: str) -> Ref:

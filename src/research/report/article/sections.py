@@ -42,7 +42,7 @@ from research.report.kit import blocks
 from research.report.kit.context import ReportContext
 from research.report.kit.labels import tr
 from research.report.kit.links import Follows, Ratio, Ref, with_and_without
-from research.report.kit.magnitudes import Magnitude
+from research.report.kit.magnitudes import Magnitude, magnitude_mask
 from research.report.kit.publish import PublishedTable
 from research.report.kit.section import Section, Text, publish_section, show
 from research.report.kit.survival_disclosure import coarsen_curves
@@ -430,6 +430,9 @@ def survival_section(ctx: ReportContext, results: Results | None = None) -> Sect
         )
     medians = _analysis(ctx, results, "euv_track_mix", article.euv_track_mix).table
     mask = primary(medians, ["n", "events", "censored"], ctx.rule)
+    # a median time (and its interval) is one of the track's completion times: it describes
+    # the track's lifts and rests on their completions, at least min_cell of them
+    median = Magnitude("n", ("months", "ci_low", "ci_high"), kind="median", rests_on="events")
     items.append(
         PublishedTable(
             name="completion_medians",
@@ -444,17 +447,12 @@ def survival_section(ctx: ReportContext, results: Results | None = None) -> Sect
                 ("group", "n", "events", ("months", 1), ("ci_low", 1), ("ci_high", 1), "status"),
             ),
             lang=ctx.lang,
-            hidden=mask,
+            hidden=mask | magnitude_mask(medians, [median], ctx.rule.min_cell),
             person_counts=("n", "events", "censored"),
             keys=("group",),
             rule=ctx.rule,
             links=tuple(_median_links(ctx, medians)),
-            # a median time (and its interval) is an event time of the track's lifts: it
-            # rests on the lifts and their completions, and goes with them
-            follows=tuple(
-                Magnitude(count, ("months", "ci_low", "ci_high"), kind="median")
-                for count in ("n", "events")
-            ),
+            follows=(median,),
         )
     )
     for event, name_en, name_da in (

@@ -6,18 +6,21 @@ the median time to completion of 3 lifts is one of those 3 persons' own completi
 rule statistical offices apply to such magnitudes (the threshold rule of the ESSnet *Handbook
 on Statistical Disclosure Control*; research data centres state it as "every result rests on at
 least 5 distinct units") is the count rule again: a mean or median is shown only where it rests
-on at least ``min_cell`` persons, and is withheld with its count. A mean also adds up: shown
-beside its count, it publishes the group's total (mean × n), so a total's mean and its parts'
-means give away the mean of the persons left over — which must then be 0 or at least
-``min_cell`` persons, like any group a reader can subtract.
+on at least ``min_cell`` persons. A mean also adds up: shown beside its count, it publishes the
+group's total (mean × n), so it is withheld wherever its count is (also where the count is
+withheld only to protect another figure), and a total's mean and its parts' means must not give
+away the mean of a left-over group of 1 … min_cell−1 persons. A median does not add up: it is
+withheld with the count of the group it describes (a track's lifts) and rests on the persons
+whose values it takes (the track's completions, for a median time to completion), who must be at
+least ``min_cell`` — whether or not that count is shown.
 
-A table declares each magnitude as a ``Magnitude`` among its ``follows``: the columns and the
-person count they rest on (and, for a mean over a total and its parts, those rows). So the
-publication withholds the magnitude wherever its count is withheld (primary or secondary), the
-record ``publication.json`` lists it for ``research audit`` (a magnitude shown beside a
-withheld count fails it), and ``check_magnitudes`` refuses a table that would still show one
-resting on fewer persons — run on every table the publication admits
-(``kit.section.publish_section``).
+A table declares each magnitude as a ``Magnitude`` among its ``follows``: the columns, the count
+they are withheld with, and the persons they rest on (and, for a mean over a total and its
+parts, those rows). So the publication withholds the magnitude wherever its count is withheld,
+the record ``publication.json`` lists it for ``research audit`` (a magnitude shown beside its
+withheld count fails it), ``magnitude_mask`` withholds one resting on too few persons, and
+``check_magnitudes`` refuses a table that would still show one — run on every table the
+publication admits (``kit.section.publish_section``).
 """
 
 from __future__ import annotations
@@ -41,21 +44,31 @@ class MagnitudeDisclosure(ResearchError):
 
 @dataclass(frozen=True)
 class Magnitude(Follows):
-    """``columns`` (a mean or median of persons' values, and its interval's bounds) rest on
-    the persons counted in ``count`` of the same row: withheld with that count.
+    """``columns`` (a mean or median of persons' values, and its interval's bounds) are
+    withheld with the count ``count`` of the same row and rest on the persons counted in
+    ``rests_on`` (default: ``count``), who must be at least ``min_cell``.
 
-    ``kind``: "mean" or "median". ``parts`` (means only): (total row, part rows) — the total's
-    persons are the parts' persons and a rest; shown means of both publish the rest's total.
+    ``kind``: "mean" (rests on its own count: it adds up) or "median". ``parts`` (means only):
+    (total row, part rows) — the total's persons are the parts' and a rest; shown means of
+    both publish the rest's total.
     """
 
     kind: str = "median"
     parts: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    rests_on: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"a magnitude is a mean or a median, not {self.kind!r}")
         if self.parts and self.kind != "mean":
             raise ValueError("only a mean adds up over parts")
+        if self.kind == "mean" and self.rests_on not in (None, self.count):
+            raise ValueError("a mean rests on the count it is withheld with")
+
+    @property
+    def persons(self) -> str:
+        """The count of the persons the magnitude rests on."""
+        return self.rests_on or self.count
 
     def links(self, table: str) -> list[Link]:
         """The counts' relations behind ``parts``: total = parts + the rest (a derived group),
@@ -78,6 +91,20 @@ def magnitudes_of(table: PublishedTable) -> list[Magnitude]:
     return [f for f in table.follows if isinstance(f, Magnitude)]
 
 
+def magnitude_mask(
+    data: pd.DataFrame, magnitudes: Iterable[Magnitude], min_cell: int
+) -> pd.DataFrame:
+    """The threshold rule on magnitudes: each is withheld where the persons it rests on are
+    fewer than ``min_cell`` (or not counted). Combine with the table's own mask."""
+    mask = pd.DataFrame(False, index=data.index, columns=data.columns)
+    for magnitude in magnitudes:
+        counts = pd.to_numeric(data[magnitude.persons], errors="coerce")
+        few = (counts.isna() | (counts < min_cell)).to_numpy(bool)
+        for column in magnitude.columns:
+            mask[column] = mask[column].to_numpy(bool) | few
+    return mask
+
+
 def check_magnitudes(table: PublishedTable, min_cell: int) -> None:
     """Refuse (one line: table, row, column, reason) a shown mean or median that rests on a
     missing or withheld count, on fewer than ``min_cell`` persons, or — for a mean over a
@@ -94,14 +121,15 @@ def _problems(table: PublishedTable, min_cell: int) -> Iterable[str]:
     keys = row_keys(data, table.keys)
     for magnitude in magnitudes_of(table):
         counts = [whole(v) for v in data[magnitude.count]]
+        persons = [whole(v) for v in data[magnitude.persons]]
         count_hidden = mask[magnitude.count].to_numpy(bool)
         for column in magnitude.columns:
             shown = _shown(data, mask, column)
             for i in np.flatnonzero(shown):
-                n = counts[i]
+                n = persons[i]
                 where = f"{table.name}, row {keys[i]}, column {column}"
                 if n is None:
-                    yield f"{where}: a {magnitude.kind} shown without its count {magnitude.count!r}"
+                    yield f"{where}: a {magnitude.kind} shown without its persons' count"
                 elif count_hidden[i]:
                     yield f"{where}: a {magnitude.kind} shown although its count is withheld"
                 elif n < min_cell:
