@@ -118,6 +118,15 @@ def test_a_median_resting_on_fewer_than_min_cell_completions_is_withheld():
         check_magnitudes(without, RULE.min_cell)
 
 
+def test_a_median_not_reached_stays_empty():
+    data = km_medians([83, 0]).data.copy()
+    data.loc[1, ["months", "ci_low"]] = float("nan")  # no completion: no median
+    mask = magnitude_mask(data, [KM_MEDIAN], RULE.min_cell)
+    assert not mask.loc[1, ["months", "ci_low"]].any()  # empty, not withheld
+    data.loc[1, "ci_low"] = 12.0  # a bound resting on no completion at all
+    assert magnitude_mask(data, [KM_MEDIAN], RULE.min_cell).loc[1, "ci_low"]
+
+
 def test_a_median_stays_where_its_persons_are_withheld_only_for_another_figure():
     # the report's 87 completions minus G0's 83 would give G1's 4 away, so G0's 83 is
     # withheld too; G0's median still rests on 83 completions and adds up to nothing

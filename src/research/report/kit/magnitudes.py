@@ -94,14 +94,16 @@ def magnitudes_of(table: PublishedTable) -> list[Magnitude]:
 def magnitude_mask(
     data: pd.DataFrame, magnitudes: Iterable[Magnitude], min_cell: int
 ) -> pd.DataFrame:
-    """The threshold rule on magnitudes: each is withheld where the persons it rests on are
-    fewer than ``min_cell`` (or not counted). Combine with the table's own mask."""
+    """The threshold rule on magnitudes: each value is withheld where the persons it rests
+    on are fewer than ``min_cell`` (or not counted); a cell with no value (a median not
+    reached) stays empty. Combine with the table's own mask."""
     mask = pd.DataFrame(False, index=data.index, columns=data.columns)
     for magnitude in magnitudes:
         counts = pd.to_numeric(data[magnitude.persons], errors="coerce")
         few = (counts.isna() | (counts < min_cell)).to_numpy(bool)
         for column in magnitude.columns:
-            mask[column] = mask[column].to_numpy(bool) | few
+            value = pd.to_numeric(data[column], errors="coerce").notna().to_numpy(bool)
+            mask[column] = mask[column].to_numpy(bool) | (few & value)
     return mask
 
 
