@@ -130,3 +130,16 @@ def test_an_unrelated_table_of_an_earlier_quarter_is_left_out(tmp_path):
     names = " ".join(r.name for r in earlier.relations)
     assert "colleges add up" in names
     assert "other adds up" not in names  # not a cumulative count: nothing links it
+
+
+def test_the_cache_key_changes_with_any_earlier_quarter(tmp_path):
+    from research.report.kit.earlier import fingerprint
+
+    publish(tmp_path, "2026Q1", {"total": 50, "EUS1": 38, "EUS2": 12})
+    publish(tmp_path, "2026Q2", {"total": 57, "EUS1": 40, "EUS2": 17}, {"EUS1", "EUS2"})
+    before = fingerprint(tmp_path / "2026Q2")
+    publish(tmp_path, "2026Q1", {"total": 50, "EUS1": 37, "EUS2": 13})  # two quarters back
+    changed = fingerprint(tmp_path / "2026Q2")
+    assert changed != before
+    publish(tmp_path, "2026Q3", {"total": 65, "EUS1": 40, "EUS2": 25})  # a later quarter
+    assert fingerprint(tmp_path / "2026Q2") == changed  # is not read
