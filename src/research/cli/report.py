@@ -72,6 +72,11 @@ def report(
 ) -> None:
     """Run the report notebooks with papermill into reports/<quarter>/ and render them to HTML.
 
+    Disclosure control also reads what earlier quarters published under --out: when the
+    quarter before has been published there (reports/2026Q2), its folder and every earlier
+    quarter folder beside it (their publication.json and CSVs only), so no figure differs
+    from an earlier one by 1-4 persons.
+
     Example: research report --quarter 2026Q3 --lang en
     """
     if verify is not None:

@@ -143,12 +143,17 @@ def test_the_article_and_the_report_of_a_simulated_quarter_pass_the_audit(small_
     ctx.publication.write(ctx.tables_dir)
     article = load_context(small_db, "2026Q3", "en", tables_dir=root / "article")
     with mock.patch("IPython.display.display"):
-        for build in (sections.survival_section, sections.rkv_section):
+        for build in (sections.survival_section, sections.conversion_section, sections.rkv_section):
             sections.show_article(article, build(article))
     result = audit_report(root)
     assert result.passed, [leak.line() for leak in result.leaks]
     record = json.loads((root / "article" / "publication.json").read_text())
     assert any(REPORT in t[0] for r in record["relations"] for t in r["terms"])
+    funnel = [r["name"] for r in record["relations"] if "conversion" in r["name"]]
+    assert any("→" in name for name in funnel), funnel  # the steps are linked
+    assert "completion_medians" in record["tables"]
+    kinds = [f.get("kind") for f in record["tables"]["completion_medians"]["follows"]]
+    assert kinds == ["median"]  # the medians are declared for the audit
 
 
 def test_a_cox_caption_shows_no_small_count():

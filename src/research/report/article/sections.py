@@ -21,6 +21,7 @@ from research.evidence.answers import SOURCES
 from research.evidence.article import ArticleData, run_article_analyses
 from research.evidence.result import AnalysisResult, Status
 from research.metrics.disclosure import DisclosureRule
+from research.report.article import conversion
 from research.report.article.columns import article_columns
 from research.report.article.disclosure import (
     REPORT,
@@ -41,6 +42,7 @@ from research.report.kit import blocks
 from research.report.kit.context import ReportContext
 from research.report.kit.labels import tr
 from research.report.kit.links import Follows, Ratio, Ref, with_and_without
+from research.report.kit.magnitudes import Magnitude, magnitude_mask
 from research.report.kit.publish import PublishedTable
 from research.report.kit.section import Section, Text, publish_section, show
 from research.report.kit.survival_disclosure import coarsen_curves
@@ -428,6 +430,9 @@ def survival_section(ctx: ReportContext, results: Results | None = None) -> Sect
         )
     medians = _analysis(ctx, results, "euv_track_mix", article.euv_track_mix).table
     mask = primary(medians, ["n", "events", "censored"], ctx.rule)
+    # a median time (and its interval) is one of the track's completion times: it describes
+    # the track's lifts and rests on their completions, at least min_cell of them
+    median = Magnitude("n", ("months", "ci_low", "ci_high"), kind="median", rests_on="events")
     items.append(
         PublishedTable(
             name="completion_medians",
@@ -442,11 +447,12 @@ def survival_section(ctx: ReportContext, results: Results | None = None) -> Sect
                 ("group", "n", "events", ("months", 1), ("ci_low", 1), ("ci_high", 1), "status"),
             ),
             lang=ctx.lang,
-            hidden=mask,
+            hidden=mask | magnitude_mask(medians, [median], ctx.rule.min_cell),
             person_counts=("n", "events", "censored"),
             keys=("group",),
             rule=ctx.rule,
             links=tuple(_median_links(ctx, medians)),
+            follows=(median,),
         )
     )
     for event, name_en, name_da in (
@@ -556,30 +562,19 @@ def conversion_section(ctx: ReportContext, results: Results | None = None) -> Se
         return Section(title, [Text(tr(ctx, "Ingen data.", "No data."))])
     companies, result = found.detail
     funnel = conversion_funnel(companies)
-    people = ["participants"]
-    funnel_table = PublishedTable(
-        name="conversion_funnel",
+    add_report(ctx)
+    funnel_table = conversion.funnel_table(
+        funnel,
         caption=tr(
             ctx,
             "Virksomheder nået, med kompetenceplan og med deltagere, efter tilgang",
             "Companies reached, with a competence plan and with participants, by approach",
         ),
-        data=funnel,
-        columns=article_columns(
-            funnel,
-            (
-                "approach",
-                "step",
-                "companies",
-                "conversion",
-                "participants",
-                ("participants_per_100_months", 1),
-            ),
-        ),
         lang=ctx.lang,
-        hidden=primary(funnel, people, ctx.rule),
-        person_counts=tuple(people),
         rule=ctx.rule,
+        links=conversion.conversion_links(
+            ctx.tables, ctx.as_of, funnel, companies, _report_tables(ctx)
+        ),
     )
     ratios = result.rate_ratios[result.rate_ratios["reported"]]
     model = str(result.dispersion["reported_model"].iloc[0]).replace("_", " ")
@@ -600,6 +595,12 @@ def conversion_section(ctx: ReportContext, results: Results | None = None) -> Se
         rule=ctx.rule,
     )
     return Section(title, [funnel_table, ratio_table])
+
+
+def _report_tables(ctx: ReportContext) -> list[PublishedTable]:
+    """The report's tables the article's publication holds (``add_report``)."""
+    pub = ctx.publication
+    return [] if pub is None else [pub.tables[name] for name in sorted(pub.background)]
 
 
 # --- 4. Company-level effect with a comparison group -----------------------------------------

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from research.report.kit import blocks
 from research.report.kit.charts import figure_html
 from research.report.kit.figure_numbers import figure_table
+from research.report.kit.magnitudes import check_magnitudes
 from research.report.kit.markdown import markdown_table
 from research.report.kit.publish import PublishedTable
 
@@ -148,6 +149,10 @@ def publish_section(ctx: ReportContext, section: Section, *, draw: bool = True) 
         admitted = {t.name: t for t in section.tables()}
     else:
         admitted = {t.name: t for t in ctx.publication.admit(section.tables())}
+    for table in admitted.values():  # a mean or median rests on min_cell persons, or is withheld
+        rule = table.rule or getattr(ctx, "rule", None)
+        if rule is not None:
+            check_magnitudes(table, rule.min_cell)
 
     drawn_numbers: list[PublishedTable] = []
 
