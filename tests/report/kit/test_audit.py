@@ -271,6 +271,15 @@ def test_a_report_finds_the_previous_quarter_it_must_protect_against(tmp_path):
     assert named.earlier_dir == tmp_path / "2026Q2"  # --verify: the folder the manifest names
 
 
+def test_a_skipped_quarter_still_protects_against_the_one_before_it(tmp_path):
+    from research.report.runner.run import with_previous
+
+    quarter_folder(tmp_path, "2026Q1", {"total": 57, "EUS1": 40, "EUS2": 17})
+    (tmp_path / "2026Q2").mkdir()  # nothing published for Q2
+    quarter_folder(tmp_path, "2026Q4", {"total": 70, "EUS1": 50, "EUS2": 20})  # later: unseen
+    assert with_previous(_context(), tmp_path, None).earlier_dir == tmp_path / "2026Q1"
+
+
 def _context():
     from research.domain.period import Quarter
     from research.report.kit.context import ReportContext

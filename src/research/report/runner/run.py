@@ -190,12 +190,15 @@ def render_html(
 
 def with_previous(ctx: ReportContext, out: Path, previous: Path | str | None) -> ReportContext:
     """The context with the previous quarter's report folder to protect against: ``previous``
-    when given (a re-made report uses the one its manifest names), else ``out``'s folder of
-    the quarter before, when it has been published (it holds a publication record)."""
+    when given (a re-made report uses the one its manifest names), else ``out``'s newest
+    quarter folder before this one that holds a publication record — the quarter just before,
+    or an earlier one when a quarter was skipped (every quarter before it is read with it)."""
     from dataclasses import replace
 
-    folder = Path(previous) if previous else out / str(ctx.quarter.previous())
-    if not (folder / TABLES / "publication.json").is_file():
+    from research.report.kit.earlier import latest_published_before
+
+    folder = Path(previous) if previous else latest_published_before(out, str(ctx.quarter))
+    if folder is None or not (folder / TABLES / "publication.json").is_file():
         return ctx
     return replace(ctx, earlier_dir=folder)
 
