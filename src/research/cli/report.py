@@ -72,8 +72,8 @@ def report(
 ) -> None:
     """Run the report notebooks with papermill into reports/<quarter>/ and render them to HTML.
 
-    Disclosure control also reads what earlier quarters published under --out: when the
-    quarter before has been published there (reports/2026Q2), its folder and every earlier
+    Disclosure control also reads what earlier quarters published under --out: the newest
+    quarter folder before this one that holds a report (reports/2026Q2) and every earlier
     quarter folder beside it (their publication.json and CSVs only), so no figure differs
     from an earlier one by 1-4 persons.
 

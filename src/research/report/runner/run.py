@@ -275,8 +275,8 @@ def run_report(
     previous: Path | str | None = None,
 ) -> ReportResult:
     """Make one quarterly report (the whole programme, or one partner's) and return its paths.
-    ``previous``: the previous quarter's report folder to protect against (default: the one
-    in ``out``, when it has been published)."""
+    ``previous``: the previous quarter's report folder to protect against (default: the
+    newest one published in ``out`` before this quarter)."""
     timing = (time.perf_counter(), now())
     kernel = kernel_name(kernel)  # a missing kernel fails before the quarter is solved
     with _Run(db, Path(out)) as run:
