@@ -60,3 +60,28 @@ def test_an_import_brings_in_no_heavy_package_and_few_modules(name, walk, allowe
     heavy = sorted({m.split(".")[0] for m in imported if m.split(".")[0] in banned})
     assert heavy == [], f"import {name} brings in {', '.join(heavy)}"
     assert len(imported) < MAX_MODULES, f"import {name} brings in {len(imported)} modules"
+
+
+_RUN = """
+import json, sys
+before = set(sys.modules)
+exec(sys.argv[1])
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
+
+
+def _imported_by_running(code: str) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN, code], capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_wilson_interval_is_computed_without_statsmodels():
+    """Every share in the report carries one; its closed form needs only numpy and the normal
+    quantile (scipy.special), not statsmodels' seconds of imports."""
+    imported = _imported_by_running(
+        "from research.metrics.common import wilson_interval; wilson_interval(3, 10)"
+    )
+    assert not [m for m in imported if m.split(".")[0] == "statsmodels"]
+    assert "scipy.stats" not in imported
