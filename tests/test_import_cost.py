@@ -49,6 +49,15 @@ def _imported_by(name: str, walk: bool) -> list[str]:
         ("research", False, ()),
         ("research.metrics", True, ()),  # every metric module, as the report imports them
         ("research.report", False, ()),
+        # the kit and every product with all their modules: matplotlib loads when a figure
+        # is drawn, statsmodels and SciPy when an estimate is made
+        ("research.report.kit", True, ()),
+        ("research.report.progress", True, ()),
+        ("research.report.seminar", True, ()),
+        ("research.report.companies", True, ()),
+        ("research.report.networks", True, ()),
+        ("research.report.article", True, ()),
+        ("research.evidence", True, ()),
         # what `research report` loads before a kernel starts; it writes the deck itself,
         # in the figures' palette, so matplotlib may come in with it
         ("research.report.runner.run", False, ("matplotlib",)),

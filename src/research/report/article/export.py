@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from research.report.kit.blocks import figure_svg
+from research.report.kit.charts import Figure
 from research.report.kit.markdown import markdown_table
 from research.report.kit.publish import PublishedTable, write_data_csv
 
