@@ -40,10 +40,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
-from statsmodels.discrete.discrete_model import NegativeBinomial
-from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from research.evidence.frames import DAYS_PER_MONTH, data_date_of
 from research.evidence.result import Status
@@ -182,6 +178,8 @@ def _terms(companies: pd.DataFrame, adjust: Sequence[str]) -> pd.DataFrame:
 
 
 def _table(name: str, result, x: pd.DataFrame, confidence: float) -> list[dict]:
+    from scipy import stats
+
     params = np.asarray(result.params)[: x.shape[1]]
     se = np.asarray(result.bse)[: x.shape[1]]
     z = stats.norm.ppf(0.5 + confidence / 2)
@@ -220,6 +218,11 @@ def conversion_models(
     ``employees`` for participants per employee); ``adjust`` are numeric covariates. Rows with
     a missing or non-positive exposure or a missing covariate are left out.
     """
+    import statsmodels.api as sm
+    from scipy import stats
+    from statsmodels.discrete.discrete_model import NegativeBinomial
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
     x = _terms(companies, adjust)
     y = pd.to_numeric(companies[outcome], errors="coerce").astype(float)
     t = pd.to_numeric(companies[exposure], errors="coerce").astype(float)

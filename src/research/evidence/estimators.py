@@ -18,8 +18,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 from research.errors import EstimationError
 from research.evidence.estimate import (
@@ -84,6 +82,8 @@ def _fit_ols(y: np.ndarray, design: np.ndarray, clusters: np.ndarray | None):
 
     statsmodels uses n-k degrees of freedom for HC1 and G-1 for clusters (as Stata does).
     """
+    import statsmodels.api as sm
+
     model = sm.OLS(y, design)
     if clusters is None:
         return model.fit(cov_type="HC1", use_t=True)
@@ -113,6 +113,8 @@ def diff(
     variances and sizes are allowed. With ``cluster``: OLS of the outcome on the treatment
     with cluster-robust (CR1) covariance and a t(G-1) interval; the estimate is the same.
     """
+    from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+
     prep = prepare(df, method="diff", outcome=outcome, treatment=treatment, cluster=cluster)
     require_group_sizes(prep.t, 2, "diff")
     options = {"estimand": "difference in means (treated - untreated)"}
@@ -209,6 +211,8 @@ def logit(
     treats the covariates as fixed (as Stata's ``margins`` does). Perfect separation or no
     convergence gives NaN and a warning.
     """
+    import statsmodels.api as sm
+
     prep = prepare(
         df,
         method="logit",
@@ -266,6 +270,8 @@ def logit(
 
 def _arm_model(y: np.ndarray, x: np.ndarray, binary_outcome: bool):
     """The outcome model of one arm: a Gaussian (OLS) or binomial (logit) GLM."""
+    import statsmodels.api as sm
+
     if not binary_outcome:
         with watch_fit("outcome"):
             return sm.GLM(y, x, family=sm.families.Gaussian()).fit()
