@@ -218,9 +218,10 @@ def conversion_models(
     ``employees`` for participants per employee); ``adjust`` are numeric covariates. Rows with
     a missing or non-positive exposure or a missing covariate are left out.
     """
-    import statsmodels.api as sm
     from scipy import stats
     from statsmodels.discrete.discrete_model import NegativeBinomial
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
     from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
     x = _terms(companies, adjust)
@@ -238,13 +239,13 @@ def conversion_models(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            poisson = sm.GLM(y, x, family=sm.families.Poisson(), exposure=t).fit()
+            poisson = GLM(y, x, family=families.Poisson(), exposure=t).fit()
             start = np.append(np.asarray(poisson.params), 0.5)
             nb_mle = NegativeBinomial(y, x, exposure=t, loglike_method="nb2").fit(
                 start_params=start, disp=0, maxiter=200
             )
             alpha = float(np.asarray(nb_mle.params)[-1])
-            nb = sm.GLM(y, x, family=sm.families.NegativeBinomial(alpha=alpha), exposure=t).fit()
+            nb = GLM(y, x, family=families.NegativeBinomial(alpha=alpha), exposure=t).fit()
         except (np.linalg.LinAlgError, ValueError) as exc:
             return ConversionResult(
                 empty, no_dispersion, Status.FAILED, f"could not be fitted: {exc}"

@@ -111,7 +111,7 @@ def fit_within(
 ) -> WithinFit:
     """OLS of demeaned y on demeaned x, clustered by ``clusters``, with the CR1 factor
     G/(G-1)·(n-1)/(n-k) counting k as ``small_sample`` says (see ``SmallSample``)."""
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS
 
     demeaned = demean_two_way(np.column_stack([y, x]), unit, time)
     y_w, x_w = demeaned[:, 0], demeaned[:, 1:]
@@ -138,7 +138,7 @@ def fit_within(
     counted = k_dummy
     if small_sample == "nested" and _nested(unit, clusters):
         counted -= int(unit.max())  # the unit dummies (all but the constant's) are not counted
-    result = sm.OLS(y_w, x_w).fit(cov_type="cluster", cov_kwds={"groups": clusters}, use_t=True)
+    result = OLS(y_w, x_w).fit(cov_type="cluster", cov_kwds={"groups": clusters}, use_t=True)
     # statsmodels' CR1 factor is G/(G-1)·(n-1)/(n-k) with k the demeaned columns; rescale it
     # to count ``counted`` parameters instead.
     cov = np.asarray(result.cov_params()) * (n - k) / (n - counted)
@@ -314,7 +314,7 @@ def did(
     after period. Standard errors are cluster-robust by ``cluster``, else by ``unit`` when
     given (t(G-1)), else HC1 (t(n-k)).
     """
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS
 
     group = cluster or unit
     prep = prepare(
@@ -345,7 +345,7 @@ def did(
                 )
     design = np.column_stack([np.ones(prep.n), prep.t, post, prep.t * post, prep.x.to_numpy()])
     require_rows(prep.n, design.shape[1] + 1, "did", f"{design.shape[1]} parameters")
-    model = sm.OLS(prep.y, design)
+    model = OLS(prep.y, design)
     if prep.clusters is None:
         result = model.fit(cov_type="HC1", use_t=True)
         dof = result.df_resid
