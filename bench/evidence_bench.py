@@ -17,6 +17,8 @@ much less, so both are printed, with the load average. Usage::
 
     .venv/bin/python bench/evidence_bench.py                  # data/workbench.duckdb
     .venv/bin/python bench/evidence_bench.py --repeat 3 --db other.duckdb
+    .venv/bin/python bench/evidence_bench.py --src /tmp/base/src   # another checkout's code
+    .venv/bin/python bench/evidence_bench.py --parts-only          # no end-to-end run
 """
 
 from __future__ import annotations
@@ -150,21 +152,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=str(ROOT / "data" / "workbench.duckdb"))
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--src", help="run another checkout's src/ (its notebooks/ beside it)")
+    parser.add_argument("--parts-only", action="store_true", help="skip the end-to-end run")
     args = parser.parse_args()
+    notebooks = Path(args.src).resolve().parent / "notebooks" if args.src else ROOT / "notebooks"
+    code = {"PYTHONPATH": str(Path(args.src).resolve())} if args.src else {}
+    code["RESEARCH_NOTEBOOKS"] = str(notebooks)
     research = str(Path(sys.executable).parent / "research")
     ends: list[tuple[float, float]] = []
     parts: dict[str, list[tuple[float, float]]] = {}
     print(f"load average before: {_load()}", flush=True)
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory(prefix="evidence-bench-") as out:
-            env = dict(os.environ, TMPDIR=out)
-            command = [research, "evidence", "--db", args.db, "--out", out]
-            wall, cpu, _ = _timed(command, env)
-            ends.append((wall, cpu))
-            script = [sys.executable, "-c", _SCRIPT, args.db, str(ROOT / "notebooks")]
+            env = dict(os.environ, TMPDIR=out, **code)
+            script = [sys.executable, "-c", _SCRIPT, args.db, str(notebooks)]
             _, _, text = _timed([*script, str(Path(out) / "script")], env)
             for name, pair in json.loads(text.strip().splitlines()[-1]).items():
                 parts.setdefault(name, []).append(tuple(pair))
+            if args.parts_only:
+                continue
+            command = [research, "evidence", "--db", args.db, "--out", out]
+            wall, cpu, _ = _timed(command, env)
+            ends.append((wall, cpu))
             folder = next(Path(out).glob("*/article"))
             _, _, text = _timed([sys.executable, "-c", _RENDER, str(folder), args.db], env)
             for name, pair in json.loads(text.strip().splitlines()[-1]).items():
@@ -173,11 +182,14 @@ def main() -> None:
     def median(pairs: list[tuple[float, float]]) -> tuple[float, float]:
         return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
 
-    wall, cpu = median(ends)
-    print(f"database: {args.db}; repeats: {args.repeat} (medians)")
+    print(
+        f"database: {args.db}; code: {args.src or ROOT / 'src'}; repeats: {args.repeat} (medians)"
+    )
     print(f"load average after: {_load()} (on {os.cpu_count()} cores)")
-    print(f"{'':40}{'wall s':>9}{'CPU s':>9}")
-    print(f"{'research evidence (end to end)':40}{wall:9.1f}{cpu:9.1f}")
+    if ends:
+        wall, cpu = median(ends)
+        print(f"{'':40}{'wall s':>9}{'CPU s':>9}")
+        print(f"{'research evidence (end to end)':40}{wall:9.1f}{cpu:9.1f}")
     print("\nparts (medians; share = of the summed parts' CPU)")
     medians = {name: median(pairs) for name, pairs in sorted(parts.items())}
     total_cpu = sum(cpu for _, cpu in medians.values()) or 1.0
