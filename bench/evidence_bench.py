@@ -6,11 +6,13 @@ Two measurements on the same database, each in fresh processes, each ``--repeat`
   article's tables and figure files, nbconvert HTML, the PDF, manifest) — the researcher's wait.
 * **parts**: the evidence notebook's code cells run by plain Python (``display`` writes to
   nowhere), the time split into imports, estimation (``run_article_analyses``), disclosure
-  (the article's joint protection and its record), tables (Markdown, LaTeX, CSV files), the
-  figure files by format (PDF, SVG, PNG), the page's figures (the SVG the HTML and the PDF
-  show), the sections (building tables and drawing figures) and, on the output of the
-  end-to-end run, rendering (the HTML and the PDF). Each part's time is its own: time spent in
-  a part called from inside another counts for the inner one only.
+  (admitting each section's tables to the joint protection, rewriting its record
+  ``publication.json`` after each section, and protecting the quarter's report the article is
+  protected with), tables (Markdown, LaTeX, CSV files), the figure files by format as they
+  are drawn (PDF, PNG; the SVG file is the page's own), the page's figures (the SVG the HTML
+  and the PDF show), the sections (building tables and drawing figures) and, on the output of
+  the end-to-end run, rendering (the HTML and the PDF). Each part's time is its own: time
+  spent in a part called from inside another counts for the inner one only.
 
 Wall time depends on what else the machine runs; CPU time (user + system, children included)
 much less, so both are printed, with the load average. Usage::
@@ -98,9 +100,9 @@ def figure_part(fig, fname, *args, **kwargs):
 Figure.savefig = timed(figure_part, Figure.savefig)
 article.run_article_analyses = timed("estimation", article.run_article_analyses)
 sections.run_article_analyses = article.run_article_analyses
-publication.Publication.admit = timed("disclosure", publication.Publication.admit)
-publication.Publication.write = timed("disclosure", publication.Publication.write)
-sections.add_report = timed("disclosure", sections.add_report)
+publication.Publication.admit = timed("disclosure: admit", publication.Publication.admit)
+publication.Publication.write = timed("disclosure: record", publication.Publication.write)
+sections.add_report = timed("disclosure: the quarter's report", sections.add_report)
 sections.write_table = timed("tables", sections.write_table)
 
 scope = dict(params, db=sys.argv[1], tables_dir=sys.argv[3])
