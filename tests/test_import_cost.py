@@ -49,6 +49,15 @@ def _imported_by(name: str, walk: bool) -> list[str]:
         ("research", False, ()),
         ("research.metrics", True, ()),  # every metric module, as the report imports them
         ("research.report", False, ()),
+        # the kit and every product with all their modules: matplotlib loads when a figure
+        # is drawn, statsmodels and SciPy when an estimate is made
+        ("research.report.kit", True, ()),
+        ("research.report.progress", True, ()),
+        ("research.report.seminar", True, ()),
+        ("research.report.companies", True, ()),
+        ("research.report.networks", True, ()),
+        ("research.report.article", True, ()),
+        ("research.evidence", True, ()),
         # what `research report` loads before a kernel starts; it writes the deck itself,
         # in the figures' palette, so matplotlib may come in with it
         ("research.report.runner.run", False, ("matplotlib",)),
@@ -60,3 +69,28 @@ def test_an_import_brings_in_no_heavy_package_and_few_modules(name, walk, allowe
     heavy = sorted({m.split(".")[0] for m in imported if m.split(".")[0] in banned})
     assert heavy == [], f"import {name} brings in {', '.join(heavy)}"
     assert len(imported) < MAX_MODULES, f"import {name} brings in {len(imported)} modules"
+
+
+_RUN = """
+import json, sys
+before = set(sys.modules)
+exec(sys.argv[1])
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
+
+
+def _imported_by_running(code: str) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN, code], capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_wilson_interval_is_computed_without_statsmodels():
+    """Every share in the report carries one; its closed form needs only numpy and the normal
+    quantile (scipy.special), not statsmodels' seconds of imports."""
+    imported = _imported_by_running(
+        "from research.metrics.common import wilson_interval; wilson_interval(3, 10)"
+    )
+    assert not [m for m in imported if m.split(".")[0] == "statsmodels"]
+    assert "scipy.stats" not in imported

@@ -38,7 +38,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from research.evidence.design import factor_labels
 from research.evidence.result import Status
@@ -194,6 +193,8 @@ def cif_table(
     horizon), ``cif``, ``std_error`` (cluster-robust), ``ci_low``/``ci_high`` (log−log),
     ``status`` (ok, follow_up_short, too_small: fewer than ``min_cell`` lifts).
     """
+    from scipy import stats
+
     z = stats.norm.ppf(0.5 + confidence / 2)
     labels = (
         pd.Series("all", index=frame.index, dtype="string")
@@ -262,6 +263,8 @@ def contrast_interval(
     Why t: with 30 companies the normal interval of a 24-month contrast covered 93.2 % in
     the coverage study, t(G − 1) with the G/(G − 1) factor 94.6 % (docs/validation.md).
     """
+    from scipy import stats
+
     df = max(clusters - 1, 1)
     crit = stats.t.ppf(0.5 + confidence / 2, df)
     p = float(2 * stats.t.sf(abs(estimate / se), df)) if se > 0 else np.nan

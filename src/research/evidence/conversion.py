@@ -40,10 +40,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
-from statsmodels.discrete.discrete_model import NegativeBinomial
-from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from research.evidence.frames import DAYS_PER_MONTH, data_date_of
 from research.evidence.result import Status
@@ -182,6 +178,8 @@ def _terms(companies: pd.DataFrame, adjust: Sequence[str]) -> pd.DataFrame:
 
 
 def _table(name: str, result, x: pd.DataFrame, confidence: float) -> list[dict]:
+    from scipy import stats
+
     params = np.asarray(result.params)[: x.shape[1]]
     se = np.asarray(result.bse)[: x.shape[1]]
     z = stats.norm.ppf(0.5 + confidence / 2)
@@ -220,6 +218,12 @@ def conversion_models(
     ``employees`` for participants per employee); ``adjust`` are numeric covariates. Rows with
     a missing or non-positive exposure or a missing covariate are left out.
     """
+    from scipy import stats
+    from statsmodels.discrete.discrete_model import NegativeBinomial
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
     x = _terms(companies, adjust)
     y = pd.to_numeric(companies[outcome], errors="coerce").astype(float)
     t = pd.to_numeric(companies[exposure], errors="coerce").astype(float)
@@ -235,13 +239,13 @@ def conversion_models(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            poisson = sm.GLM(y, x, family=sm.families.Poisson(), exposure=t).fit()
+            poisson = GLM(y, x, family=families.Poisson(), exposure=t).fit()
             start = np.append(np.asarray(poisson.params), 0.5)
             nb_mle = NegativeBinomial(y, x, exposure=t, loglike_method="nb2").fit(
                 start_params=start, disp=0, maxiter=200
             )
             alpha = float(np.asarray(nb_mle.params)[-1])
-            nb = sm.GLM(y, x, family=sm.families.NegativeBinomial(alpha=alpha), exposure=t).fit()
+            nb = GLM(y, x, family=families.NegativeBinomial(alpha=alpha), exposure=t).fit()
         except (np.linalg.LinAlgError, ValueError) as exc:
             return ConversionResult(
                 empty, no_dispersion, Status.FAILED, f"could not be fitted: {exc}"

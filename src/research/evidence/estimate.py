@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from research.evidence.result import Status
 
@@ -137,6 +136,8 @@ def interval(
     estimate: float, std_error: float, df: float | None = None, confidence: float = CONFIDENCE
 ) -> tuple[float, float, float]:
     """(ci_low, ci_high, two-sided p) from a normal (``df`` None) or t reference distribution."""
+    from scipy import stats
+
     dist = stats.norm if df is None else stats.t(df)
     if not (math.isfinite(std_error) and std_error > 0):
         nan = float("nan")

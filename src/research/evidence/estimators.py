@@ -18,8 +18,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 from research.errors import EstimationError
 from research.evidence.estimate import (
@@ -84,7 +82,9 @@ def _fit_ols(y: np.ndarray, design: np.ndarray, clusters: np.ndarray | None):
 
     statsmodels uses n-k degrees of freedom for HC1 and G-1 for clusters (as Stata does).
     """
-    model = sm.OLS(y, design)
+    from statsmodels.regression.linear_model import OLS
+
+    model = OLS(y, design)
     if clusters is None:
         return model.fit(cov_type="HC1", use_t=True)
     return model.fit(cov_type="cluster", cov_kwds={"groups": clusters}, use_t=True)
@@ -113,6 +113,8 @@ def diff(
     variances and sizes are allowed. With ``cluster``: OLS of the outcome on the treatment
     with cluster-robust (CR1) covariance and a t(G-1) interval; the estimate is the same.
     """
+    from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+
     prep = prepare(df, method="diff", outcome=outcome, treatment=treatment, cluster=cluster)
     require_group_sizes(prep.t, 2, "diff")
     options = {"estimand": "difference in means (treated - untreated)"}
@@ -209,6 +211,8 @@ def logit(
     treats the covariates as fixed (as Stata's ``margins`` does). Perfect separation or no
     convergence gives NaN and a warning.
     """
+    from statsmodels.discrete.discrete_model import Logit
+
     prep = prepare(
         df,
         method="logit",
@@ -235,7 +239,7 @@ def logit(
         else {"cov_type": "cluster", "cov_kwds": {"groups": prep.clusters}}
     )
     try:
-        model = sm.Logit(prep.y, design)
+        model = Logit(prep.y, design)
         result = fit_binary(lambda: model.fit(disp=0, maxiter=100, **fit_kwargs), "outcome")
         with watch_fit("outcome"):
             margins = result.get_margeff(at="overall", dummy=True)
@@ -266,10 +270,13 @@ def logit(
 
 def _arm_model(y: np.ndarray, x: np.ndarray, binary_outcome: bool):
     """The outcome model of one arm: a Gaussian (OLS) or binomial (logit) GLM."""
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
+
     if not binary_outcome:
         with watch_fit("outcome"):
-            return sm.GLM(y, x, family=sm.families.Gaussian()).fit()
-    model = sm.GLM(y, x, family=sm.families.Binomial())
+            return GLM(y, x, family=families.Gaussian()).fit()
+    model = GLM(y, x, family=families.Binomial())
     return fit_binary(model.fit, "outcome")
 
 

@@ -25,8 +25,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
-from scipy.special import expit
 
 __all__ = ["FirthFit", "firth_logit"]
 
@@ -48,6 +46,8 @@ class FirthFit:
 
 
 def _penalised(x: np.ndarray, y: np.ndarray, beta: np.ndarray) -> tuple[float, np.ndarray]:
+    from scipy.special import expit
+
     eta = x @ beta
     p = expit(eta)
     loglik = float(np.sum(y * eta - np.logaddexp(0, eta)))
@@ -58,6 +58,8 @@ def _penalised(x: np.ndarray, y: np.ndarray, beta: np.ndarray) -> tuple[float, n
 
 def _modified_score(x: np.ndarray, y: np.ndarray, beta: np.ndarray, info: np.ndarray) -> np.ndarray:
     """U*(β) = X'(y − p + h(½ − p)): the gradient of the penalised log-likelihood."""
+    from scipy.special import expit
+
     p = expit(x @ beta)
     root = x * np.sqrt(p * (1 - p))[:, None]
     hat = np.einsum("ij,jk,ik->i", root, np.linalg.pinv(info), root)
@@ -66,6 +68,8 @@ def _modified_score(x: np.ndarray, y: np.ndarray, beta: np.ndarray, info: np.nda
 
 def _polish(x: np.ndarray, y: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, float, bool]:
     """BFGS on the penalised log-likelihood from ``beta``; converged when its gradient is 0."""
+
+    from scipy import optimize
 
     def objective(b: np.ndarray) -> tuple[float, np.ndarray]:
         value, info = _penalised(x, y, b)
@@ -93,6 +97,8 @@ def firth_logit(
     gtol: float = 1e-5,
 ) -> FirthFit:
     """Fit logit P(y = 1) = x β by Firth's penalised likelihood (``x`` holds the constant)."""
+    from scipy.special import expit
+
     y = np.asarray(y, dtype=float)
     x = np.asarray(x, dtype=float)
     beta = np.zeros(x.shape[1])

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.multitest import multipletests
 
 __all__ = ["adjust_pvalues"]
 
@@ -33,6 +32,8 @@ def adjust_pvalues(
     adjusted p-value, so m counts only the tests actually made. ``significant_adjusted`` says
     whether the adjusted p-value is at most ``alpha`` (the FDR level); missing when untested.
     """
+    from statsmodels.stats.multitest import multipletests
+
     out = results.copy()
     p = pd.to_numeric(out[p_column], errors="coerce").to_numpy(dtype=float)
     adjusted = np.full(len(out), np.nan)

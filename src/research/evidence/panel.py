@@ -21,9 +21,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 
 from research.errors import EstimationError
 from research.evidence.estimate import CONFIDENCE, Estimate, inference_label, plain
@@ -40,6 +37,8 @@ RANK_TOLERANCE = 1e-8  # relative singular value below which demeaned terms are 
 
 
 def _group_means(codes: np.ndarray, values: np.ndarray) -> np.ndarray:
+    from scipy import sparse
+
     indicator = sparse.csr_matrix(
         (np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(codes.max() + 1, len(codes))
     )
@@ -73,6 +72,9 @@ def demean_two_way(values: np.ndarray, unit: np.ndarray, time: np.ndarray) -> np
 
 def _absorbed_parameters(unit: np.ndarray, time: np.ndarray) -> int:
     """Rank of the unit and period dummies (with a constant): units + periods - components."""
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
     n_units, n_times = unit.max() + 1, time.max() + 1
     edges = sparse.coo_matrix(
         (np.ones(len(unit)), (unit, n_units + time)), shape=(n_units + n_times,) * 2
@@ -109,6 +111,8 @@ def fit_within(
 ) -> WithinFit:
     """OLS of demeaned y on demeaned x, clustered by ``clusters``, with the CR1 factor
     G/(G-1)·(n-1)/(n-k) counting k as ``small_sample`` says (see ``SmallSample``)."""
+    from statsmodels.regression.linear_model import OLS
+
     demeaned = demean_two_way(np.column_stack([y, x]), unit, time)
     y_w, x_w = demeaned[:, 0], demeaned[:, 1:]
     scale = np.maximum(1.0, np.abs(x).max(axis=0))
@@ -134,7 +138,7 @@ def fit_within(
     counted = k_dummy
     if small_sample == "nested" and _nested(unit, clusters):
         counted -= int(unit.max())  # the unit dummies (all but the constant's) are not counted
-    result = sm.OLS(y_w, x_w).fit(cov_type="cluster", cov_kwds={"groups": clusters}, use_t=True)
+    result = OLS(y_w, x_w).fit(cov_type="cluster", cov_kwds={"groups": clusters}, use_t=True)
     # statsmodels' CR1 factor is G/(G-1)·(n-1)/(n-k) with k the demeaned columns; rescale it
     # to count ``counted`` parameters instead.
     cov = np.asarray(result.cov_params()) * (n - k) / (n - counted)
@@ -310,6 +314,8 @@ def did(
     after period. Standard errors are cluster-robust by ``cluster``, else by ``unit`` when
     given (t(G-1)), else HC1 (t(n-k)).
     """
+    from statsmodels.regression.linear_model import OLS
+
     group = cluster or unit
     prep = prepare(
         df,
@@ -339,7 +345,7 @@ def did(
                 )
     design = np.column_stack([np.ones(prep.n), prep.t, post, prep.t * post, prep.x.to_numpy()])
     require_rows(prep.n, design.shape[1] + 1, "did", f"{design.shape[1]} parameters")
-    model = sm.OLS(prep.y, design)
+    model = OLS(prep.y, design)
     if prep.clusters is None:
         result = model.fit(cov_type="HC1", use_t=True)
         dof = result.df_resid

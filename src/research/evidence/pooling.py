@@ -33,7 +33,6 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
 
 from research.evidence.design import dummies, factor_name, identifiable_columns
 from research.evidence.firth import firth_logit
@@ -81,6 +80,8 @@ def firth_subgroup_effects(
     (False when too few outcomes to adjust, :data:`MIN_PER_COLUMN`), ``status`` (ok, or
     not_converged) and ``message``.
     """
+    from scipy import stats
+
     sample = estimation_sample(frame, analysis, min_cell=1)
     data, counts = sample.frame, sample.cells
     columns_out = _FIRTH_COLUMNS
@@ -188,6 +189,8 @@ _FIRTH_COLUMNS = [
 def _reml_tau2(y: np.ndarray, v: np.ndarray) -> float:
     """REML estimate of the between-subgroup variance τ² (0 when the data do not need it)."""
 
+    from scipy import optimize
+
     def negative(tau2: float) -> float:
         w = 1 / (v + tau2)
         mu = np.sum(w * y) / np.sum(w)
@@ -278,6 +281,8 @@ def pooled_subgroup_effects(
     minimum detectable effect at today's arm sizes, 80 % power, 5 % two-sided) and
     ``precise_enough`` (mde ≤ ``relevant``).
     """
+    from scipy import stats
+
     z = stats.norm.ppf(0.5 + confidence / 2)
     parts = []
     for analysis in analyses:
@@ -324,6 +329,8 @@ def minimum_detectable(
     """The smallest risk difference a two-sided test at ``alpha`` detects with ``power``:
     (z_{1−α/2} + z_power) · sqrt(p̄(1 − p̄)(1/n₁ + 1/n₀)), p̄ the pooled rate (floored at
     0.05 and capped at 0.95, so an arm with no events yet does not claim a zero variance)."""
+    from scipy import stats
+
     p = np.clip(np.asarray(base_rate, dtype=float), 0.05, 0.95)
     n1 = np.asarray(n_level, dtype=float)
     n0 = np.asarray(n_reference, dtype=float)

@@ -16,12 +16,6 @@ from typing import TypeVar
 
 import numpy as np
 import pandas as pd
-from statsmodels.tools.sm_exceptions import (
-    ConvergenceWarning,
-    HessianInversionWarning,
-    PerfectSeparationError,
-    PerfectSeparationWarning,
-)
 
 from research.errors import EstimationError
 
@@ -296,6 +290,13 @@ def watch_fit(what: str) -> Iterator[None]:
     Used around every maximum-likelihood fit, so that a separated or non-converged model
     becomes a NaN result with a reason, never a crash and never a silently wrong number.
     """
+    from statsmodels.tools.sm_exceptions import (
+        ConvergenceWarning,
+        HessianInversionWarning,
+        PerfectSeparationError,
+        PerfectSeparationWarning,
+    )
+
     with python_warnings.catch_warnings(record=True) as caught:
         python_warnings.simplefilter("always")
         try:

@@ -38,7 +38,6 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from research.evidence.frames import age_band
 from research.evidence.result import Status
@@ -192,6 +191,8 @@ def rkv_standardisation(
     its own period); half-years in which a college made fewer than ``min_cell`` RKVs are
     merged with the next one, so every college effect rests on enough decisions.
     """
+    from scipy import stats
+
     data = frame[frame["track_decided"].isin(TRACK_ORDER)].copy()
     agreement = agreement_table(data)
     if data.empty or data["college"].nunique() < 2:
@@ -290,6 +291,8 @@ def _merge_small_halves(data: pd.DataFrame, min_cell: int) -> dict[str, str]:
 def _adjusted_mix(fit, data, x, colleges, order, reference, confidence):
     """Track shares per period as if every RKV of the period were made by each college, with
     delta-method intervals (numerical gradient of the shares in the coefficients)."""
+    from scipy import stats
+
     names = list(x.columns)
     params = np.asarray(fit.params, dtype=float)
     cov = np.asarray(fit.cov_params(), dtype=float)

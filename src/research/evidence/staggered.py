@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from research.errors import EstimationError
 
@@ -96,6 +95,8 @@ def two_stage_did(
     """Gardner's two-stage DiD (see module doc). ``time`` holds integer periods,
     ``first_treated`` the first treated period (missing: never treated). ``lags`` bins event
     times above it into ``lags``."""
+    from scipy import stats
+
     for column in (outcome, unit, time, first_treated):
         if column not in df.columns:
             raise EstimationError(f"column '{column}' not in the data")

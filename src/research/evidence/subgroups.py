@@ -47,13 +47,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from statsmodels.discrete.discrete_model import Logit
-from statsmodels.tools.sm_exceptions import (
-    ConvergenceWarning,
-    PerfectSeparationError,
-    PerfectSeparationWarning,
-)
 
 from research.evidence.design import (
     Factor,
@@ -302,6 +295,13 @@ def _population(frame: pd.DataFrame, analysis: SubgroupAnalysis) -> pd.DataFrame
 
 
 def _fit_logit(y: np.ndarray, x: np.ndarray, groups: np.ndarray) -> _Fit:
+    from statsmodels.discrete.discrete_model import Logit
+    from statsmodels.tools.sm_exceptions import (
+        ConvergenceWarning,
+        PerfectSeparationError,
+        PerfectSeparationWarning,
+    )
+
     n_clusters = len(np.unique(groups))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -362,6 +362,8 @@ def subgroup_effects(
     ``ci_high``, ``z``, ``p_value``, ``status`` and ``message``, ``n_model`` and
     ``n_clusters`` of the fitted model, ``n_running_excluded``, ``n_missing_excluded``.
     """
+    from scipy import stats
+
     sample = estimation_sample(frame, analysis, min_cell=min_cell)
     data = sample.frame
     y = data[analysis.outcome].astype(bool).to_numpy()

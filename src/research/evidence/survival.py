@@ -40,13 +40,10 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from statsmodels.duration.hazard_regression import PHReg, PHRegResults
-from statsmodels.duration.survfunc import SurvfuncRight
-from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from research.evidence.design import (
     Factor,
@@ -56,6 +53,9 @@ from research.evidence.design import (
     joint_labels,
 )
 from research.evidence.result import Status
+
+if TYPE_CHECKING:  # annotations only
+    from statsmodels.duration.hazard_regression import PHRegResults
 
 __all__ = [
     "EVENTS",
@@ -89,6 +89,8 @@ def _loglog_interval(
     s: np.ndarray, se: np.ndarray, confidence: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pointwise interval for S(t) on the log(−log S) scale (inside [0, 1] by construction)."""
+    from scipy import stats
+
     z = stats.norm.ppf(0.5 + confidence / 2)
     low, high = s.copy(), s.copy()
     inside = (s > 0) & (s < 1) & np.isfinite(se)
@@ -117,6 +119,8 @@ def km_curves(
     fewer than ``min_cell`` lifts (or rows with missing group) are left out; see
     :func:`km_quantiles` for their status.
     """
+    from statsmodels.duration.survfunc import SurvfuncRight
+
     status_column = _event_column(event)
     labels = _groups(frame, by)
     parts = []
@@ -173,6 +177,8 @@ def km_quantiles(
     ``ci_high`` (statsmodels' ``quantile_ci``, cloglog, 95 %; a missing upper limit means
     not reached), ``status`` (ok, not_reached, too_small).
     """
+    from statsmodels.duration.survfunc import SurvfuncRight
+
     status_column = _event_column(event)
     labels = _groups(frame, by)
     rows = []
@@ -272,6 +278,10 @@ def cox_model(
     (it would give an infinite hazard ratio). ``analysis`` (default
     ``time_to_<event>``) labels the rows, for the CMO register's links.
     """
+    from scipy import stats
+    from statsmodels.duration.hazard_regression import PHReg
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
     status_column = _event_column(event)
     key = analysis or f"time_to_{event}"
     references = dict(references or {})
@@ -397,6 +407,8 @@ def ph_check(fit: PHRegResults, names: Sequence[str], *, alpha: float = 0.05) ->
     residual with the time transform; descriptive), ``statistic`` (χ², 1 df per column,
     p df globally), ``df``, ``p_value``, ``events`` (d), ``ph_rejected`` (p < ``alpha``).
     """
+    from scipy import stats
+
     model, params = fit.model, np.asarray(fit.params)
     residuals = np.asarray(fit.schoenfeld_residuals)
     status = np.asarray(model.status, dtype=bool)

@@ -17,7 +17,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from research.errors import EstimationError
 from research.evidence.estimate import (
@@ -61,7 +60,9 @@ def _check_trim(trim: float | None) -> None:
 
 def _fit_propensity(t: np.ndarray, x: np.ndarray):
     """The logit of treatment on [1, covariates]; separation or no convergence → FitProblem."""
-    model = sm.Logit(t, x)
+    from statsmodels.discrete.discrete_model import Logit
+
+    model = Logit(t, x)
     return fit_binary(lambda: model.fit(disp=0, maxiter=100), "propensity")
 
 
@@ -162,6 +163,8 @@ def ipw(
     outside [trim, 1-trim] and refits the propensity model (the estimand changes to the
     overlap population). Warnings flag poor overlap and extreme weights.
     """
+    from statsmodels.regression.linear_model import WLS
+
     _check_estimand(estimand)
     _check_trim(trim)
     if se not in ("sandwich", "wls"):
@@ -210,7 +213,7 @@ def ipw(
     est = mu1 - mu0
     if se == "wls":
         design = np.column_stack([np.ones(prep.n), t])
-        model = sm.WLS(y, design, weights=w)
+        model = WLS(y, design, weights=w)
         result = (
             model.fit(cov_type="HC1", use_t=True)
             if prep.clusters is None

@@ -53,13 +53,25 @@ def wilson_interval(
     trials: np.ndarray | pd.Series | int,
     confidence: float = CONFIDENCE,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval: honest near 0 % and 100 % and for small groups; NaN for n = 0."""
-    from statsmodels.stats.proportion import proportion_confint  # heavy: only when needed
+    """Wilson score interval: honest near 0 % and 100 % and for small groups; NaN for n = 0.
+
+    Closed form, in statsmodels' ``proportion_confint(method="wilson")`` order of operations
+    (so the same floats), without importing statsmodels (about 1.5 s) for a few lines of
+    arithmetic; ``scipy.special`` (a fifth of that) gives the normal quantile."""
+    from scipy.special import ndtri  # imported when needed: importing the metrics stays quick
 
     k = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
     safe = np.where(n > 0, n, 1.0)
-    low, high = proportion_confint(np.minimum(k, safe), safe, alpha=1 - confidence, method="wilson")
+    share = np.minimum(k, safe) / safe
+    crit = -ndtri((1 - confidence) / 2.0)  # scipy.stats.norm.isf, as statsmodels uses
+    crit2 = crit**2
+    denom = 1 + crit2 / safe
+    center = (share + crit2 / (2 * safe)) / denom
+    dist = crit * np.sqrt(share * (1.0 - share) / safe + crit2 / (4.0 * safe**2))
+    dist /= denom
+    low = np.clip(center - dist, 0, 1)  # inside [0, 1] in theory; rounding could step out
+    high = np.clip(center + dist, 0, 1)
     low = np.where(n > 0, low, np.nan)
     high = np.where(n > 0, high, np.nan)
     return low, high

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
 import pandas as pd
-from matplotlib.figure import Figure
 
+from research.report.kit.blocks import figure_svg
+from research.report.kit.charts import Figure
 from research.report.kit.markdown import markdown_table
 from research.report.kit.publish import PublishedTable, write_data_csv
 
@@ -76,17 +76,22 @@ def write_table(table: PublishedTable, folder: Path) -> ArticleFiles:
 
 
 def write_figure(fig: Figure, name: str, folder: Path) -> ArticleFiles:
-    """The figure in every journal format, without timestamps so reruns give equal files."""
+    """The figure in every journal format, without timestamps so reruns give equal files.
+
+    Each format is drawn once: the SVG is the one the article's page shows (text kept as
+    text, so it is small, searchable and editable), drawn once for both; the PDF is the
+    vector image for LaTeX; the PNG is at the 300 dpi journals ask of rasters."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     metadata = {
         "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
-        "svg": {"Date": None, "Creator": None},
         "png": {"Software": None},
     }
     for fmt in FIGURE_FORMATS:
         path = folder / f"{name}.{fmt}"
-        with matplotlib.rc_context({"svg.hashsalt": name}):  # stable SVG element ids
+        if fmt == "svg":
+            path.write_text(figure_svg(fig), encoding="utf-8")
+        else:
             fig.savefig(path, format=fmt, dpi=FIGURE_DPI, facecolor="white", metadata=metadata[fmt])
         paths.append(path)
     return ArticleFiles(name, tuple(paths))

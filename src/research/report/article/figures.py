@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from research.report.kit.charts import (
     BLUE,
@@ -25,6 +24,7 @@ from research.report.kit.charts import (
     SERIES_COLOURS,
     SERIES_MARKERS,
     SMALL_FONT_SIZE,
+    Figure,
     Width,
     finish,
     new_figure,

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from research.evidence import article
 from research.evidence.answers import SOURCES
@@ -39,6 +38,7 @@ from research.report.article.figures import (
     survival_plot,
 )
 from research.report.kit import blocks
+from research.report.kit.charts import Figure
 from research.report.kit.context import ReportContext
 from research.report.kit.labels import tr
 from research.report.kit.links import Follows, Ratio, Ref, with_and_without

@@ -66,13 +66,24 @@ def table(formatted: Any, caption: str, note: str | None = None, name: str = "")
 
 
 def figure_svg(fig: Figure) -> str:
-    """The figure as SVG with its text kept as text (searchable, sharp at any size)."""
+    """The figure as SVG with its text kept as text (searchable, sharp at any size).
+
+    Rendered once per figure and kept on it: the page (HTML, PDF, Quarto) and the article's
+    figure file show the same image, and drawing is most of a figure's cost. So a figure is
+    finished before it is first shown or written."""
     import matplotlib
 
+    kept = getattr(fig, _SVG, None)
+    if kept is not None:
+        return kept
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "research"}):
         fig.savefig(buffer, format="svg", facecolor="white", metadata={"Date": None})
+    setattr(fig, _SVG, buffer.getvalue())
     return buffer.getvalue()
+
+
+_SVG = "_research_svg"  # where ``figure_svg`` keeps a figure's SVG
 
 
 def figure(fig: Figure, png: str | None = None, *, svg: bool = True) -> Block:

@@ -17,16 +17,13 @@ import html
 import io
 import math
 import re
+import sys
 import textwrap
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.dates import AutoDateLocator, num2date
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from research.domain.period import Quarter, quarters_between
 from research.report.kit.formatting import LIGHT_COLOURS as LIGHT_COLOURS  # re-exported
@@ -41,6 +38,26 @@ from research.report.kit.formatting import (
 )
 from research.report.kit.labels import check_lang
 from research.report.kit.labels import label as word
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+else:
+
+    class _FigureType(type):
+        """``isinstance(x, Figure)`` without importing matplotlib: nothing is a figure before
+        matplotlib is loaded (importing it costs about a second, so the kit imports it where
+        a figure is drawn, not when a report module is imported)."""
+
+        def __instancecheck__(cls, instance: object) -> bool:
+            module = sys.modules.get("matplotlib.figure")
+            return module is not None and isinstance(instance, module.Figure)
+
+    class Figure(metaclass=_FigureType):
+        """Stands for ``matplotlib.figure.Figure`` in ``isinstance`` checks (import it from
+        here to keep an import of a report module free of matplotlib)."""
+
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision
 # deficiency.
@@ -125,6 +142,8 @@ def new_figure(
     """A figure at print size with the house style: readable fonts, no top or right spines."""
     if width not in WIDTHS:
         raise ValueError(f"width must be one of {', '.join(WIDTHS)}; got {width!r}")
+    from matplotlib.figure import Figure
+
     w, h = WIDTHS[width]
     fig = Figure(figsize=(w, height or h), layout="constrained", facecolor="white")
     ax = fig.add_subplot(projection="polar" if polar else None)
@@ -244,6 +263,7 @@ def _formatter(kind: str, lang: str, decimals: int | None) -> Callable[[Any], st
 
 def _axis_formatter(kind: str, lang: str) -> FuncFormatter:
     """Tick labels in the report's language (decimal comma in Danish)."""
+    from matplotlib.ticker import FuncFormatter
 
     def tick(value: float, _pos: int) -> str:
         if kind == "percent":
@@ -432,6 +452,8 @@ def cumulative_progress_chart(
     top = np.nanmax(_numbers(pd.Series(np.concatenate([np.ravel(p) for p in peaks]))))
     ax.set_ylim(0, (top if np.isfinite(top) and top > 0 else 1) * 1.08)
     ax.yaxis.set_major_formatter(_axis_formatter("number", lang))
+    from matplotlib.ticker import MaxNLocator
+
     ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     # the title names the indicator; a long name on the axis would be cut off
     ax.set_ylabel(f"{word('count', lang)}, {word('cumulative', lang)}")
@@ -621,6 +643,9 @@ def line_chart(
     ``x`` may hold quarters ("2026Q3"), dates or numbers; ``y`` numbers (shares for
     ``kind="percent"``), where suppressed strings leave a gap in the line.
     """
+    from matplotlib.dates import AutoDateLocator, num2date
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     check_lang(lang)
     fmt = _formatter(kind, lang, decimals)
     data = frame.reset_index(drop=True)

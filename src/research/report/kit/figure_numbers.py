@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterable
 
 import pandas as pd
-from matplotlib.figure import Figure
 
+from research.report.kit.charts import Figure
 from research.report.kit.formatting import ColumnFormat
 from research.report.kit.links import Ref, same
 from research.report.kit.publication import row_keys, table_cells

@@ -16,9 +16,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from research.report.kit import blocks
+from research.report.kit.charts import Figure
 from research.report.kit.formatting import MISSING, is_missing, to_html
 from research.report.kit.spider import SpiderSvg
 

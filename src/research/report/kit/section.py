@@ -12,10 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from matplotlib.figure import Figure
-
 from research.report.kit import blocks
-from research.report.kit.charts import figure_html
+from research.report.kit.charts import Figure, figure_html
 from research.report.kit.figure_numbers import figure_table
 from research.report.kit.magnitudes import check_magnitudes
 from research.report.kit.markdown import markdown_table

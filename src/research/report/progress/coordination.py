@@ -14,7 +14,6 @@ quarter) — the same threshold as for persons, so one rule holds throughout the
 from __future__ import annotations
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from research.domain.codes import ContactKind, InstitutionType
 from research.metrics.common import quarter_of
@@ -25,7 +24,7 @@ from research.metrics.coordination import (
     institutions_per_company,
     own_contacts,
 )
-from research.report.kit.charts import line_chart
+from research.report.kit.charts import Figure, line_chart
 from research.report.kit.context import ReportContext
 from research.report.kit.formatting import (
     ColumnFormat,

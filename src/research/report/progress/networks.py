@@ -18,7 +18,6 @@ companies, and a competence spider draws only subject areas with at least min_ce
 from __future__ import annotations
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from research.metrics.competence import gaps_by_network
 from research.metrics.disclosure import DisclosureRule
@@ -28,7 +27,7 @@ from research.metrics.survey import (
     statement_results,
     theme_reliability,
 )
-from research.report.kit.charts import radar_chart
+from research.report.kit.charts import Figure, radar_chart
 from research.report.kit.context import ReportContext
 from research.report.kit.formatting import ColumnFormat, format_number
 from research.report.kit.publish import PublishedTable

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from research.metrics.composition import side_effects
 from research.metrics.disclosure import DisclosureRule
 from research.metrics.population import SIDE_EFFECT_GROUPS
 from research.metrics.stocks import suppress_stock
-from research.report.kit.charts import line_chart
+from research.report.kit.charts import Figure, line_chart
 from research.report.kit.context import ReportContext
 from research.report.kit.formatting import ColumnFormat, format_number
 from research.report.kit.links import Link, Ref, margin, same

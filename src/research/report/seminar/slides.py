@@ -27,11 +27,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from research.domain.identifiers import mask_cpr_shaped
 from research.report.kit import blocks
-from research.report.kit.charts import cumulative_progress_chart, figure_html, funnel_chart
+from research.report.kit.charts import Figure, cumulative_progress_chart, figure_html, funnel_chart
 from research.report.kit.formatting import format_date, format_number, format_percent
 from research.report.kit.labels import label as word
 from research.report.kit.labels import tr

@@ -21,13 +21,12 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from research.domain.education import EducationGroup
 from research.metrics.composition import _skill_level, composition, recruitment_by_job_centre
 from research.metrics.disclosure import TOTAL_LABEL, suppress_rates, suppress_series
 from research.metrics.esf import NOT_COLLECTED, esf_indicators, load_indicator_set
-from research.report.kit.charts import bar_chart
+from research.report.kit.charts import Figure, bar_chart
 from research.report.kit.context import ReportContext
 from research.report.kit.formatting import ColumnFormat, format_number
 from research.report.kit.links import Follows, Link, Ref, margin, same

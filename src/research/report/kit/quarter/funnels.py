@@ -22,11 +22,10 @@ from collections.abc import Callable, Collection
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from research.metrics.disclosure import TOTAL_LABEL, DisclosureRule, suppress_chain, suppress_series
 from research.metrics.funnels import activity4_funnel, company_funnel, unemployed_funnel
-from research.report.kit.charts import funnel_chart
+from research.report.kit.charts import Figure, funnel_chart
 from research.report.kit.context import ReportContext
 from research.report.kit.formatting import ColumnFormat, format_percent
 from research.report.kit.links import Follows, Link, chain

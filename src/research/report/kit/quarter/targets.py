@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from research.domain.period import Quarter
 from research.metrics.progress import INDICATORS, progress_series, progress_table
 from research.metrics.stocks import suppress_stock
-from research.report.kit.charts import cumulative_progress_chart
+from research.report.kit.charts import Figure, cumulative_progress_chart
 from research.report.kit.context import ReportContext
 from research.report.kit.formatting import ColumnFormat, format_number
 from research.report.kit.links import Link, Ref, same

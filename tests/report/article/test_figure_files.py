@@ -1,0 +1,50 @@
+"""An article figure is drawn once per format: the SVG file is the very SVG its page shows."""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from research.report.article import figures as EF
+from research.report.article.export import write_figure
+from research.report.kit import blocks
+from research.report.kit.section import item_bundle
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    drawn: list[str] = []
+    real = Figure.savefig
+
+    def counted(self, fname, *args, **kwargs):
+        drawn.append(kwargs.get("format") or Path(str(fname)).suffix.lstrip("."))
+        return real(self, fname, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", counted)
+    return drawn
+
+
+def _forest() -> Figure:
+    frame = pd.DataFrame(
+        {"label": ["A", "B"], "estimate": [0.1, -0.05], "ci_low": [0.0, -0.1], "ci_high": [0.2, 0]}
+    )
+    return EF.forest_plot(frame, title="A helps", data_date="2026-09-30")
+
+
+def test_the_files_and_the_page_draw_each_format_once(renders, tmp_path):
+    fig = _forest()
+    files = write_figure(fig, "forest", tmp_path)
+    bundle = item_bundle(fig)  # what show_article displays after writing the files
+    assert sorted(renders) == ["pdf", "png", "svg"]
+    svg = (tmp_path / "forest.svg").read_text(encoding="utf-8")
+    assert svg == bundle[blocks.BLOCK_MIME]["svg"]
+    embedded = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', bundle["text/html"])
+    assert embedded and base64.b64decode(embedded.group(1)).decode() == svg
+    assert "<text" in svg and "A helps" in svg  # text kept as text: searchable, editable
+    assert [p.suffix for p in files.paths] == [".pdf", ".svg", ".png"]
+    assert (tmp_path / "forest.png").read_bytes()[:4] == b"\x89PNG"
