@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-import pandera.errors as pa_errors
 
 from research.store.connection import Connection
 from research.store.tables import REFERENCES, TABLES
@@ -24,6 +23,8 @@ class Failure:
 
 def check_rows(table: str, frame: pd.DataFrame) -> list[Failure]:
     """Every schema failure in ``frame`` (types, ranges, codes, keys, cross-column rules)."""
+    import pandera.errors as pa_errors  # imported by those who validate, not by every reader
+
     spec = TABLES[table]
     try:
         spec.pandera_schema().validate(spec.complete(frame), lazy=True)
