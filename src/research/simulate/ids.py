@@ -101,13 +101,16 @@ class SerialsTaken:
     """
 
     def __init__(self) -> None:
-        self.counts = pd.Series(dtype=np.int64)
+        self.counts: pd.Series | None = None  # by (birth date, sex)
 
     def claim(self, frame: pd.DataFrame) -> np.ndarray:
         """The first free serial for each row's (birth date, sex); counts the rows as used."""
+        used = frame.groupby(["b", "f"], sort=False).size()
+        if self.counts is None:
+            self.counts = used
+            return np.zeros(len(frame), dtype=np.int64)
         keys = pd.MultiIndex.from_frame(frame[["b", "f"]])
         start = self.counts.reindex(keys).fillna(0).to_numpy(dtype=np.int64)
-        used = frame.groupby(["b", "f"], sort=False).size()
         self.counts = used.add(self.counts, fill_value=0).astype(np.int64)
         return start
 
