@@ -388,11 +388,23 @@ def progress_series(tables: Tables, config: ProgrammeConfig, through: QuarterLik
 
 def _series(tables: SharedTables, config: ProgrammeConfig, through: Quarter) -> pd.DataFrame:
     """``progress_series`` counted through ``through``."""
+    return series_from_counts(
+        config, through, lambda indicator, ends: indicator.counts_at(tables, ends)
+    )
+
+
+def series_from_counts(
+    config: ProgrammeConfig,
+    through: Quarter,
+    counts_at: Callable[[Indicator, np.ndarray], np.ndarray],
+) -> pd.DataFrame:
+    """The series frame from each indicator's counts at the quarter ends (``counts_at``),
+    whether pandas counted them (``progress_series``) or the store (``progress_store``)."""
     quarters = quarters_between(Quarter.containing(config.period.start), through)
     ends = pd.to_datetime([q.end for q in quarters])
     cumulative, planned = [], []
     for indicator in INDICATORS:  # each indicator's every quarter in one pass
-        cumulative.append(np.asarray(indicator.counts_at(tables, ends.to_numpy()), dtype=np.int64))
+        cumulative.append(np.asarray(counts_at(indicator, ends.to_numpy()), dtype=np.int64))
         target = config.targets.get(indicator.key)
         if target:
             trajectory = config.trajectory_for(indicator.key)
@@ -415,7 +427,13 @@ def _series(tables: SharedTables, config: ProgrammeConfig, through: Quarter) -> 
     )
 
 
-def progress_table(tables: Tables, config: ProgrammeConfig, quarter: QuarterLike) -> pd.DataFrame:
+def progress_table(
+    tables: Tables | None,
+    config: ProgrammeConfig,
+    quarter: QuarterLike,
+    *,
+    series: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per indicator at the end of ``quarter``: the summary the project manager signs.
 
     Columns: target, achieved (cumulative), new this quarter, change from last quarter's
@@ -423,10 +441,16 @@ def progress_table(tables: Tables, config: ProgrammeConfig, quarter: QuarterLike
     light (thresholds from the configuration), and the forecast to the project's end with its
     95 % interval and the probability of reaching the target (see ``forecast.forecast_total``).
     Side effects are listed with their indicative numbers but never counted towards targets.
-    ``quarter`` is a Quarter or a string such as ``"2026Q3"``.
+    ``quarter`` is a Quarter or a string such as ``"2026Q3"``. ``series``: the series already
+    counted (by ``progress_series`` or ``progress_store.progress_series_from_store``) through
+    at least ``quarter``, instead of the tables.
     """
     quarter = as_quarter(quarter)
-    series = progress_series(tables, config, quarter)
+    if series is None:
+        assert tables is not None, "progress_table needs the tables or their series"
+        series = progress_series(tables, config, quarter)
+    else:  # the series through this quarter (``progress_store`` counts it in the store)
+        series = series[series["quarter_end"] <= pd.Timestamp(quarter.end)]
     rows = []
     last_quarter = Quarter.containing(config.period.end)
     ended = quarter.end >= config.period.end
