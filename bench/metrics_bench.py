@@ -96,6 +96,7 @@ from research.metrics.progress_store import progress_series_from_store
 family, names, repeat = sys.argv[2], [n for n in sys.argv[3].split(",") if n], int(sys.argv[4])
 config = load_programme_config()
 con = connect(sys.argv[1], read_only=True)
+con.execute("SET memory_limit = '1GB'")  # DuckDB's own buffers; by default 80 % of the RAM
 started, started_cpu = time.perf_counter(), time.process_time()
 t = read_tables(con, names) if names else {}
 read_s, read_cpu = time.perf_counter() - started, time.process_time() - started_cpu
