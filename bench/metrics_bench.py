@@ -93,6 +93,10 @@ from research.store.read import data_date, read_tables
 
 from research.metrics.progress_store import progress_series_from_store
 
+# what the families import when first used (a second or more), before any clock starts:
+# the import cost is guarded by tests/test_import_cost.py, not measured here
+import scipy.stats, statsmodels.genmod.generalized_linear_model  # noqa: E401, F401
+
 family, names, repeat = sys.argv[2], [n for n in sys.argv[3].split(",") if n], int(sys.argv[4])
 config = load_programme_config()
 con = connect(sys.argv[1], read_only=True)
