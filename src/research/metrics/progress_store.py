@@ -87,20 +87,21 @@ def _lift(purpose: str) -> str:
         FROM enrolments WHERE purpose = '{purpose}'"""
 
 
-def _side_effects(group: str) -> str:
-    grouped = f"""CASE WHEN p.highest_education IN {_in(UNSKILLED_GROUPS)} THEN 'unskilled'
-        WHEN p.highest_education IN {_in(SKILLED_GROUPS)} THEN 'skilled' ELSE 'other' END"""
-    return f"""
-        WITH started AS (SELECT * FROM enrolments WHERE started_on IS NOT NULL),
-        side AS (SELECT participant_id, min(started_on) AS first_on FROM started
-                 WHERE purpose = 'side_effect' GROUP BY participant_id),
-        entry AS (SELECT participant_id, min(started_on) AS participant_from FROM started
-                  WHERE purpose IN {_COUNTED} GROUP BY participant_id)
-        SELECT dense_rank() OVER (ORDER BY p.participant_id) AS id, s.first_on AS start,
-               e.participant_from AS stop
-        FROM participants p JOIN side s ON s.participant_id = p.participant_id
-        LEFT JOIN entry e ON e.participant_id = p.participant_id
-        WHERE {grouped} = '{group}'"""
+_SIDE_EFFECTS = f"""
+    WITH started AS (SELECT * FROM enrolments WHERE started_on IS NOT NULL),
+    side AS (SELECT participant_id, min(started_on) AS first_on FROM started
+             WHERE purpose = 'side_effect' GROUP BY participant_id),
+    entry AS (SELECT participant_id, min(started_on) AS participant_from FROM started
+              WHERE purpose IN {_COUNTED} GROUP BY participant_id)
+    SELECT CASE WHEN p.highest_education IN {_in(UNSKILLED_GROUPS)} THEN 'unskilled'
+                WHEN p.highest_education IN {_in(SKILLED_GROUPS)} THEN 'skilled'
+                ELSE 'other' END AS grp,
+           dense_rank() OVER (ORDER BY p.participant_id) AS id, s.first_on AS start,
+           e.participant_from AS stop
+    FROM participants p JOIN side s ON s.participant_id = p.participant_id
+    LEFT JOIN entry e ON e.participant_id = p.participant_id"""
+"""Side-effect persons of every group (``population.side_effect_people``): one query for the
+three indicators, split by ``grp``."""
 
 
 STOCK_SQL: dict[str, tuple[str, bool]] = {
@@ -116,22 +117,30 @@ STOCK_SQL: dict[str, tuple[str, bool]] = {
         "FROM network_memberships",
         True,
     ),
-    "side_effect_unskilled": (_side_effects("unskilled"), False),
-    "side_effect_skilled": (_side_effects("skilled"), False),
-    "side_effect_other": (_side_effects("other"), False),
+    "side_effect_unskilled": (_SIDE_EFFECTS, False),
+    "side_effect_skilled": (_SIDE_EFFECTS, False),
+    "side_effect_other": (_SIDE_EFFECTS, False),
 }
 """Stocks: integer-coded spells (``Indicator.stock``), and whether a unit is still present on
 the day it leaves."""
 
 
-def counts_in_store(con: Connection, indicator: Indicator, ends: np.ndarray) -> np.ndarray:
-    """The indicator's cumulative (events) or present (stock) count at each of ``ends``."""
+def counts_in_store(
+    con: Connection, indicator: Indicator, ends: np.ndarray, made: dict | None = None
+) -> np.ndarray:
+    """The indicator's cumulative (events) or present (stock) count at each of ``ends``;
+    ``made`` keeps query results that several indicators share (the side effects)."""
     if indicator.key in EVENT_SQL:
         dates = query(con, EVENT_SQL[indicator.key])["d"]
         dates = pd.to_datetime(dates).dropna().sort_values().to_numpy(dtype="datetime64[ns]")
         return np.searchsorted(dates, ends, side="right")
     sql, on_leaving_day = STOCK_SQL[indicator.key]
-    spells = query(con, sql)
+    made = {} if made is None else made
+    if sql not in made:
+        made[sql] = query(con, sql)
+    spells = made[sql]
+    if "grp" in spells:
+        spells = spells[spells["grp"] == indicator.key.removeprefix("side_effect_")]
     return present_on(
         spells["id"], spells["start"], spells["stop"], ends, present_on_leaving_day=on_leaving_day
     )
@@ -144,6 +153,7 @@ def progress_series_from_store(
     into pandas: the same frame, cell for cell (``progress.progress_table(None, config,
     quarter, series=...)`` makes the table from it)."""
     through = as_quarter(through, "through")
+    made: dict = {}
     return series_from_counts(
-        config, through, lambda indicator, ends: counts_in_store(con, indicator, ends)
+        config, through, lambda indicator, ends: counts_in_store(con, indicator, ends, made)
     )

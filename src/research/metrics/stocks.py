@@ -29,7 +29,10 @@ def present_on(
     ``present_on_leaving_day``: a membership that ends on a day still holds on that day, a
     course dropped on a day is no longer followed at its end).
     """
-    codes, _ = pd.factorize(pd.Series(ids).astype("string"), use_na_sentinel=False)
+    ids = pd.Series(ids)
+    # integer ids (the store's dense ranks) are compared as they are; others as text
+    key = ids if pd.api.types.is_integer_dtype(ids.dtype) else ids.astype("string")
+    codes, _ = pd.factorize(key, use_na_sentinel=False)
     start = pd.to_datetime(pd.Series(entered)).to_numpy(dtype="datetime64[ns]")
     stop = pd.to_datetime(pd.Series(left)).to_numpy(dtype="datetime64[ns]")
     wanted = pd.to_datetime(pd.Index(days)).to_numpy(dtype="datetime64[ns]")
