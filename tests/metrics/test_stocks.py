@@ -71,3 +71,15 @@ def test_no_spell_and_no_day():
     ids = pd.Series(["a"])
     start = pd.to_datetime(pd.Series(["2025-01-01"]))
     assert present_on(ids, start, start, [], present_on_leaving_day=True).tolist() == []
+
+
+def test_integer_ids_count_as_their_text_does():
+    rng = np.random.default_rng(9)
+    ids, start, stop = _spells(rng, 300, units=40)
+    numbers = pd.Series(pd.factorize(ids, use_na_sentinel=False)[0], dtype=np.int64)
+    days = pd.to_datetime(["2025-06-30", "2026-06-30", "2027-06-30"])
+    for leaving_day in (True, False):
+        np.testing.assert_array_equal(
+            present_on(numbers, start, stop, days, present_on_leaving_day=leaving_day),
+            present_on(ids, start, stop, days, present_on_leaving_day=leaving_day),
+        )
