@@ -4,8 +4,8 @@ Each scale runs in a fresh subprocess, so the peak resident memory (``ru_maxrss`
 finished child) belongs to that run alone. Usage::
 
     .venv/bin/python bench/simulate_bench.py            # scales 1, 10 and 100
-    .venv/bin/python bench/simulate_bench.py --big      # and 1,000 (about 1.2 million
-                                                        # participants; needs ~20 GiB)
+    .venv/bin/python bench/simulate_bench.py --big      # and 1,000 (2.7 million people,
+                                                        # drawn in chunks: under 2 GiB)
     .venv/bin/python bench/simulate_bench.py --scales 1 5
 """
 

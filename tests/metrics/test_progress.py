@@ -146,3 +146,24 @@ def test_progress_table_refuses_a_wrong_quarter_in_one_line(tables, config):
 
     with pytest.raises(ResearchError, match="quarter: '2025Q9' is not a quarter"):
         progress_table(tables, config, "2025Q9")
+
+
+def test_shared_tables_count_once_and_give_the_same_series(tables, config, monkeypatch):
+    """A ``SharedTables`` counts every quarter once; each quarter's series and table is the same
+    as counted on its own."""
+    from research.metrics import progress
+    from research.metrics.common import SharedTables
+
+    alone = {q: progress_series(tables, config, q) for q in ("2025Q1", "2025Q3", "2025Q4")}
+    table_alone = progress_table(tables, config, "2025Q3")
+    counted = []
+    real = progress._series
+    monkeypatch.setattr(progress, "_series", lambda *a: counted.append(a[2]) or real(*a))
+    shared = SharedTables(tables)
+    for quarter, series in alone.items():
+        pd.testing.assert_frame_equal(progress_series(shared, config, quarter), series)
+    pd.testing.assert_frame_equal(progress_table(shared, config, "2025Q3"), table_alone)
+    assert [str(q) for q in counted] == ["2025Q4"]  # to the project's end, once
+    # the caller may change what it got without changing the next answer
+    progress_series(shared, config, "2025Q3")["cumulative"] = -1
+    pd.testing.assert_frame_equal(progress_series(shared, config, "2025Q3"), alone["2025Q3"])

@@ -28,7 +28,7 @@ from research.domain.rules import EMPLOYED, UNEMPLOYED
 from research.metrics.common import SharedTables, Tables, once
 from research.metrics.coordination import own_contacts
 from research.metrics.forecast import Forecast, forecast_total
-from research.metrics.population import participant_facts, side_effect_people
+from research.metrics.population import counted_enrolments, side_effect_people
 from research.metrics.stocks import present_on
 
 EventDates = Callable[[Tables], pd.Series]
@@ -58,17 +58,36 @@ class Indicator:
 
 
 def _participants(t: Tables, statuses: tuple[str, ...] | None = None) -> pd.Series:
-    facts = once(t, "facts", lambda: participant_facts(t["participants"], t["enrolments"]))
+    entries = once(t, "entries", lambda: _entries(t["participants"], t["enrolments"]))
     if statuses is not None:
-        facts = facts[facts["employment_status"].astype(str).isin(statuses)]
-    return facts["entry_on"]
+        entries = entries[entries["employment_status"].astype(str).isin(statuses)]
+    return entries["entry_on"]
+
+
+def _entries(participants: pd.DataFrame, enrolments: pd.DataFrame) -> pd.DataFrame:
+    """Each counted participant's first counted start and status at entry: the part of
+    ``participant_facts`` the participant indicators read (the rest costs ten times more, and
+    the report asks for the series of every scope several times)."""
+    counted = counted_enrolments(enrolments)
+    counted = counted[counted["started_on"].notna()]
+    first = counted.groupby("participant_id", observed=True, sort=False)["started_on"].min()
+    position = pd.Index(first.index.astype(str)).get_indexer(
+        participants["participant_id"].astype(str)
+    )
+    keep = position >= 0
+    return pd.DataFrame(
+        {
+            "employment_status": participants["employment_status"].to_numpy()[keep],
+            "entry_on": first.to_numpy()[position[keep]],
+        }
+    )
 
 
 def _first_per_person(t: Tables, purpose: str, *, completed: bool) -> pd.Series:
     e = t["enrolments"]
-    e = e[e["purpose"].astype(str) == purpose]
+    e = e[(e["purpose"] == purpose).to_numpy(dtype=bool)]
     if completed:
-        e = e[e["exit_reason"].astype(str) == "completed"]
+        e = e[(e["exit_reason"] == "completed").to_numpy(dtype=bool)]
         return e.groupby("participant_id", observed=True, sort=False)["exit_on"].min()
     return e.groupby("participant_id", observed=True, sort=False)["started_on"].min()
 
@@ -88,7 +107,7 @@ def _lift_in_training_or_completed(purpose: str) -> StockCounts:
 
     def count(t: Tables, ends: np.ndarray) -> np.ndarray:
         e = t["enrolments"]
-        e = e[e["purpose"].astype(str) == purpose]
+        e = e[(e["purpose"] == purpose).to_numpy(dtype=bool)]
         done = e["exit_reason"].astype(str).isin(LIFT_EXITS_THAT_COUNT).to_numpy(dtype=bool)
         stop = e["exit_on"].where(~done)  # a completed lift counts for good
         return present_on(
@@ -346,37 +365,75 @@ def progress_series(tables: Tables, config: ProgrammeConfig, through: QuarterLik
 
     ``planned`` is the target times the configured trajectory's share at the quarter's end (NaN
     where there is no target). ``through`` is a Quarter or a string such as ``"2026Q3"``.
+
+    Given a ``SharedTables``, every quarter to the project's end is counted once for those
+    tables, and each later call (another quarter, ``progress_table``, last quarter's table) is
+    a slice of that: the report asks for the series of each scope several times.
     """
     through = as_quarter(through, "through")
-    tables = SharedTables(tables)
+    if not isinstance(tables, SharedTables):
+        return _series(SharedTables(tables), config, through)
+    last = max(through, Quarter.containing(config.period.end))
+    made = once(
+        tables,
+        ("progress_series", id(config), str(last)),
+        lambda: (config, _series(tables, config, last)),
+    )
+    kept_for, series = made
+    if kept_for is not config:  # another configuration with the same id: count again
+        return _series(tables, config, through)
+    shown = series["quarter_end"].to_numpy() <= np.datetime64(pd.Timestamp(through.end))
+    return series[shown].reset_index(drop=True)
+
+
+def _series(tables: SharedTables, config: ProgrammeConfig, through: Quarter) -> pd.DataFrame:
+    """``progress_series`` counted through ``through``."""
+    return series_from_counts(
+        config, through, lambda indicator, ends: indicator.counts_at(tables, ends)
+    )
+
+
+def series_from_counts(
+    config: ProgrammeConfig,
+    through: Quarter,
+    counts_at: Callable[[Indicator, np.ndarray], np.ndarray],
+) -> pd.DataFrame:
+    """The series frame from each indicator's counts at the quarter ends (``counts_at``),
+    whether pandas counted them (``progress_series``) or the store (``progress_store``)."""
     quarters = quarters_between(Quarter.containing(config.period.start), through)
     ends = pd.to_datetime([q.end for q in quarters])
-    rows = []
-    for indicator in INDICATORS:
-        cumulative = indicator.counts_at(tables, ends.to_numpy())
-        new = np.diff(cumulative, prepend=0)  # anything before the start counts in quarter 1
+    cumulative, planned = [], []
+    for indicator in INDICATORS:  # each indicator's every quarter in one pass
+        cumulative.append(np.asarray(counts_at(indicator, ends.to_numpy()), dtype=np.int64))
         target = config.targets.get(indicator.key)
-        for quarter, end, count, added in zip(quarters, ends, cumulative, new, strict=True):
+        if target:
             trajectory = config.trajectory_for(indicator.key)
-            planned = (
-                target.value * trajectory.expected_share(config.period, end.date())
-                if target
-                else np.nan
-            )
-            rows.append(
-                {
-                    "indicator": indicator.key,
-                    "quarter": str(quarter),
-                    "quarter_end": end,
-                    "new": int(added),
-                    "cumulative": int(count),
-                    "planned": planned,
-                }
-            )
-    return pd.DataFrame(rows)
+            shares = [trajectory.expected_share(config.period, end.date()) for end in ends]
+            planned.append(np.array([target.value * share for share in shares], dtype=float))
+        else:
+            planned.append(np.full(len(quarters), np.nan))
+    counts = np.stack(cumulative)
+    new = np.diff(counts, axis=1, prepend=0)  # anything before the start counts in quarter 1
+    keys = np.array([indicator.key for indicator in INDICATORS], dtype=object)
+    return pd.DataFrame(
+        {
+            "indicator": np.repeat(keys, len(quarters)),
+            "quarter": np.tile(np.array([str(q) for q in quarters], dtype=object), len(keys)),
+            "quarter_end": np.tile(ends.to_numpy(), len(keys)),
+            "new": new.ravel(),
+            "cumulative": counts.ravel(),
+            "planned": np.concatenate(planned),
+        }
+    )
 
 
-def progress_table(tables: Tables, config: ProgrammeConfig, quarter: QuarterLike) -> pd.DataFrame:
+def progress_table(
+    tables: Tables | None,
+    config: ProgrammeConfig,
+    quarter: QuarterLike,
+    *,
+    series: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per indicator at the end of ``quarter``: the summary the project manager signs.
 
     Columns: target, achieved (cumulative), new this quarter, change from last quarter's
@@ -384,10 +441,16 @@ def progress_table(tables: Tables, config: ProgrammeConfig, quarter: QuarterLike
     light (thresholds from the configuration), and the forecast to the project's end with its
     95 % interval and the probability of reaching the target (see ``forecast.forecast_total``).
     Side effects are listed with their indicative numbers but never counted towards targets.
-    ``quarter`` is a Quarter or a string such as ``"2026Q3"``.
+    ``quarter`` is a Quarter or a string such as ``"2026Q3"``. ``series``: the series already
+    counted (by ``progress_series`` or ``progress_store.progress_series_from_store``) through
+    at least ``quarter``, instead of the tables.
     """
     quarter = as_quarter(quarter)
-    series = progress_series(tables, config, quarter)
+    if series is None:
+        assert tables is not None, "progress_table needs the tables or their series"
+        series = progress_series(tables, config, quarter)
+    else:  # the series through this quarter (``progress_store`` counts it in the store)
+        series = series[series["quarter_end"] <= pd.Timestamp(quarter.end)]
     rows = []
     last_quarter = Quarter.containing(config.period.end)
     ended = quarter.end >= config.period.end

@@ -58,6 +58,65 @@ def _columns(table: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 def as_of(world: World, until: date) -> dict[str, pd.DataFrame]:
     """One frame per table, with exactly the table's columns, as the store would hold it."""
+    people = people_as_of(world, until)
+    out = org_as_of(world, until, people["participants"]["cvr"])
+    order = [*TABLES_BEFORE_PEOPLE, *PEOPLE_TABLES, *TABLES_AFTER_PEOPLE]
+    everything = out | people
+    return {table: everything[table] for table in order}
+
+
+PEOPLE_TABLES = ("participants", "enrolments", "rkv_results", "education_plans")
+"""The tables that grow with the number of people (with ``comparison_individuals``): a
+programme simulated in chunks (``simulate.chunks``) writes them chunk by chunk."""
+TABLES_BEFORE_PEOPLE = (
+    "partners",
+    "external_projects",
+    "consultants",
+    "networks",
+    "network_memberships",
+    "company_contacts",
+    "workshops",
+    "workshop_attendance",
+    "survey_statements",
+    "survey_responses",
+    "survey_answers",
+    "ws2_decisions",
+    "competence_plans",
+)
+TABLES_AFTER_PEOPLE = ("cmo_observations", "company_panel", "comparison_individuals", "companies")
+
+
+def people_as_of(world: World, until: date) -> dict[str, pd.DataFrame]:
+    """The people's tables (and the comparison individuals) as of ``until``; reads only
+    ``participants``, ``enrolments``, ``rkv_results``, ``education_plans``, ``plan_made`` and
+    ``comparison_individuals`` of ``world``."""
+    u = d64(until)
+    out: dict[str, pd.DataFrame] = {}
+    out["participants"] = world.participants[_on_or_before(world.participants["first_entry_on"], u)]
+    e = world.enrolments[_on_or_before(world.enrolments["started_on"], u)].copy()
+    exited = _on_or_before(e["exit_on"], u)
+    for column in EXIT_FIELDS:
+        e[column] = e[column].where(exited, None)
+    follow_up = add_months(e["exit_on"].to_numpy().astype("datetime64[D]"), 6)
+    e["status_6_months"] = e["status_6_months"].where(exited & (follow_up <= u), None)
+    # A learner still going long after the planned end has had the plan revised: the college
+    # moves the expected end on rather than leave a stop form overdue.
+    expected = e["expected_end"].to_numpy().astype("datetime64[D]")
+    overdue = ~exited & (expected + np.timedelta64(REVISE_AFTER_DAYS, "D") < u)
+    e.loc[overdue, "expected_end"] = u + np.timedelta64(REVISED_HORIZON_DAYS, "D")
+    out["enrolments"] = e
+    out["rkv_results"] = world.rkv_results[_on_or_before(world.rkv_results["ended_on"], u)]
+    out["education_plans"] = world.education_plans[world.plan_made <= u]
+    ci = world.comparison_individuals
+    out["comparison_individuals"] = ci[_on_or_before(ci["observed_on"], u)]
+    return {table: _columns(table, frame) for table, frame in out.items()}
+
+
+def org_as_of(
+    world: World, until: date, participant_cvrs: pd.Series | np.ndarray
+) -> dict[str, pd.DataFrame]:
+    """Every other table as of ``until``: the organisation, networks, contacts, plans, panel
+    and the companies referred to by any of them or by ``participant_cvrs``."""
     u = d64(until)
     net = world.networks
     out: dict[str, pd.DataFrame] = {
@@ -85,21 +144,6 @@ def as_of(world: World, until: date) -> dict[str, pd.DataFrame]:
     out["competence_plans"] = world.competence_plans[
         _on_or_before(world.competence_plans["plan_date"], u)
     ]
-    out["participants"] = world.participants[_on_or_before(world.participants["first_entry_on"], u)]
-    e = world.enrolments[_on_or_before(world.enrolments["started_on"], u)].copy()
-    exited = _on_or_before(e["exit_on"], u)
-    for column in EXIT_FIELDS:
-        e[column] = e[column].where(exited, None)
-    follow_up = add_months(e["exit_on"].to_numpy().astype("datetime64[D]"), 6)
-    e["status_6_months"] = e["status_6_months"].where(exited & (follow_up <= u), None)
-    # A learner still going long after the planned end has had the plan revised: the college
-    # moves the expected end on rather than leave a stop form overdue.
-    expected = e["expected_end"].to_numpy().astype("datetime64[D]")
-    overdue = ~exited & (expected + np.timedelta64(REVISE_AFTER_DAYS, "D") < u)
-    e.loc[overdue, "expected_end"] = u + np.timedelta64(REVISED_HORIZON_DAYS, "D")
-    out["enrolments"] = e
-    out["rkv_results"] = world.rkv_results[_on_or_before(world.rkv_results["ended_on"], u)]
-    out["education_plans"] = world.education_plans[world.plan_made <= u]
     out["cmo_observations"] = world.cmo_observations[
         _on_or_before(world.cmo_observations["recorded_on"], u)
     ]
@@ -107,8 +151,6 @@ def as_of(world: World, until: date) -> dict[str, pd.DataFrame]:
     complete_year = until.year if (until.month, until.day) == (12, 31) else until.year - 1
     known = panel["first_date"].isna() | _on_or_before(panel["first_date"], u)
     out["company_panel"] = panel[known & (panel["year"] <= complete_year)]
-    ci = world.comparison_individuals
-    out["comparison_individuals"] = ci[_on_or_before(ci["observed_on"], u)]
 
     referenced = pd.concat(
         [
@@ -119,9 +161,9 @@ def as_of(world: World, until: date) -> dict[str, pd.DataFrame]:
                 "workshop_attendance",
                 "survey_responses",
                 "competence_plans",
-                "participants",
             )
         ]
+        + [pd.Series(np.asarray(participant_cvrs, dtype=object))]
     ).dropna()
     out["companies"] = world.companies[world.companies["cvr"].isin(set(referenced))]
     return {table: _columns(table, frame) for table, frame in out.items()}

@@ -32,6 +32,16 @@ _NAT = np.datetime64("NaT", "D")
 
 
 @dataclass(frozen=True)
+class Numbering:
+    """How many enrolments, RKVs and education plans earlier chunks of the same programme
+    numbered (``simulate.chunks``): this chunk's numbers follow on."""
+
+    enrolments: int = 0
+    rkvs: int = 0
+    plans: int = 0
+
+
+@dataclass(frozen=True)
 class Programme:
     participants: pd.DataFrame
     enrolments: pd.DataFrame  # with helper columns: kind, person_kind, final, counted_unemployed
@@ -95,7 +105,9 @@ def build_programme(
     networks: Networks,
     org: Organisation,
     rng: np.random.Generator,
+    numbered_after: Numbering | None = None,
 ) -> Programme:
+    after = numbered_after or Numbering()
     p = people.frame
     n = len(p)
     end = d64(period.end)
@@ -281,7 +293,9 @@ def build_programme(
     year = pd.DatetimeIndex(enrol["started_on"]).year.to_numpy()
     enrol["enrolment_id"] = [
         f"{partner}-{y}-{i + 1:07d}"
-        for i, (partner, y) in enumerate(zip(enrol["partner_id"], year, strict=True))
+        for i, (partner, y) in enumerate(
+            zip(enrol["partner_id"], year, strict=True), start=after.enrolments
+        )
     ]
     # statuses: upon leaving for everyone, six months after for the counted unemployed
     last_exit = enrol.groupby("person")["exit_on"].transform("max")
@@ -352,7 +366,7 @@ def build_programme(
     )
     rkv = pd.DataFrame(
         {
-            "rkv_id": [f"RKV{i + 1:07d}" for i in range(r.size)],
+            "rkv_id": [f"RKV{i + 1:07d}" for i in range(after.rkvs, after.rkvs + r.size)],
             "person_id": p["person_id"].to_numpy()[r],
             "birth_date": p["birth_date"].to_numpy()[r],
             "gender": np.where(p["female"].to_numpy(dtype=bool)[r], "female", "male"),
@@ -394,7 +408,7 @@ def build_programme(
     )
     plans = pd.DataFrame(
         {
-            "plan_id": [f"UP{i + 1:07d}" for i in range(r.size)],
+            "plan_id": [f"UP{i + 1:07d}" for i in range(after.plans, after.plans + r.size)],
             "person_id": p["person_id"].to_numpy()[r],
             "partner_id": rkv["partner_id"].to_numpy(),
             "programme_kind": np.where(au_rkv, "au", "euv"),

@@ -81,15 +81,45 @@ def cpr_text(numbers: np.ndarray) -> list[str]:
     return [f"{x:010d}" for x in numbers.tolist()]
 
 
-def serial_within(birth: np.ndarray, female: np.ndarray) -> np.ndarray:
-    """0, 1, 2, ... within each (birth date, sex), in the given order."""
+def serial_within(
+    birth: np.ndarray, female: np.ndarray, taken: SerialsTaken | None = None
+) -> np.ndarray:
+    """0, 1, 2, ... within each (birth date, sex), in the given order; after the serials
+    ``taken`` already holds for that date and sex (which it then counts too)."""
     frame = pd.DataFrame({"b": birth, "f": female})
-    return frame.groupby(["b", "f"], sort=False).cumcount().to_numpy()
+    serial = frame.groupby(["b", "f"], sort=False).cumcount().to_numpy()
+    if taken is not None:
+        serial = serial + taken.claim(frame)
+    return serial
 
 
-def pseudonyms(birth: np.ndarray, female: np.ndarray) -> np.ndarray:
+class SerialsTaken:
+    """How many CPR serials each (birth date, sex) has used so far, across calls.
+
+    Why: a programme simulated in chunks (``simulate.chunks``) draws its people chunk by
+    chunk; their CPR numbers, and so their pseudonyms, must never repeat across chunks.
+    """
+
+    def __init__(self) -> None:
+        self.counts: pd.Series | None = None  # by (birth date, sex)
+
+    def claim(self, frame: pd.DataFrame) -> np.ndarray:
+        """The first free serial for each row's (birth date, sex); counts the rows as used."""
+        used = frame.groupby(["b", "f"], sort=False).size()
+        if self.counts is None:
+            self.counts = used
+            return np.zeros(len(frame), dtype=np.int64)
+        keys = pd.MultiIndex.from_frame(frame[["b", "f"]])
+        start = self.counts.reindex(keys).fillna(0).to_numpy(dtype=np.int64)
+        self.counts = used.add(self.counts, fill_value=0).astype(np.int64)
+        return start
+
+
+def pseudonyms(
+    birth: np.ndarray, female: np.ndarray, taken: SerialsTaken | None = None
+) -> np.ndarray:
     """A demo-key pseudonym for each person; the CPR numbers exist only inside this call."""
-    numbers = synthetic_cpr_numbers(birth, female, serial_within(birth, female))
+    numbers = synthetic_cpr_numbers(birth, female, serial_within(birth, female, taken))
     return np.array([pseudonymise(text, DEMO_KEY) for text in cpr_text(numbers)], dtype=object)
 
 

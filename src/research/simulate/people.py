@@ -23,7 +23,7 @@ from research.domain.geography import (
 from research.domain.period import ProjectPeriod
 from research.simulate.catalogue import INDUSTRIES
 from research.simulate.companies import MUNICIPALITY_CODES, MUNICIPALITY_P
-from research.simulate.ids import pseudonyms
+from research.simulate.ids import SerialsTaken, pseudonyms
 from research.simulate.networks import Networks
 from research.simulate.timeline import DAY, Scale, d64, elapsed, intake_dates, uniform_days
 from research.simulate.truth import (
@@ -195,7 +195,10 @@ def build_people(
     universe: pd.DataFrame,
     networks: Networks,
     rng: np.random.Generator,
+    taken: SerialsTaken | None = None,
 ) -> People:
+    """The people of the programme and the comparison group; ``taken``: CPR serials earlier
+    chunks of the same programme used (``simulate.chunks``)."""
     pops = POPULATIONS
     n_au = scale.n(pops.academy_participants)
     n_emp_euv = scale.n(pops.participants_employed) - n_au
@@ -339,7 +342,7 @@ def build_people(
     )
     births = np.concatenate([people["birth_date"].to_numpy(), comparison["birth_date"].to_numpy()])
     sexes = np.concatenate([female, comparison["female"].to_numpy(dtype=bool)])
-    ids = pseudonyms(births.astype("datetime64[D]"), sexes)
+    ids = pseudonyms(births.astype("datetime64[D]"), sexes, taken)
     people["person_id"] = ids[:n]
     comparison["person_id"] = ids[n:]
     people["counted_unemployed"] = counted_unemployed

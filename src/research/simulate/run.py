@@ -1,8 +1,9 @@
 """Run the simulator: build the world, cut it at the data date, validate, write, summarise.
 
 Why: the simulated programme goes into the store through the same checks as a real import
-(``check_rows`` and ``check_references`` on every row, one transaction), so the demo database
-is a database the rest of the workbench must accept.
+(every check of ``store.tables`` and every reference, one transaction), so the demo database
+is a database the rest of the workbench must accept. They run once, where the rows are written
+(``_write_checked``); pandera is asked only to say where a failure lies.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,7 +25,14 @@ from research.config import ProgrammeConfig
 from research.domain.identifiers import DEMO_KEY
 from research.domain.rules import COUNTED_PURPOSES, EMPLOYED, UNEMPLOYED
 from research.errors import ResearchError, StoreError
-from research.simulate.asof import World, as_of
+from research.simulate.asof import (
+    PEOPLE_TABLES,
+    TABLES_AFTER_PEOPLE,
+    TABLES_BEFORE_PEOPLE,
+    World,
+    as_of,
+)
+from research.simulate.chunks import chunk_count, simulate_in_chunks
 from research.simulate.companies import draw_companies, grow_to_fit
 from research.simulate.comparison import build_company_panel, build_comparison_individuals
 from research.simulate.competence import build_competence_plans
@@ -38,17 +48,24 @@ from research.simulate.truth import POPULATIONS
 from research.store import WriteStats, connect, record_import, row_counts, transaction, write_tables
 from research.store.meta import record_key, record_origin
 from research.store.tables import TABLES, WRITE_ORDER
-from research.store.validate import Failure, check_references, check_rows
+from research.store.validate import (
+    Failure,
+    check_references,
+    check_rows,
+    dangling_references,
+)
 
 CHUNK_ROWS = 500_000
+DUCKDB_MEMORY = "1GB"
+"""What DuckDB may hold in memory while a chunked run writes (it spills the rest to disk)."""
 
 
 MIN_SCALE = 0.05
 """The smallest --scale accepted: below about 0.03 some part of the programme (a partner's
 network, a workshop) has nobody left to draw from."""
 MAX_SCALE = 1000.0
-"""The largest --scale accepted: about 1.2 million participants and 20 GiB of memory
-(bench/simulate_bench.py --big); anything larger cannot finish on the machines we know."""
+"""The largest --scale accepted: 2.7 million people, drawn and written in chunks of
+``chunks.CHUNK_SCALE`` so that memory stays bounded (bench/simulate_bench.py --big)."""
 
 
 class SimulationInvalid(ResearchError):
@@ -205,6 +222,133 @@ def validate_frames(con, frames: dict[str, pd.DataFrame]) -> list[Failure]:
     return failures
 
 
+def _write_checked(
+    con, frames: dict[str, pd.DataFrame], *, seed: int, scale: float, until: date, broken: bool
+) -> None:
+    """Write every table in one transaction, validated once, where the rows lie.
+
+    Why: the store's own constraints check every row as it is written (types by the cast to
+    the column's type, required values, codes, ranges, lengths, keys and the rules across
+    columns; ``tests/store/test_constraints.py`` shows that each check of ``store.tables``
+    has its constraint), and the references are checked by one anti-join each before the
+    commit. Checking every row with pandera first as well cost a third of the run. When
+    anything fails, nothing is kept, and pandera names the table, row, column and reason.
+    """
+    with _named_failures(con, frames), transaction(con):
+        _write(con, frames)
+        _finish(
+            con,
+            {t: len(f) for t, f in frames.items()},
+            seed=seed,
+            scale=scale,
+            until=until,
+            broken=broken,
+        )
+
+
+def _write(con, frames: dict[str, pd.DataFrame]) -> None:
+    """The frames' rows into their tables, parents first, in slices of ``CHUNK_ROWS``."""
+    for table in WRITE_ORDER:
+        frame = frames.get(table)
+        if frame is None:
+            continue
+        for begin in range(0, len(frame), CHUNK_ROWS):
+            write_tables(con, {table: frame.iloc[begin : begin + CHUNK_ROWS]})
+
+
+def _finish(
+    con, written: dict[str, int], *, seed: int, scale: float, until: date, broken: bool
+) -> None:
+    """The checks across all rows written (keys, references), then the audit record."""
+    # an upsert keeps one row per key: fewer rows stored than written is a repeated key
+    stored = row_counts(con)
+    merged = [t for t, n in written.items() if stored[t] != n]
+    if merged:
+        raise _Refused(f"the same key appears on more than one row in {merged[0]}")
+    dangling = dangling_references(con)
+    if dangling:
+        raise SimulationInvalid(_describe(dangling))
+    record_origin(con, "synthetic", "simulate")
+    record_key(con, DEMO_KEY)  # its pseudonyms are made with the public demo key
+    total = sum(written.values())
+    record_import(
+        con,
+        kind="simulate",
+        file_name=f"simulate seed={seed} scale={scale:g} until={until.isoformat()}",
+        file_sha256=hashlib.sha256(
+            f"{seed}|{scale!r}|{until.isoformat()}|{broken}".encode()
+        ).hexdigest(),
+        rows_read=total,
+        stats=WriteStats(total, 0, 0),  # into an empty store every row is new
+        rows_rejected=0,
+    )
+
+
+@contextmanager
+def _named_failures(con, frames: dict[str, pd.DataFrame]) -> Iterator[None]:
+    """A store error while writing ``frames`` becomes a SimulationInvalid naming the table,
+    row, column and reason (pandera says where, once something has failed)."""
+    import duckdb
+
+    try:
+        yield
+    except (duckdb.Error, TypeError, ValueError, _Refused) as exc:
+        failures = validate_frames(con, frames)
+        if failures:
+            raise SimulationInvalid(_describe(failures)) from exc
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SimulationInvalid(
+            f"the simulated data failed the store's constraints: {first}"
+        ) from exc
+
+
+def _simulate_in_chunks(
+    con, config: ProgrammeConfig, *, seed: int, scale: float, until: date, broken: bool
+) -> SimulationSummary:
+    """``simulate`` for a scale above ``CHUNK_SCALE``: chunk by chunk, in bounded memory."""
+    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
+    written: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    organisation: dict[str, int] = {}
+
+    def write(frames: dict[str, pd.DataFrame]) -> None:
+        with _named_failures(con, frames), transaction(con):
+            _write(con, frames)
+        for table, frame in frames.items():
+            written[table] = written.get(table, 0) + len(frame)
+        if "enrolments" in frames:
+            for name, value in people_counts(frames, config).items():
+                counts[name] = counts.get(name, 0) + value
+        else:
+            organisation.update(organisation_counts(frames))
+
+    simulate_in_chunks(
+        config, seed=seed, scale=scale, until=until, write=write, break_parallel_trends=broken
+    )
+    with transaction(con):
+        _finish(con, written, seed=seed, scale=scale, until=until, broken=broken)
+    order = [*TABLES_BEFORE_PEOPLE, *PEOPLE_TABLES, *TABLES_AFTER_PEOPLE]
+    return SimulationSummary(
+        seed=seed,
+        scale=scale,
+        until=until,
+        rows={t: written[t] for t in order},
+        **counts,
+        **organisation,
+    )
+
+
+class _Refused(Exception):
+    """A check the store's constraints cannot make (a key repeated across writes) failed."""
+
+
+def _describe(failures: list[Failure]) -> str:
+    shown = "; ".join(
+        f"{f.table}[{f.index}].{f.column}={f.value!r}: {f.reason}" for f in failures[:8]
+    )
+    return f"the simulated data failed validation ({len(failures)} problems): {shown}"
+
+
 def summarise(
     frames: dict[str, pd.DataFrame],
     config: ProgrammeConfig,
@@ -214,6 +358,18 @@ def summarise(
     until: date,
 ) -> SimulationSummary:
     """Headline counts with the conventions of docs/simulation.md."""
+    return SimulationSummary(
+        seed=seed,
+        scale=scale,
+        until=until,
+        rows={t: len(f) for t, f in frames.items()},
+        **people_counts(frames, config),
+        **organisation_counts(frames),
+    )
+
+
+def people_counts(frames: dict[str, pd.DataFrame], config: ProgrammeConfig) -> dict[str, int]:
+    """The summary's counts of people: they add up over chunks, which share nobody."""
     e = frames["enrolments"]
     p = frames["participants"]
     end = pd.Timestamp(config.period.end)
@@ -230,36 +386,37 @@ def summarise(
 
     euv = lift("euv", "skilled_lift")
     au = lift("au", "academy_lift")
-    consultants = frames["consultants"]
-    return SimulationSummary(
-        seed=seed,
-        scale=scale,
-        until=until,
-        rows={t: len(f) for t, f in frames.items()},
-        participants_total=len(counted),
-        participants_employed=int(status.isin(EMPLOYED).sum()),
-        participants_unemployed=int(status.isin(UNEMPLOYED).sum()),
-        rkvs=len(frames["rkv_results"]),
-        euv_started=euv[0],
-        euv_completed=euv[1],
-        euv_in_progress=euv[2],
-        au_started=au[0],
-        au_completed=au[1],
-        au_in_progress=au[2],
-        side_effect_people=len(side),
-        side_effect_unskilled=int(
+    return {
+        "participants_total": len(counted),
+        "participants_employed": int(status.isin(EMPLOYED).sum()),
+        "participants_unemployed": int(status.isin(UNEMPLOYED).sum()),
+        "rkvs": len(frames["rkv_results"]),
+        "euv_started": euv[0],
+        "euv_completed": euv[1],
+        "euv_in_progress": euv[2],
+        "au_started": au[0],
+        "au_completed": au[1],
+        "au_in_progress": au[2],
+        "side_effect_people": len(side),
+        "side_effect_unskilled": int(
             side["highest_education"].isin(("H10", "H15", "H20", "H29")).sum()
         ),
-        side_effect_skilled=int(side["highest_education"].isin(("H30", "H35")).sum()),
-        consultants_in_shared_concept=int(consultants["in_shared_concept"].astype(bool).sum()),
-        companies_contacted=int(frames["company_contacts"]["cvr"].nunique()),
-        companies_contacted_by_project=int(
-            frames["company_contacts"]
-            .loc[frames["company_contacts"]["own_project"], "cvr"]
-            .nunique()
+        "side_effect_skilled": int(side["highest_education"].isin(("H30", "H35")).sum()),
+    }
+
+
+def organisation_counts(frames: dict[str, pd.DataFrame]) -> dict[str, int]:
+    """The summary's counts of the organisation, contacts and networks."""
+    consultants = frames["consultants"]
+    contacts = frames["company_contacts"]
+    return {
+        "consultants_in_shared_concept": int(consultants["in_shared_concept"].astype(bool).sum()),
+        "companies_contacted": int(contacts["cvr"].nunique()),
+        "companies_contacted_by_project": int(
+            contacts.loc[contacts["own_project"], "cvr"].nunique()
         ),
-        networks=len(frames["networks"]),
-    )
+        "networks": len(frames["networks"]),
+    }
 
 
 def _has_data(path: Path) -> bool:
@@ -299,47 +456,32 @@ def simulate(
             f"database {path} already holds data; simulate into a new file or pass replace"
         )
     until = until or config.period.end
-    frames = build_frames(
-        config, seed=seed, scale=scale, until=until, break_parallel_trends=break_parallel_trends
-    )
     tmp = path.with_name(path.name + ".simulating")
     for stale in (tmp, Path(str(tmp) + ".wal")):
         stale.unlink(missing_ok=True)
     try:
         with connect(tmp) as con:
             con.execute("SET enable_progress_bar = false")
-            failures = validate_frames(con, frames)
-            if failures:
-                shown = "; ".join(
-                    f"{f.table}[{f.index}].{f.column}={f.value!r}: {f.reason}" for f in failures[:8]
+            if chunk_count(scale) > 1:
+                summary = _simulate_in_chunks(
+                    con, config, seed=seed, scale=scale, until=until, broken=break_parallel_trends
                 )
-                raise SimulationInvalid(
-                    f"the simulated data failed validation ({len(failures)} problems): {shown}"
+            else:
+                frames = build_frames(
+                    config,
+                    seed=seed,
+                    scale=scale,
+                    until=until,
+                    break_parallel_trends=break_parallel_trends,
                 )
-            with transaction(con):
-                stats = WriteStats()
-                for table in WRITE_ORDER:
-                    frame = frames[table]
-                    for begin in range(0, len(frame), CHUNK_ROWS):
-                        written = write_tables(con, {table: frame.iloc[begin : begin + CHUNK_ROWS]})
-                        stats = stats + written[table]
-                record_origin(con, "synthetic", "simulate")
-                record_key(con, DEMO_KEY)  # its pseudonyms are made with the public demo key
-                record_import(
-                    con,
-                    kind="simulate",
-                    file_name=f"simulate seed={seed} scale={scale:g} until={until.isoformat()}",
-                    file_sha256=hashlib.sha256(
-                        f"{seed}|{scale!r}|{until.isoformat()}|{break_parallel_trends}".encode()
-                    ).hexdigest(),
-                    rows_read=sum(len(f) for f in frames.values()),
-                    stats=stats,
-                    rows_rejected=0,
+                _write_checked(
+                    con, frames, seed=seed, scale=scale, until=until, broken=break_parallel_trends
                 )
+                summary = summarise(frames, config, seed=seed, scale=scale, until=until)
             con.execute("CHECKPOINT")
         os.replace(tmp, path)
         Path(str(path) + ".wal").unlink(missing_ok=True)
     finally:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
-    return summarise(frames, config, seed=seed, scale=scale, until=until)
+    return summary

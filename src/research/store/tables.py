@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
-import pandera.pandas as pa
 
 from research.domain.codes import (
     CmoStatus,
@@ -34,6 +33,9 @@ from research.domain.codes import (
     Ws2Decision,
 )
 from research.domain.education import EducationGroup
+
+if TYPE_CHECKING:  # pandera costs most of a second to import: only those who validate pay it
+    import pandera.pandas as pa
 
 Kind = Literal["str", "int", "float", "bool", "date"]
 
@@ -58,6 +60,8 @@ class Field:
     length: int | None = None
 
     def checks(self) -> list[pa.Check]:
+        import pandera.pandas as pa
+
         out: list[pa.Check] = []
         if self.codes is not None:
             out.append(
@@ -104,6 +108,8 @@ class TableSpec:
         return next(f for f in self.fields if f.name == name)
 
     def pandera_schema(self) -> pa.DataFrameSchema:
+        import pandera.pandas as pa
+
         columns = {
             f.name: pa.Column(_DTYPES[f.kind], checks=f.checks(), nullable=f.nullable, coerce=True)
             for f in self.fields

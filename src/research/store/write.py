@@ -38,13 +38,25 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _refuse_dropped_codes(spec, frame: pd.DataFrame, conformed: pd.DataFrame) -> None:
+    """A value outside a coded column's codes becomes blank in ``conform``; a blank the store
+    allows would then hide it, so refuse it here (the importers' validation says where)."""
+    for f in spec.fields:
+        if f.codes is None or f.name not in frame:
+            continue
+        if conformed[f.name].isna().sum() != frame[f.name].isna().sum():
+            raise ValueError(f"{spec.name}.{f.name}: a value that is not one of the codes")
+
+
 class _Incoming:
     """A frame registered with DuckDB and cast to the table's column types."""
 
     def __init__(self, con: Connection, table: str, frame: pd.DataFrame) -> None:
         self.con, self.table, self.spec = con, table, TABLES[table]
         self.view = f"_incoming_{table}"
-        self.frame = _plain(self.spec.conform(frame))
+        conformed = self.spec.conform(frame)
+        _refuse_dropped_codes(self.spec, frame, conformed)
+        self.frame = _plain(conformed)
 
     def __enter__(self) -> _Incoming:
         self.con.register(self.view, self.frame)
