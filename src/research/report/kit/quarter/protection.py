@@ -76,10 +76,12 @@ def _renamed(table: PublishedTable, prefix: str) -> PublishedTable:
 
 def _scope_tables(ctx: ReportContext, partner: str | None) -> list[list[PublishedTable]]:
     """Sections 1-4 of one scope as tables (protected table by table), one list per section."""
+    from research.metrics.common import SharedTables
     from research.metrics.partner import filter_to_partner
 
     everything = ctx.programme_tables or ctx.tables
-    tables = filter_to_partner(everything, partner) if partner else everything
+    # shared: the sections' metrics derive the same frames (every quarter's stocks) once
+    tables = SharedTables(filter_to_partner(everything, partner) if partner else everything)
     scoped = replace(ctx, tables=tables, partner=partner, publication=None, tables_dir=None)
     return [build(scoped).tables() for build in _sections()]
 
