@@ -120,10 +120,13 @@ def report_context(
 ) -> ReportContext:
     """The report's context for an opened programme: its language, where the tables are
     written, and the publication that protects the quarter's tables jointly."""
+    from research.metrics.common import SharedTables
     from research.report.kit.publication import Publication
 
     return ReportContext(
-        tables=programme.tables,
+        # shared: the report's sections derive the same frames (every quarter's stocks, the
+        # participants' facts at the quarter's end) once, not once per section
+        tables=SharedTables(programme.tables),
         config=programme.config,
         quarter=programme.quarter,
         lang=lang,
