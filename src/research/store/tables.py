@@ -130,7 +130,11 @@ class TableSpec:
             series = frame[f.name] if f.name in frame else pd.Series(pd.NA, index=frame.index)
             if f.codes is not None:
                 categories = pd.CategoricalDtype(f.codes.codes(), ordered=f.ordered)
-                out[f.name] = series.astype("string").astype(categories)
+                text = series.astype("string")
+                # a code outside the list becomes missing (the write refuses it), said here
+                # rather than left to a cast pandas is deprecating
+                text = text.where(text.isin(categories.categories) | text.isna())
+                out[f.name] = text.astype(categories)
             elif f.kind == "date":
                 out[f.name] = pd.to_datetime(series).astype("datetime64[ns]")
             else:
