@@ -99,15 +99,17 @@ def _reduce(relations: Iterable[Relation], known: Mapping[str, float]) -> _Syste
         coeffs: dict[int, float] = {}
         rhs = 0.0
         for cell, coeff in relation.terms:
-            if cell in known:
-                rhs -= coeff * float(known[cell])
+            value = known.get(cell)
+            if value is not None:
+                rhs -= coeff * float(value)
                 continue
-            if cell not in position:
-                position[cell] = len(unknowns)
+            k = position.get(cell)
+            if k is None:
+                k = position[cell] = len(unknowns)
                 unknowns.append(cell)
-            k = position[cell]
             coeffs[k] = coeffs.get(k, 0.0) + coeff
-        coeffs = {k: c for k, c in coeffs.items() if c}
+        if not all(coeffs.values()):
+            coeffs = {k: c for k, c in coeffs.items() if c}
         if not coeffs:
             if abs(rhs) > _TOL:
                 raise InconsistentPublication(
@@ -461,15 +463,24 @@ def protect(
     all_cells = {cell for relation in relations for cell in relation.cells()} | set(values)
     group_of = dict(groups or {})
     zero_groups: set[str] = set()
-    by_relation = {relation.name: relation for relation in relations}
+    candidates = _Candidates(relations, values, fixed_cells)
     added: list[str] = []
     cache: dict = {}  # linked groups already attacked, by their unknowns
     safe: set[str] = set()  # groups proved to reach min_cell: withholding more keeps them so
+    # the relations with an unknown cell: the others, checked in the first round, are left
+    # out of later rounds' attacks until a pick opens one (the linked groups are the same)
+    open_relations: list[Relation] | None = None
+    relations_of: dict[str, set[int]] = {}
+    for i, relation in enumerate(relations):
+        for cell in relation.cells():
+            relations_of.setdefault(cell, set()).add(i)
     for _ in range(max_rounds):
         shown = {c: float(v) for c, v in values.items() if c not in hidden}
         targets = {c for c in all_cells if c in person_cells and c not in shown}
+        if open_relations is None:
+            linked = {i for i, r in enumerate(relations) if any(c not in shown for c in r.cells())}
         findings = attack(
-            relations,
+            relations if open_relations is None else open_relations,
             shown,
             targets,
             min_cell,
@@ -482,21 +493,17 @@ def protect(
             return Protection(frozenset(hidden), tuple(added), frozenset(zero_groups))
         picked: set[str] = set()
         for finding in findings:
-            touched = any(c in picked for n in finding.relations for c in by_relation[n].cells())
-            pick = _complement(finding, by_relation, values, hidden | picked, fixed_cells)
+            touched = any(c in picked for n in finding.relations for c in candidates.cells_of[n])
+            pick = candidates.complement(finding, hidden | picked)
             if touched and (pick is None or len(findings) > 1):
                 continue  # this round already opened one of its relations; attack again first
-            if pick is not None and not _open_cells(
-                finding.linked, by_relation, values, hidden, fixed_cells
-            ):
+            if pick is not None and not candidates.open(finding.linked, hidden):
                 # nothing shown in its linked group is left to withhold, and a figure outside
                 # the group cannot widen its interval: withholding one would only cost figures
                 # (one per round, until none were left), so go to the last resort at once
                 pick = None
             if pick is None:
-                pick = _complement(
-                    finding, by_relation, values, hidden | picked, fixed_cells, zeros=True
-                )
+                pick = candidates.complement(finding, hidden | picked, zeros=True)
                 if pick is None:
                     raise NoCellLeft(f"no cell left to withhold that protects {finding.cell}")
                 group = group_of.get(pick, pick)
@@ -505,46 +512,47 @@ def protect(
             picked.add(pick)
         hidden |= picked
         added.extend(sorted(picked))
+        linked |= {i for cell in picked for i in relations_of.get(cell, ())}
+        open_relations = [relations[i] for i in sorted(linked)]
     raise RuntimeError("secondary suppression did not converge")
 
 
-def _complement(
-    finding: Finding,
-    by_relation: Mapping[str, Relation],
-    values: Mapping[str, int],
-    hidden: set[str],
-    fixed: set[str],
-    *,
-    zeros: bool = False,
-) -> str | None:
-    """The smallest shown non-zero cell (a zero, with ``zeros``) of the relations that pin
-    ``finding`` down, else of any relation."""
+class _Candidates:
+    """The figures ``protect`` may withhold, looked up by relation (built once per call: the
+    rounds ask thousands of times)."""
 
-    candidates = _open_cells(
-        finding.relations, by_relation, values, hidden, fixed, zeros=zeros
-    ) or _open_cells(by_relation, by_relation, values, hidden, fixed, zeros=zeros)
-    if not candidates:
+    def __init__(self, relations: Sequence[Relation], values: Mapping[str, int], fixed: set[str]):
+        by_relation = {relation.name: relation for relation in relations}
+        self.cells_of = {name: tuple(dict.fromkeys(r.cells())) for name, r in by_relation.items()}
+        self.values = {c: int(v) for c, v in values.items()}
+        anywhere = {c for cells in self.cells_of.values() for c in cells}
+        self.fixed = fixed
+        # every cell that may be withheld, smallest first (ties by name): the fallback's order
+        self.ordered = sorted(
+            (c for c in anywhere if c in self.values and c not in fixed),
+            key=lambda c: (self.values[c], c),
+        )
+
+    def open(self, names: Iterable[str], hidden: set[str], *, zeros: bool = False) -> list[str]:
+        """The shown cells of relations ``names`` that may still be withheld: non-zero (zero,
+        with ``zeros``), not fixed."""
+        cells = {c for n in names for c in self.cells_of[n]}
+        return [
+            c
+            for c in cells
+            if c in self.values
+            and c not in hidden
+            and c not in self.fixed
+            and (self.values[c] == 0 if zeros else self.values[c] > 0)
+        ]
+
+    def complement(self, finding: Finding, hidden: set[str], *, zeros: bool = False) -> str | None:
+        """The smallest shown non-zero cell (a zero, with ``zeros``) of the relations that pin
+        ``finding`` down, else of any relation."""
+        candidates = self.open(finding.relations, hidden, zeros=zeros)
+        if candidates:
+            return min(candidates, key=lambda c: (self.values[c], c))
+        for c in self.ordered:
+            if c not in hidden and (self.values[c] == 0 if zeros else self.values[c] > 0):
+                return c
         return None
-    return min(candidates, key=lambda c: (int(values[c]), c))
-
-
-def _open_cells(
-    names: Iterable[str],
-    by_relation: Mapping[str, Relation],
-    values: Mapping[str, int],
-    hidden: set[str],
-    fixed: set[str],
-    *,
-    zeros: bool = False,
-) -> list[str]:
-    """The shown cells of relations ``names`` that may still be withheld: non-zero (zero,
-    with ``zeros``), not fixed."""
-    cells = {c for n in names for c in by_relation[n].cells()}
-    return [
-        c
-        for c in cells
-        if c in values
-        and c not in hidden
-        and c not in fixed
-        and (int(values[c]) == 0 if zeros else int(values[c]) > 0)
-    ]
