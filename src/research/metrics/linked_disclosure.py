@@ -495,8 +495,10 @@ def protect(
         for finding in findings:
             touched = any(c in picked for n in finding.relations for c in candidates.cells_of[n])
             pick = candidates.complement(finding, hidden | picked)
-            if touched and (pick is None or len(findings) > 1):
+            if touched and pick is not None and len(findings) > 1:
                 continue  # this round already opened one of its relations; attack again first
+            # (the last resort does not wait: a zero per finding and round, else a quarter
+            # with many small groups withholds its zeros one per round of the whole attack)
             if pick is not None and not candidates.open(finding.linked, hidden):
                 # nothing shown in its linked group is left to withhold, and a figure outside
                 # the group cannot widen its interval: withholding one would only cost figures
