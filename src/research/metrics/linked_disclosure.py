@@ -506,6 +506,8 @@ def protect(
                 pick = None
             if pick is None:
                 pick = candidates.complement(finding, hidden | picked, zeros=True)
+                if pick is None and touched:
+                    continue  # nothing more to withhold now, but this round opened its relations
                 if pick is None:
                     raise NoCellLeft(f"no cell left to withhold that protects {finding.cell}")
                 group = group_of.get(pick, pick)
