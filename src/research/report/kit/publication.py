@@ -202,6 +202,7 @@ class Publication:
             may_be_zero=zero_ok,
             groups={cid: c.ref.table for cid, c in cells.items()},
         )
+        zero_tables = set(protection.zeros_withheld_in)
         if later:  # then the checks, from that solution: more is withheld only where needed
             protection = protect(
                 values,
@@ -213,9 +214,8 @@ class Publication:
                 may_be_zero=zero_ok | _zero_groups(cells, protection.zeros_withheld_in),
                 groups={cid: c.ref.table for cid, c in cells.items()},
             )
-        admitted = [
-            _withhold(t, protection.withheld, t.name in protection.zeros_withheld_in) for t in new
-        ]
+            zero_tables |= protection.zeros_withheld_in  # the first pass's zeros stay withheld
+        admitted = [_withhold(t, protection.withheld, t.name in zero_tables) for t in new]
         self.tables |= {t.name: t for t in admitted}
         return admitted
 
