@@ -230,6 +230,8 @@ class _Component:
                 self.a[i, self.local[k]] = c
             self.b[i] = rhs
         self.lower = lower[cells]
+        self._rows_nz, self._cols_nz = np.nonzero(self.a)  # A x by its non-zeros: A is sparse
+        self._values_nz = self.a[self._rows_nz, self._cols_nz]
         self.last_x: np.ndarray | None = None  # the last whole solution found, if any
         self._model: _Model | None = None
         self._relaxed: _Model | None = None  # the linear relaxation
@@ -288,9 +290,14 @@ class _Component:
         whole = np.round(x)
         if np.abs(x - whole).max(initial=0.0) > _TOL or (whole < self.lower - _TOL).any():
             return None
-        if len(self.b) and not np.array_equal(self.a @ whole, self.b):
+        if len(self.b) and not np.array_equal(self._times(whole), self.b):
             return None
         return whole
+
+    def _times(self, x: np.ndarray) -> np.ndarray:
+        """``A x`` from A's non-zeros (exact for whole numbers, as the dense product is)."""
+        terms = self._values_nz * x[self._cols_nz]
+        return np.bincount(self._rows_nz, weights=terms, minlength=len(self.b))
 
     def high(self, k: int) -> float:
         return self._solve(k, 1.0)
@@ -304,7 +311,7 @@ class _Component:
         whole = np.round(np.asarray(x, dtype=float)[: len(self.cells)])
         if (whole < self.lower - _TOL).any():
             return set()
-        if len(self.b) and not np.allclose(self.a @ whole, self.b, rtol=0.0, atol=_TOL):
+        if len(self.b) and not np.allclose(self._times(whole), self.b, rtol=0.0, atol=_TOL):
             return set()
         return {self.cells[i] for i in np.flatnonzero(whole >= min_cell - _TOL)}
 
@@ -341,7 +348,7 @@ class _Component:
             if status != "optimal":
                 return tuple(sorted(set(self.names)))
             duals = self._relaxation().duals()
-        used = [name for name, d in zip(self.names, duals, strict=True) if abs(d) > _TOL]
+        used = [self.names[i] for i in np.flatnonzero(np.abs(duals) > _TOL)]
         return tuple(dict.fromkeys(used)) or tuple(dict.fromkeys(self.names))
 
 
@@ -463,6 +470,7 @@ def protect(
     all_cells = {cell for relation in relations for cell in relation.cells()} | set(values)
     group_of = dict(groups or {})
     zero_groups: set[str] = set()
+    members: dict[str, set[str]] | None = None  # each group's cells, when a zero is withheld
     candidates = _Candidates(relations, values, fixed_cells)
     added: list[str] = []
     cache: dict = {}  # linked groups already attacked, by their unknowns
@@ -512,7 +520,11 @@ def protect(
                     raise NoCellLeft(f"no cell left to withhold that protects {finding.cell}")
                 group = group_of.get(pick, pick)
                 zero_groups.add(group)
-                zero_ok |= {c for c in all_cells if group_of.get(c, c) == group}
+                if members is None:
+                    members = {}
+                    for c in all_cells:
+                        members.setdefault(group_of.get(c, c), set()).add(c)
+                zero_ok |= members.get(group, set())
             picked.add(pick)
         hidden |= picked
         added.extend(sorted(picked))
