@@ -25,14 +25,22 @@ cells and are checked in their own right.
 (1 … ``min_cell``−1 persons) and whatever the tables already withheld, runs the attack, and for
 each group the attack still pins down withholds one more published cell from a relation that
 pins it (the smallest, so least is lost; ties by name, so the result is reproducible), until
-the attack finds nothing. Zeros and cells marked ``fixed`` are never withheld.
+the attack finds nothing. Cells marked ``fixed`` are never withheld, zeros only as a last resort.
+
+**Speed.** A quarter is thousands of small programmes over a few rounds. Each linked group is
+passed to HiGHS (the build SciPy ships) once and only the objective changes; the linear
+relaxation is solved first, and its optimum, when whole (as for most totals and parts), is the
+integer optimum, its duals the binding relations. Inside ``protect`` a group proved safe stays
+safe (withholding only widens intervals), so it is not attacked again, and lower bounds are not
+computed (``protect`` needs only what is pinned and by what). ``bench/audit_bench.py --solver``
+prints the CPU seconds.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -59,6 +67,8 @@ class Finding:
     low: float
     high: float
     relations: tuple[str, ...]
+    # every relation of the cell's linked group: only their cells can widen its interval
+    linked: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def interval(self) -> str:
         low = round(self.low)
@@ -97,15 +107,17 @@ def _reduce(relations: Iterable[Relation], known: Mapping[str, float]) -> _Syste
         coeffs: dict[int, float] = {}
         rhs = 0.0
         for cell, coeff in relation.terms:
-            if cell in known:
-                rhs -= coeff * float(known[cell])
+            value = known.get(cell)
+            if value is not None:
+                rhs -= coeff * float(value)
                 continue
-            if cell not in position:
-                position[cell] = len(unknowns)
+            k = position.get(cell)
+            if k is None:
+                k = position[cell] = len(unknowns)
                 unknowns.append(cell)
-            k = position[cell]
             coeffs[k] = coeffs.get(k, 0.0) + coeff
-        coeffs = {k: c for k, c in coeffs.items() if c}
+        if not all(coeffs.values()):
+            coeffs = {k: c for k, c in coeffs.items() if c}
         if not coeffs:
             if abs(rhs) > _TOL:
                 raise InconsistentPublication(
@@ -114,6 +126,78 @@ def _reduce(relations: Iterable[Relation], known: Mapping[str, float]) -> _Syste
             continue
         rows.append((relation.name, coeffs, rhs))
     return _System(unknowns, rows)
+
+
+class _Model:
+    """An integer programme ``row_lower ≤ A x ≤ row_upper``, ``x ≥ lower``, all x whole, in
+    HiGHS (the solver SciPy ships), passed once: each bound of the interval attack changes only
+    the objective. Why not ``scipy.optimize.milp``: it rebuilds and re-passes the model on
+    every call, which cost more than HiGHS's own solving on the report's thousands of small
+    programmes. The optimum it returns is the same (a bound is a unique number)."""
+
+    def __init__(
+        self,
+        a: np.ndarray,
+        row_lower: np.ndarray,
+        lower: np.ndarray,
+        *,
+        row_upper: np.ndarray | None = None,
+        upper: np.ndarray | None = None,
+        integer: bool = True,
+    ) -> None:
+        from scipy.optimize._highspy import _core as highs  # the HiGHS bound to SciPy
+
+        self._highs = highs
+        rows, cols = a.shape
+        col_of, row_of = np.nonzero(a.T)  # column-wise: sorted by column, then row
+        lp = highs.HighsLp()
+        lp.num_col_ = cols
+        lp.num_row_ = rows
+        lp.col_cost_ = np.zeros(cols)
+        lp.col_lower_ = np.asarray(lower, dtype=float)
+        lp.col_upper_ = np.full(cols, np.inf) if upper is None else np.asarray(upper, float)
+        lp.row_lower_ = np.asarray(row_lower, dtype=float)
+        lp.row_upper_ = lp.row_lower_ if row_upper is None else np.asarray(row_upper, float)
+        matrix = lp.a_matrix_
+        matrix.num_col_ = cols
+        matrix.num_row_ = rows
+        matrix.format_ = highs.MatrixFormat.kColwise
+        matrix.start_ = np.concatenate([[0], np.cumsum(np.bincount(col_of, minlength=cols))])
+        matrix.index_ = row_of
+        matrix.value_ = a.T[col_of, row_of]
+        self.solver = highs._Highs()
+        self.solver.setOptionValue("output_flag", False)
+        if integer:
+            lp.integrality_ = [highs.HighsVarType.kInteger] * cols
+        else:  # as scipy.optimize.linprog(method="highs") sets it, so the duals are its duals
+            self.solver.setOptionValue("simplex_strategy", 1)  # dual simplex
+        self.solver.passModel(lp)
+        self._costed: list[int] = []
+
+    def duals(self) -> np.ndarray:
+        """The row duals of the last (linear, optimal) run."""
+        return np.asarray(self.solver.getSolution().row_dual)
+
+    def optimise(self, cost: Mapping[int, float] | int, sign: float = 1.0):
+        """Maximise (``sign`` +1) or minimise (−1) ``Σ cost × x`` (an int: that one column);
+        the status ("optimal", "infeasible", "unbounded" or HiGHS's own word) and x."""
+        weights = {cost: 1.0} if isinstance(cost, int) else dict(cost)
+        for col in self._costed:
+            self.solver.changeColCost(col, 0.0)
+        for col, weight in weights.items():
+            self.solver.changeColCost(col, -sign * weight)
+        self._costed = list(weights)
+        self.solver.clearSolver()  # from scratch, as a new model: no basis from the last run
+        self.solver.run()
+        status = self.solver.getModelStatus()
+        known = self._highs.HighsModelStatus
+        if status == known.kOptimal:
+            return "optimal", np.asarray(self.solver.getSolution().col_value)
+        if status == known.kInfeasible:
+            return "infeasible", None
+        if status == known.kUnbounded:
+            return "unbounded", None
+        return self.solver.modelStatusToString(status), None
 
 
 def _components(system: _System) -> list[tuple[list[int], list[int]]]:
@@ -154,28 +238,43 @@ class _Component:
                 self.a[i, self.local[k]] = c
             self.b[i] = rhs
         self.lower = lower[cells]
+        self._rows_nz, self._cols_nz = np.nonzero(self.a)  # A x by its non-zeros: A is sparse
+        self._values_nz = self.a[self._rows_nz, self._cols_nz]
         self.last_x: np.ndarray | None = None  # the last whole solution found, if any
+        self._model: _Model | None = None
+        self._relaxed: _Model | None = None  # the linear relaxation
+        self._duals: dict[int, np.ndarray] = {}  # its duals at max x_k, kept for ``binding``
 
     def _solve(self, k: int, sign: float) -> float:
-        """max (sign=+1) or min (sign=−1) of unknown ``k``; inf when unbounded."""
-        from scipy.optimize import Bounds, LinearConstraint, linprog, milp  # ~0.5 s: when used
+        """max (sign=+1) or min (sign=−1) of unknown ``k``; inf when unbounded.
 
+        The linear relaxation first: when its optimum is a whole solution (as it mostly is for
+        totals and parts), it is the integer optimum too, and its duals say what binds; only
+        otherwise is the integer programme solved."""
         self.last_x = None
-        c = np.zeros(len(self.cells))
-        c[self.local[k]] = -sign
-        constraints = [LinearConstraint(self.a, self.b, self.b)] if len(self.b) else []
-        res = milp(
-            c,
-            constraints=constraints,
-            integrality=np.ones(len(self.cells)),
-            bounds=Bounds(self.lower, np.full(len(self.cells), np.inf)),
-        )
-        if res.status == 3:  # unbounded
-            return math.inf
-        if res.status == 2:
+        status, x = self._relaxation().optimise(self.local[k], sign)
+        if status == "optimal":
+            whole = self._whole(x)
+            if whole is not None:
+                self.last_x = whole
+                if sign > 0:
+                    self._duals[k] = self._relaxed.duals()
+                return float(whole[self.local[k]])
+        elif status == "infeasible":
             raise InconsistentPublication("no table is consistent with the published figures")
-        if res.status != 0 or res.x is None:
+        if self._model is None:  # built once, then only the objective changes
+            self._model = _Model(self.a, self.b, self.lower)
+        status, x = self._model.optimise(self.local[k], sign)
+        if status == "unbounded":
+            return math.inf
+        if status == "infeasible":
+            raise InconsistentPublication("no table is consistent with the published figures")
+        if status != "optimal" or x is None:
             # HiGHS reports some unbounded integer programmes as "other"; the LP settles it
+            from scipy.optimize import linprog  # ~0.5 s: when used
+
+            c = np.zeros(len(self.cells))
+            c[self.local[k]] = -sign
             lp = linprog(
                 c,
                 A_eq=self.a if len(self.b) else None,
@@ -185,9 +284,28 @@ class _Component:
             )
             if lp.status == 3:
                 return math.inf
-            raise RuntimeError(f"interval attack failed: {res.message}")
-        self.last_x = res.x
-        return float(np.round(res.x[self.local[k]], 6))
+            raise RuntimeError(f"interval attack failed: HiGHS says {status}")
+        self.last_x = x
+        return float(np.round(x[self.local[k]], 6))
+
+    def _relaxation(self) -> _Model:
+        if self._relaxed is None:
+            self._relaxed = _Model(self.a, self.b, self.lower, integer=False)
+        return self._relaxed
+
+    def _whole(self, x: np.ndarray) -> np.ndarray | None:
+        """``x`` rounded, when that is a whole solution of the component, else None."""
+        whole = np.round(x)
+        if np.abs(x - whole).max(initial=0.0) > _TOL or (whole < self.lower - _TOL).any():
+            return None
+        if len(self.b) and not np.array_equal(self._times(whole), self.b):
+            return None
+        return whole
+
+    def _times(self, x: np.ndarray) -> np.ndarray:
+        """``A x`` from A's non-zeros (exact for whole numbers, as the dense product is)."""
+        terms = self._values_nz * x[self._cols_nz]
+        return np.bincount(self._rows_nz, weights=terms, minlength=len(self.b))
 
     def high(self, k: int) -> float:
         return self._solve(k, 1.0)
@@ -201,7 +319,7 @@ class _Component:
         whole = np.round(np.asarray(x, dtype=float)[: len(self.cells)])
         if (whole < self.lower - _TOL).any():
             return set()
-        if len(self.b) and not np.allclose(self.a @ whole, self.b, rtol=0.0, atol=_TOL):
+        if len(self.b) and not np.allclose(self._times(whole), self.b, rtol=0.0, atol=_TOL):
             return set()
         return {self.cells[i] for i in np.flatnonzero(whole >= min_cell - _TOL)}
 
@@ -210,51 +328,35 @@ class _Component:
         ``Σ min(x_t, min_cell)`` over the targets, so one solution lifts as many of them as
         the relations allow to ``min_cell``. Only a proof of safety: a target it leaves below
         ``min_cell`` is attacked on its own, exactly as before."""
-        from scipy.optimize import Bounds, LinearConstraint, milp
-
         n, t = len(self.cells), len(targets)
-        c = np.concatenate([np.zeros(n), -np.ones(t)])  # maximise Σ y
         cap = np.zeros((t, n + t))  # y_t − x_t ≤ 0
         for row, k in enumerate(targets):
             cap[row, self.local[k]] = -1.0
             cap[row, n + row] = 1.0
-        constraints = [LinearConstraint(cap, -np.inf, 0.0)]
-        if len(self.b):
-            a = np.hstack([self.a, np.zeros((len(self.b), t))])
-            constraints.append(LinearConstraint(a, self.b, self.b))
-        res = milp(
-            c,
-            constraints=constraints,
-            integrality=np.ones(n + t),
-            bounds=Bounds(
-                np.concatenate([self.lower, np.zeros(t)]),
-                np.concatenate([np.full(n, np.inf), np.full(t, float(min_cell))]),
-            ),
+        model = _Model(
+            np.vstack([cap, np.hstack([self.a, np.zeros((len(self.b), t))])]),
+            np.concatenate([np.full(t, -np.inf), self.b]),
+            np.concatenate([self.lower, np.zeros(t)]),
+            row_upper=np.concatenate([np.zeros(t), self.b]),
+            upper=np.concatenate([np.full(n, np.inf), np.full(t, float(min_cell))]),
         )
-        return self.reaching(res.x if res.status == 0 else None, min_cell)
+        status, x = model.optimise({n + row: 1.0 for row in range(t)})  # maximise Σ y
+        return self.reaching(x if status == "optimal" else None, min_cell)
 
     def low(self, k: int) -> float:
         return self._solve(k, -1.0)
 
     def binding(self, k: int) -> tuple[str, ...]:
         """The relations that hold the maximum down (non-zero duals of the LP relaxation)."""
-        from scipy.optimize import linprog
-
         if not len(self.b):
             return ()
-        c = np.zeros(len(self.cells))
-        c[self.local[k]] = -1.0
-        res = linprog(
-            c,
-            A_eq=self.a,
-            b_eq=self.b,
-            bounds=list(zip(self.lower, [None] * len(self.cells), strict=True)),
-            method="highs",
-        )
-        if res.status != 0:
-            return tuple(sorted(set(self.names)))
-        duals = np.asarray(res.eqlin.marginals)
-        used = [name for name, d in zip(self.names, duals, strict=True) if abs(d) > _TOL]
+        duals = self._duals.get(k)
+        if duals is None:  # not left by ``high``: the same linear programme, solved again
+            status, _ = self._relaxation().optimise(self.local[k])
+            if status != "optimal":
+                return tuple(sorted(set(self.names)))
+            duals = self._relaxation().duals()
+        used = [self.names[i] for i in np.flatnonzero(np.abs(duals) > _TOL)]
         return tuple(dict.fromkeys(used)) or tuple(dict.fromkeys(self.names))
 
 
@@ -266,6 +368,8 @@ def attack(
     *,
     withheld_at_least_one: Iterable[str] = (),
     cache: dict | None = None,
+    safe: set[str] | None = None,
+    lows: bool = True,
 ) -> list[Finding]:
     """Every target (withheld or derived person cell) the published figures pin to 1…min_cell−1.
 
@@ -273,7 +377,12 @@ def attack(
     unknown, ≥ 0, or ≥ 1 when it is in ``withheld_at_least_one`` (a withheld table cell: zeros
     are always shown). A target in no relation cannot be worked out and is skipped.
     ``cache`` (a dict kept by the caller between calls with the same relations and values)
-    skips linked groups whose unknowns are unchanged since an earlier call.
+    skips linked groups whose unknowns are unchanged since an earlier call. ``safe`` (a set
+    kept by the caller while the published figures only ever lose cells, as in ``protect``)
+    holds the targets already proved to reach ``min_cell``: withholding a figure only widens
+    what a reader must consider possible, so a target once safe stays safe and is not
+    attacked again; the attack adds to it. ``lows=False`` leaves each finding's lower bound
+    unproved (``nan``): ``protect`` needs only which cells are pinned and by what.
     """
     system = _reduce(relations, published)
     at_least_one = set(withheld_at_least_one)
@@ -296,21 +405,24 @@ def attack(
         component = _Component(system, cells, rows, lower)
         # Each whole solution found proves every target it lifts to min_cell safe, so most
         # targets of a large linked group need no programme of their own (same findings).
-        safe = (
-            component.screen([index[name] for name in chosen], min_cell)
-            if len(chosen) > _SCREEN_FROM
-            else set()
-        )
+        proved = {index[name] for name in chosen if safe is not None and name in safe}
+        open_targets = [index[name] for name in chosen if index[name] not in proved]
+        if len(open_targets) > _SCREEN_FROM:
+            proved |= component.screen(open_targets, min_cell)
         found = []
+        linked = tuple(dict.fromkeys(component.names))
         for name in chosen:
             k = index[name]
-            if k in safe:
+            if k in proved:
                 continue
             high = component.high(k)
-            safe |= component.reaching(component.last_x, min_cell)
+            proved |= component.reaching(component.last_x, min_cell)
             if high < 0.5 or high >= min_cell - _TOL:
                 continue
-            found.append(Finding(name, component.low(k), high, component.binding(k)))
+            low = component.low(k) if lows else math.nan
+            found.append(Finding(name, low, high, component.binding(k), linked))
+        if safe is not None:
+            safe |= {system.unknowns[k] for k in proved}
         if cache is not None:
             cache[key] = found
         findings.extend(found)
@@ -350,9 +462,12 @@ def protect(
     cells a table withholds even at 0 (a reader cannot assume them ≥ 1 when withheld).
 
     Zeros are withheld only as a last resort, when no shown non-zero cell is left to protect a
-    group (tiny totals already published elsewhere): then the zero's whole group (``groups``:
-    cell → table) is marked as withholding zeros, so a reader may no longer assume its withheld
-    cells hold at least 1 — and ``zeros_withheld_in`` says which groups must say so.
+    group (tiny totals already published elsewhere), anywhere or in the group's linked
+    relations (a figure outside them cannot widen its interval): then the zero's whole group
+    (``groups``: cell → table) is marked as withholding zeros, so a reader may no longer assume
+    its withheld cells hold at least 1 — and ``zeros_withheld_in`` says which groups must say
+    so. Each finding that needs a zero takes one in the same round. ``NoCellLeft`` when nothing
+    is left at all; ``max_rounds`` bounds the rounds of attack.
     """
     person_cells = set(persons)
     fixed_cells = set(fixed)
@@ -366,67 +481,107 @@ def protect(
     all_cells = {cell for relation in relations for cell in relation.cells()} | set(values)
     group_of = dict(groups or {})
     zero_groups: set[str] = set()
-    by_relation = {relation.name: relation for relation in relations}
+    members: dict[str, set[str]] | None = None  # each group's cells, when a zero is withheld
+    candidates = _Candidates(relations, values, fixed_cells)
     added: list[str] = []
     cache: dict = {}  # linked groups already attacked, by their unknowns
+    safe: set[str] = set()  # groups proved to reach min_cell: withholding more keeps them so
+    # the relations with an unknown cell: the others, checked in the first round, are left
+    # out of later rounds' attacks until a pick opens one (the linked groups are the same)
+    open_relations: list[Relation] | None = None
+    relations_of: dict[str, set[int]] = {}
+    for i, relation in enumerate(relations):
+        for cell in relation.cells():
+            relations_of.setdefault(cell, set()).add(i)
     for _ in range(max_rounds):
         shown = {c: float(v) for c, v in values.items() if c not in hidden}
         targets = {c for c in all_cells if c in person_cells and c not in shown}
+        if open_relations is None:
+            open_rows = {
+                i for i, r in enumerate(relations) if any(c not in shown for c in r.cells())
+            }
         findings = attack(
-            relations,
+            relations if open_relations is None else open_relations,
             shown,
             targets,
             min_cell,
             withheld_at_least_one=hidden - zero_ok,
             cache=cache,
+            safe=safe,
+            lows=False,
         )
         if not findings:
             return Protection(frozenset(hidden), tuple(added), frozenset(zero_groups))
         picked: set[str] = set()
         for finding in findings:
-            touched = any(c in picked for n in finding.relations for c in by_relation[n].cells())
-            pick = _complement(finding, by_relation, values, hidden | picked, fixed_cells)
-            if touched and (pick is None or len(findings) > 1):
+            touched = any(c in picked for n in finding.relations for c in candidates.cells_of[n])
+            pick = candidates.complement(finding, hidden | picked)
+            if touched and pick is not None and len(findings) > 1:
                 continue  # this round already opened one of its relations; attack again first
+            # (the last resort does not wait: a zero per finding and round, else a quarter
+            # with many small groups withholds its zeros one per round of the whole attack)
+            if pick is not None and not candidates.open(finding.linked, hidden):
+                # nothing shown in its linked group is left to withhold, and a figure outside
+                # the group cannot widen its interval: withholding one would only cost figures
+                # (one per round, until none were left), so go to the last resort at once
+                pick = None
             if pick is None:
-                pick = _complement(
-                    finding, by_relation, values, hidden | picked, fixed_cells, zeros=True
-                )
+                pick = candidates.complement(finding, hidden | picked, zeros=True)
+                if pick is None and touched:
+                    continue  # nothing more to withhold now, but this round opened its relations
                 if pick is None:
                     raise NoCellLeft(f"no cell left to withhold that protects {finding.cell}")
                 group = group_of.get(pick, pick)
                 zero_groups.add(group)
-                zero_ok |= {c for c in all_cells if group_of.get(c, c) == group}
+                if members is None:
+                    members = {}
+                    for c in all_cells:
+                        members.setdefault(group_of.get(c, c), set()).add(c)
+                zero_ok |= members.get(group, set())
             picked.add(pick)
         hidden |= picked
         added.extend(sorted(picked))
+        open_rows |= {i for cell in picked for i in relations_of.get(cell, ())}
+        open_relations = [relations[i] for i in sorted(open_rows)]
     raise RuntimeError("secondary suppression did not converge")
 
 
-def _complement(
-    finding: Finding,
-    by_relation: Mapping[str, Relation],
-    values: Mapping[str, int],
-    hidden: set[str],
-    fixed: set[str],
-    *,
-    zeros: bool = False,
-) -> str | None:
-    """The smallest shown non-zero cell (a zero, with ``zeros``) of the relations that pin
-    ``finding`` down, else of any relation."""
+class _Candidates:
+    """The figures ``protect`` may withhold, looked up by relation (built once per call: the
+    rounds ask thousands of times)."""
 
-    def open_cells(names: Iterable[str]) -> list[str]:
-        cells = {c for n in names for c in by_relation[n].cells()}
+    def __init__(self, relations: Sequence[Relation], values: Mapping[str, int], fixed: set[str]):
+        by_relation = {relation.name: relation for relation in relations}
+        self.cells_of = {name: tuple(dict.fromkeys(r.cells())) for name, r in by_relation.items()}
+        self.values = {c: int(v) for c, v in values.items()}
+        anywhere = {c for cells in self.cells_of.values() for c in cells}
+        self.fixed = fixed
+        # every cell that may be withheld, smallest first (ties by name): the fallback's order
+        self.ordered = sorted(
+            (c for c in anywhere if c in self.values and c not in fixed),
+            key=lambda c: (self.values[c], c),
+        )
+
+    def open(self, names: Iterable[str], hidden: set[str], *, zeros: bool = False) -> list[str]:
+        """The shown cells of relations ``names`` that may still be withheld: non-zero (zero,
+        with ``zeros``), not fixed."""
+        cells = {c for n in names for c in self.cells_of[n]}
         return [
             c
             for c in cells
-            if c in values
+            if c in self.values
             and c not in hidden
-            and c not in fixed
-            and (int(values[c]) == 0 if zeros else int(values[c]) > 0)
+            and c not in self.fixed
+            and (self.values[c] == 0 if zeros else self.values[c] > 0)
         ]
 
-    candidates = open_cells(finding.relations) or open_cells(by_relation)
-    if not candidates:
+    def complement(self, finding: Finding, hidden: set[str], *, zeros: bool = False) -> str | None:
+        """The smallest shown non-zero cell (a zero, with ``zeros``) of the relations that pin
+        ``finding`` down, else of any relation."""
+        candidates = self.open(finding.relations, hidden, zeros=zeros)
+        if candidates:
+            return min(candidates, key=lambda c: (self.values[c], c))
+        for c in self.ordered:
+            if c not in hidden and (self.values[c] == 0 if zeros else self.values[c] > 0):
+                return c
         return None
-    return min(candidates, key=lambda c: (int(values[c]), c))

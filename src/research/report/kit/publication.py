@@ -76,12 +76,14 @@ def table_cells(table: PublishedTable, columns: Iterable[str] = ()) -> dict[str,
         if column not in table.data.columns:
             continue
         is_person_column = column in table.person_counts
+        values = table.data[column].to_numpy()  # numpy, not pandas, per cell: many thousands
+        hidden = mask[column].to_numpy()
         for i, key in enumerate(keys):
             ref = Ref(table.name, key, column)
             out[ref.id] = Cell(
                 ref,
-                _number(table.data[column].iloc[i]),
-                bool(mask[column].iloc[i]),
+                _number(values[i]),
+                bool(hidden[i]),
                 is_person_column and bool(person_rows[i]),
             )
     return out
@@ -126,6 +128,7 @@ class Publication:
         self.quarter_protected = False
         self.background: set[str] = set()  # tables another publication writes (``add_published``)
         self.earlier: EarlierQuarter | None = None  # last quarter's report (``kit.earlier``)
+        self._cells: dict[str, tuple[PublishedTable, tuple[str, ...], dict[str, Cell]]] = {}
 
     def add_published(self, tables: Iterable[PublishedTable]) -> None:
         """Tables already published elsewhere in the quarter (named as this publication's
@@ -148,8 +151,19 @@ class Publication:
                 linked.setdefault(ref.table, set()).add(ref.column)
         out: dict[str, Cell] = {}
         for name, table in tables.items():
-            out |= table_cells(table, sorted(linked.get(name, ())))
+            out |= self._table_cells(table, tuple(sorted(linked.get(name, ()))))
         return out
+
+    def _table_cells(self, table: PublishedTable, columns: tuple[str, ...]) -> dict[str, Cell]:
+        """``table_cells``, kept while the same table object is asked for the same columns
+        (a table is never changed, only replaced): each section's protection asks for every
+        table admitted so far, twice."""
+        kept = self._cells.get(table.name)
+        if kept is not None and kept[0] is table and kept[1] == columns:
+            return kept[2]
+        cells = table_cells(table, columns)
+        self._cells[table.name] = (table, columns, cells)
+        return cells
 
     def admit(self, tables: Iterable[PublishedTable]) -> list[PublishedTable]:
         """Register ``tables`` and return them with whatever else must be withheld."""
@@ -188,6 +202,7 @@ class Publication:
             may_be_zero=zero_ok,
             groups={cid: c.ref.table for cid, c in cells.items()},
         )
+        zero_tables = set(protection.zeros_withheld_in)
         if later:  # then the checks, from that solution: more is withheld only where needed
             protection = protect(
                 values,
@@ -199,9 +214,8 @@ class Publication:
                 may_be_zero=zero_ok | _zero_groups(cells, protection.zeros_withheld_in),
                 groups={cid: c.ref.table for cid, c in cells.items()},
             )
-        admitted = [
-            _withhold(t, protection.withheld, t.name in protection.zeros_withheld_in) for t in new
-        ]
+            zero_tables |= protection.zeros_withheld_in  # the first pass's zeros stay withheld
+        admitted = [_withhold(t, protection.withheld, t.name in zero_tables) for t in new]
         self.tables |= {t.name: t for t in admitted}
         return admitted
 
