@@ -143,3 +143,56 @@ def test_the_cache_key_changes_with_any_earlier_quarter(tmp_path):
     assert changed != before
     publish(tmp_path, "2026Q3", {"total": 65, "EUS1": 40, "EUS2": 25})  # a later quarter
     assert fingerprint(tmp_path / "2026Q2") == changed  # is not read
+
+
+def _table(name: str, values: dict[str, int], hidden=(), links=()) -> PublishedTable:
+    data = pd.DataFrame({"key": list(values), "n": list(values.values())})
+    mask = pd.DataFrame(False, index=data.index, columns=data.columns)
+    mask["n"] = data["key"].isin(set(hidden)).to_numpy()
+    return PublishedTable(
+        name=name,
+        caption=name,
+        data=data,
+        columns={"n": ColumnFormat("number")},
+        hidden=mask,
+        person_counts=("n",),
+        keys=("key",),
+        rule=RULE,
+        links=tuple(links),
+    )
+
+
+def _publish_tables(root, quarter: str, tables, earlier=None) -> None:
+    pub = Publication(RULE.min_cell)
+    pub.earlier = earlier
+    for table in pub.admit(tables):
+        table.write_csv(root / quarter / "tables")
+    pub.write(root / quarter / "tables")
+
+
+def test_a_group_an_earlier_quarter_withheld_stays_protected_through_its_own_relations(
+    tmp_path,
+):
+    # Q2 withheld X (44 = P + Q) and P (4, beside Q = 40). Q3 shows Q2's figure X again (a
+    # past quarter's row): with Q2's own relation X = P + Q that proves P = 4. P is linked to
+    # nothing of Q3, so the report must know it is a group of persons to protect.
+    from research.report.kit.links import Link, Ref
+
+    x, p, q = Ref("series", "x/2026Q2", "n"), Ref("parts", "P", "n"), Ref("parts", "Q", "n")
+    x_parts = Link("X = P + Q", x, (p, q))
+    u_parts = Link("U = X + V", Ref("all", "U", "n"), (x, Ref("all", "V", "n")))
+    _publish_tables(
+        tmp_path,
+        "2026Q2",
+        [
+            _table("all", {"U": 60, "V": 16}, {"V"}, [u_parts]),
+            _table("series", {"x/2026Q2": 44}, {"x/2026Q2"}),
+            _table("parts", {"P": 4, "Q": 40}, {"P"}, [x_parts]),
+        ],
+    )
+    earlier = earlier_quarter(tmp_path / "2026Q2")
+    _publish_tables(
+        tmp_path, "2026Q3", [_table("series", {"x/2026Q2": 44, "x/2026Q3": 50})], earlier
+    )
+    result = audit_report(tmp_path)
+    assert result.passed, [leak.line() for leak in result.leaks]

@@ -238,6 +238,9 @@ class Publication:
         values.update({c: round(v) for c, v in earlier.published.items()})
         fixed |= set(earlier.published)
         withheld |= earlier.at_least_one
+        # every group an earlier quarter withheld stays protected, also one this quarter's
+        # figures reach only through that quarter's own relations
+        persons |= {c for c in earlier.persons if c not in earlier.published}
         for cid, (then_id, same_figure) in earlier.links.items():
             cell = cells.get(cid)
             if cell is None or cell.value is None:
