@@ -308,3 +308,34 @@ def test_a_group_nothing_can_protect_stops_at_once_instead_of_withholding_everyt
         relations.append(total_relation(f"other {i}", f"t{i}", [f"x{i}", f"y{i}"]))
     with pytest.raises(NoCellLeft, match="small"):
         protect(values, relations, values.keys(), 5, fixed=["total", "big"], max_rounds=3)
+
+
+def test_a_cache_kept_across_calls_skips_unchanged_groups_and_only_those(monkeypatch):
+    # a publication protects section after section, each time attacking everything admitted
+    # so far: a linked group with the very same equations is not attacked again, but one
+    # whose published figures changed is (its right-hand side is part of the key)
+    relations = [total_relation("t", "total", ["a", "b"]), total_relation("u", "sum", ["c", "d"])]
+    cache: dict = {}
+    first = attack(relations, {"total": 7, "a": 3, "sum": 20}, ["b", "c", "d"], 5, cache=cache)
+    assert [f.cell for f in first] == ["b"]
+    calls = _counting_programmes(monkeypatch)
+    again = attack(relations, {"total": 7, "a": 3, "sum": 20}, ["b", "c", "d"], 5, cache=cache)
+    assert again == first and calls == []
+    moved = attack(relations, {"total": 9, "a": 3, "sum": 20}, ["b", "c", "d"], 5, cache=cache)
+    assert moved == [] and calls  # total 9 − 3 = 6 persons: b is safe now, and solved anew
+    protection = protect(
+        {"total": 7, "a": 3, "b": 4, "sum": 20, "c": 12, "d": 8},
+        relations,
+        ["a", "b", "c", "d"],
+        5,
+        cache=cache,
+    )
+    assert (
+        protection.withheld
+        == protect(
+            {"total": 7, "a": 3, "b": 4, "sum": 20, "c": 12, "d": 8},
+            relations,
+            ["a", "b", "c", "d"],
+            5,
+        ).withheld
+    )

@@ -376,8 +376,10 @@ def attack(
     ``published`` maps shown cells to their values; every other cell in ``relations`` is
     unknown, ≥ 0, or ≥ 1 when it is in ``withheld_at_least_one`` (a withheld table cell: zeros
     are always shown). A target in no relation cannot be worked out and is skipped.
-    ``cache`` (a dict kept by the caller between calls with the same relations and values)
-    skips linked groups whose unknowns are unchanged since an earlier call. ``safe`` (a set
+    ``cache`` (a dict the caller keeps between calls) skips a linked group attacked before
+    with the very same equations (unknowns, coefficients, right-hand sides), lower bounds and
+    targets: its findings are a function of those alone, so they hold whatever else changed
+    (a later section's tables, another round's picks elsewhere). ``safe`` (a set
     kept by the caller while the published figures only ever lose cells, as in ``protect``)
     holds the targets already proved to reach ``min_cell``: withholding a figure only widens
     what a reader must consider possible, so a target once safe stays safe and is not
@@ -395,9 +397,14 @@ def attack(
         if not chosen or not rows:
             continue
         key = (
-            frozenset(system.unknowns[k] for k in cells),
+            min_cell,
+            lows,
+            tuple(
+                (name, tuple((system.unknowns[k], c) for k, c in coeffs.items()), rhs)
+                for name, coeffs, rhs in (system.rows[r] for r in rows)
+            ),
             frozenset(system.unknowns[k] for k in cells if lower[k] > 0),
-            frozenset(chosen),
+            tuple(chosen),
         )
         if cache is not None and key in cache:
             findings.extend(cache[key])
@@ -452,6 +459,7 @@ def protect(
     may_be_zero: Iterable[str] = (),
     groups: Mapping[str, str] | None = None,
     max_rounds: int = 10_000,
+    cache: dict | None = None,
 ) -> Protection:
     """Withhold the fewest, smallest cells so that ``attack`` finds nothing.
 
@@ -467,7 +475,7 @@ def protect(
     (``groups``: cell → table) is marked as withholding zeros, so a reader may no longer assume
     its withheld cells hold at least 1 — and ``zeros_withheld_in`` says which groups must say
     so. Each finding that needs a zero takes one in the same round. ``NoCellLeft`` when nothing
-    is left at all; ``max_rounds`` bounds the rounds of attack.
+    is left at all; ``max_rounds`` bounds the rounds of attack. ``cache``: see ``attack``.
     """
     person_cells = set(persons)
     fixed_cells = set(fixed)
@@ -484,7 +492,9 @@ def protect(
     members: dict[str, set[str]] | None = None  # each group's cells, when a zero is withheld
     candidates = _Candidates(relations, values, fixed_cells)
     added: list[str] = []
-    cache: dict = {}  # linked groups already attacked, by their unknowns
+    # linked groups already attacked, by their equations: ``cache`` lets a caller that
+    # protects a growing publication (one section after another) keep it across calls
+    cache = {} if cache is None else cache
     safe: set[str] = set()  # groups proved to reach min_cell: withholding more keeps them so
     # the relations with an unknown cell: the others, checked in the first round, are left
     # out of later rounds' attacks until a pick opens one (the linked groups are the same)

@@ -129,6 +129,9 @@ class Publication:
         self.background: set[str] = set()  # tables another publication writes (``add_published``)
         self.earlier: EarlierQuarter | None = None  # last quarter's report (``kit.earlier``)
         self._cells: dict[str, tuple[PublishedTable, tuple[str, ...], dict[str, Cell]]] = {}
+        # linked groups attacked so far, by their equations: a section's protection attacks
+        # everything admitted before it, which is mostly unchanged (``linked_disclosure``)
+        self._attacked: dict = {}
 
     def add_published(self, tables: Iterable[PublishedTable]) -> None:
         """Tables already published elsewhere in the quarter (named as this publication's
@@ -201,6 +204,7 @@ class Publication:
             fixed=fixed,
             may_be_zero=zero_ok,
             groups={cid: c.ref.table for cid, c in cells.items()},
+            cache=self._attacked,
         )
         zero_tables = set(protection.zeros_withheld_in)
         if later:  # then the checks, from that solution: more is withheld only where needed
@@ -213,6 +217,7 @@ class Publication:
                 fixed=fixed,
                 may_be_zero=zero_ok | _zero_groups(cells, protection.zeros_withheld_in),
                 groups={cid: c.ref.table for cid, c in cells.items()},
+                cache=self._attacked,
             )
             zero_tables |= protection.zeros_withheld_in  # the first pass's zeros stay withheld
         admitted = [_withhold(t, protection.withheld, t.name in zero_tables) for t in new]
