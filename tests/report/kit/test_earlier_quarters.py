@@ -23,24 +23,30 @@ from research.report.kit.publish import PublishedTable
 RULE = DisclosureRule(min_cell=5)
 
 
-def completions(values: dict[str, int], hidden: set[str]) -> PublishedTable:
-    """Completions ever (cumulative) by college, with their total."""
+def _table(name: str, values: dict[str, int], hidden=(), links=(), cumulative=()) -> PublishedTable:
+    """A table of persons by key, ``hidden`` keys withheld."""
     data = pd.DataFrame({"key": list(values), "n": list(values.values())})
     mask = pd.DataFrame(False, index=data.index, columns=data.columns)
-    mask["n"] = data["key"].isin(hidden).to_numpy()
-    parts = [k for k in values if k != "total"]
+    mask["n"] = data["key"].isin(set(hidden)).to_numpy()
     return PublishedTable(
-        name="completions",
-        caption="completions",
+        name=name,
+        caption=name,
         data=data,
         columns={"n": ColumnFormat("number")},
         hidden=mask,
         person_counts=("n",),
         keys=("key",),
         rule=RULE,
-        links=(margin("completions", "n", "total", parts, name="colleges add up"),),
-        cumulative=("n",),
+        links=tuple(links),
+        cumulative=tuple(cumulative),
     )
+
+
+def completions(values: dict[str, int], hidden: set[str]) -> PublishedTable:
+    """Completions ever (cumulative) by college, with their total."""
+    parts = [k for k in values if k != "total"]
+    link = margin("completions", "n", "total", parts, name="colleges add up")
+    return _table("completions", values, hidden, [link], cumulative=("n",))
 
 
 def publish(root, quarter: str, values: dict[str, int], hidden=(), earlier=None) -> None:
@@ -143,23 +149,6 @@ def test_the_cache_key_changes_with_any_earlier_quarter(tmp_path):
     assert changed != before
     publish(tmp_path, "2026Q3", {"total": 65, "EUS1": 40, "EUS2": 25})  # a later quarter
     assert fingerprint(tmp_path / "2026Q2") == changed  # is not read
-
-
-def _table(name: str, values: dict[str, int], hidden=(), links=()) -> PublishedTable:
-    data = pd.DataFrame({"key": list(values), "n": list(values.values())})
-    mask = pd.DataFrame(False, index=data.index, columns=data.columns)
-    mask["n"] = data["key"].isin(set(hidden)).to_numpy()
-    return PublishedTable(
-        name=name,
-        caption=name,
-        data=data,
-        columns={"n": ColumnFormat("number")},
-        hidden=mask,
-        person_counts=("n",),
-        keys=("key",),
-        rule=RULE,
-        links=tuple(links),
-    )
 
 
 def _publish_tables(root, quarter: str, tables, earlier=None) -> None:
