@@ -134,8 +134,11 @@ def execute(source: Path, target: Path, parameters: dict[str, Any], kernel: str,
     sockets = Path(tempfile.mkdtemp(prefix="research-kernel-"))
     try:
         pm.execute_notebook(
-            str(source),
-            str(target),
+            # absolute: papermill resolves a relative path against a working folder it keeps
+            # in one process-wide handler, which notebooks run side by side set and restore
+            # in turn (a relative output folder was once "not found" mid-run)
+            str(Path(source).resolve()),
+            str(Path(target).resolve()),
             parameters=parameters,
             kernel_name=kernel,
             cwd=str(cwd),
