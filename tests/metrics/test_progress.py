@@ -165,5 +165,6 @@ def test_shared_tables_count_once_and_give_the_same_series(tables, config, monke
     pd.testing.assert_frame_equal(progress_table(shared, config, "2025Q3"), table_alone)
     assert [str(q) for q in counted] == ["2025Q4"]  # to the project's end, once
     # the caller may change what it got without changing the next answer
-    progress_series(shared, config, "2025Q3")["cumulative"] = -1
+    got = progress_series(shared, config, "2025Q3")
+    got["cumulative"] = -1
     pd.testing.assert_frame_equal(progress_series(shared, config, "2025Q3"), alone["2025Q3"])
