@@ -28,13 +28,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from bench_common import load, timed
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -132,24 +131,6 @@ print(json.dumps(clock))
 """
 
 
-def _cpu_of_children() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _timed(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Wall and CPU seconds (user + system, the command's children included), and stdout."""
-    cpu, started = _cpu_of_children(), time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
-    if done.returncode:
-        sys.exit(f"{command[1] if command[1] != '-c' else 'bench script'} failed:\n{done.stderr}")
-    return time.perf_counter() - started, _cpu_of_children() - cpu, done.stdout
-
-
-def _load() -> str:
-    return " ".join(f"{x:.1f}" for x in os.getloadavg())
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=str(ROOT / "data" / "workbench.duckdb"))
@@ -163,21 +144,21 @@ def main() -> None:
     research = str(Path(sys.executable).parent / "research")
     ends: list[tuple[float, float]] = []
     parts: dict[str, list[tuple[float, float]]] = {}
-    print(f"load average before: {_load()}", flush=True)
+    print(f"load average before: {load()}", flush=True)
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory(prefix="evidence-bench-") as out:
             env = dict(os.environ, TMPDIR=out, **code)
             script = [sys.executable, "-c", _SCRIPT, args.db, str(notebooks)]
-            _, _, text = _timed([*script, str(Path(out) / "script")], env)
+            _, _, text = timed([*script, str(Path(out) / "script")], env)
             for name, pair in json.loads(text.strip().splitlines()[-1]).items():
                 parts.setdefault(name, []).append(tuple(pair))
             if args.parts_only:
                 continue
             command = [research, "evidence", "--db", args.db, "--out", out]
-            wall, cpu, _ = _timed(command, env)
+            wall, cpu, _ = timed(command, env)
             ends.append((wall, cpu))
             folder = next(Path(out).glob("*/article"))
-            _, _, text = _timed([sys.executable, "-c", _RENDER, str(folder), args.db], env)
+            _, _, text = timed([sys.executable, "-c", _RENDER, str(folder), args.db], env)
             for name, pair in json.loads(text.strip().splitlines()[-1]).items():
                 parts.setdefault(name, []).append(tuple(pair))
 
@@ -187,7 +168,7 @@ def main() -> None:
     print(
         f"database: {args.db}; code: {args.src or ROOT / 'src'}; repeats: {args.repeat} (medians)"
     )
-    print(f"load average after: {_load()} (on {os.cpu_count()} cores)")
+    print(f"load average after: {load()} (on {os.cpu_count()} cores)")
     if ends:
         wall, cpu = median(ends)
         print(f"{'':40}{'wall s':>9}{'CPU s':>9}")

@@ -27,13 +27,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from bench_common import load, timed
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -132,24 +131,6 @@ print(json.dumps(clock))
 """
 
 
-def _cpu_of_children() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _timed(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Wall and CPU seconds (user + system, the command's children included), and stdout."""
-    cpu, started = _cpu_of_children(), time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
-    if done.returncode:
-        sys.exit(f"{command[1] if command[1] != '-c' else 'bench script'} failed:\n{done.stderr}")
-    return time.perf_counter() - started, _cpu_of_children() - cpu, done.stdout
-
-
-def _load() -> str:
-    return " ".join(f"{x:.1f}" for x in os.getloadavg())
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=str(ROOT / "data" / "workbench.duckdb"))
@@ -162,25 +143,25 @@ def main() -> None:
     notebooks = [MAIN_NOTEBOOK, *EXTRA_NOTEBOOKS]  # what `research report` runs
     report, script, kernel = [], [], []
     parts: dict[str, list[tuple[float, float]]] = {}
-    print(f"load average before: {_load()}", flush=True)
+    print(f"load average before: {load()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="report-bench-") as shared:
         for _ in range(args.repeat):
             with tempfile.TemporaryDirectory(prefix="report-bench-") as out:
                 env = dict(os.environ, TMPDIR=shared if args.cached else out)
-                wall, cpu, _ = _timed([research, "report", "--db", args.db, "--out", out], env)
+                wall, cpu, _ = timed([research, "report", "--db", args.db, "--out", out], env)
                 report.append((wall, cpu))
                 scratch = str(Path(out) / "script")
                 env = dict(env, TMPDIR=shared if args.cached else tempfile.mkdtemp(dir=out))
                 command = [sys.executable, "-c", _SCRIPT, args.db, str(ROOT / "notebooks")]
-                wall, cpu, text = _timed([*command, scratch, *notebooks], env)
+                wall, cpu, text = timed([*command, scratch, *notebooks], env)
                 script.append((wall, cpu))
                 for name, figures in json.loads(text.strip().splitlines()[-1]).items():
                     parts.setdefault(name, []).append(tuple(figures))
                 folder = next(p for p in Path(out).iterdir() if p.name[:2].isdigit())
-                _, _, text = _timed([sys.executable, "-c", _RENDER, str(folder), args.db], env)
+                _, _, text = timed([sys.executable, "-c", _RENDER, str(folder), args.db], env)
                 for name, figures in json.loads(text.strip().splitlines()[-1]).items():
                     parts.setdefault(name, []).append(tuple(figures))
-                wall, cpu, _ = _timed([sys.executable, "-c", _KERNEL], env)
+                wall, cpu, _ = timed([sys.executable, "-c", _KERNEL], env)
                 kernel.append((wall, cpu))
     parts = {"kernel start": kernel, **parts}
 
@@ -193,7 +174,7 @@ def main() -> None:
         f"notebooks: {', '.join(notebooks)}; repeats: {args.repeat} (medians); "
         f"protection {'cached' if args.cached else 'solved in every run'}"
     )
-    print(f"load average after: {_load()} (on {os.cpu_count()} cores)")
+    print(f"load average after: {load()} (on {os.cpu_count()} cores)")
     print(f"{'':38}{'wall s':>9}{'CPU s':>9}")
     print(f"{'report (research report, end to end)':38}{report_wall:9.1f}{report_cpu:9.1f}")
     print(f"{'script (same cells, plain Python)':38}{script_wall:9.1f}{script_cpu:9.1f}")
