@@ -28,8 +28,8 @@ import pandas as pd
 from research.config import ProgrammeConfig
 from research.simulate.asof import World, org_as_of, people_as_of
 from research.simulate.companies import draw_companies, grow_to_fit
-from research.simulate.comparison import build_company_panel, build_comparison_individuals
-from research.simulate.competence import build_competence_plans
+from research.simulate.company_follow_up import plans_and_panel
+from research.simulate.comparison import build_comparison_individuals
 from research.simulate.contacts import build_contacts
 from research.simulate.enrolments import Numbering, build_programme
 from research.simulate.ids import SerialsTaken
@@ -130,22 +130,14 @@ def simulate_in_chunks(
         stream(seed, "contacts"),
     )
     grown = grow_to_fit(universe, summary.per_company)
-    involved = pd.concat(
-        [
-            networks.memberships[["cvr", "joined_on"]].rename(columns={"joined_on": "day"}),
-            summary.first_entry.rename("day").rename_axis("cvr").reset_index(),
-        ]
-    )
-    involved["day"] = pd.to_datetime(involved["day"])
-    first_involved = involved.groupby("cvr", sort=True)["day"].min()
-    plans = build_competence_plans(period, grown, first_involved, stream(seed, "competence"))
-    first = summary.first_counted.rename("first_date")
-    treated = grown.merge(first, left_on="cvr", right_index=True)
-    panel = build_company_panel(
+    plans, panel = plans_and_panel(
         period,
-        treated,
+        grown,
+        networks.memberships,
+        summary.first_entry.rename("day").rename_axis("cvr").reset_index(),
+        summary.first_counted,
         np.arange(n_universe, n_universe + n_panel),
-        stream(seed, "panel"),
+        seed,
         break_parallel_trends=break_parallel_trends,
     )
     world = replace(

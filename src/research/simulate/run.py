@@ -34,8 +34,8 @@ from research.simulate.asof import (
 )
 from research.simulate.chunks import chunk_count, simulate_in_chunks
 from research.simulate.companies import draw_companies, grow_to_fit
-from research.simulate.comparison import build_company_panel, build_comparison_individuals
-from research.simulate.competence import build_competence_plans
+from research.simulate.company_follow_up import plans_and_panel
+from research.simulate.comparison import build_comparison_individuals
 from research.simulate.contacts import build_contacts
 from research.simulate.enrolments import build_programme
 from research.simulate.networks import build_networks
@@ -149,26 +149,17 @@ def build_world(
     participants = programme.participants
     per_company = participants["cvr"].value_counts()
     universe = grow_to_fit(universe, per_company)
-    involved = pd.concat(
-        [
-            networks.memberships[["cvr", "joined_on"]].rename(columns={"joined_on": "day"}),
-            participants.loc[participants["cvr"].notna(), ["cvr", "first_entry_on"]].rename(
-                columns={"first_entry_on": "day"}
-            ),
-        ]
-    )
-    involved["day"] = pd.to_datetime(involved["day"])
-    first_involved = involved.groupby("cvr", sort=True)["day"].min()
-    plans = build_competence_plans(period, universe, first_involved, stream(seed, "competence"))
-
     counted = participants[participants["kind"].isin(("euv", "au")) & participants["cvr"].notna()]
-    first = counted.groupby("cvr", sort=True)["first_entry_on"].min().rename("first_date")
-    treated = universe.merge(first, left_on="cvr", right_index=True)
-    panel = build_company_panel(
+    plans, panel = plans_and_panel(
         period,
-        treated,
+        universe,
+        networks.memberships,
+        participants.loc[participants["cvr"].notna(), ["cvr", "first_entry_on"]].rename(
+            columns={"first_entry_on": "day"}
+        ),
+        counted.groupby("cvr", sort=True)["first_entry_on"].min(),
         np.arange(n_universe, n_universe + n_panel),
-        stream(seed, "panel"),
+        seed,
         break_parallel_trends=break_parallel_trends,
     )
     return World(
