@@ -8,11 +8,14 @@ Two measurements on the same database, each in fresh processes, each ``--repeat`
   nowhere), the time split into imports, estimation (``run_article_analyses``), disclosure
   (admitting each section's tables to the joint protection, rewriting its record
   ``publication.json`` after each section, and protecting the quarter's report the article is
-  protected with), tables (Markdown, LaTeX, CSV files), the figure files by format as they
-  are drawn (PDF, PNG; the SVG file is the page's own), the page's figures (the SVG the HTML
-  and the PDF show), the sections (building tables and drawing figures) and, on the output of
-  the end-to-end run, rendering (the HTML and the PDF). Each part's time is its own: time
-  spent in a part called from inside another counts for the inner one only.
+  protected with), tables (Markdown, LaTeX, CSV files), the figure files as the notebook
+  hands them over (pickled for the second process that draws the PDF and PNG; with one core
+  the notebook draws them itself, by format) and the wait for that process at the end, the
+  page's figures (the SVG the HTML and the PDF show, also the SVG file), the sections
+  (building tables and drawing figures) and, on the output of the end-to-end run, rendering
+  (the HTML and the PDF). Each part's time is its own: time spent in a part called from
+  inside another counts for the inner one only; the second process's CPU is counted in the
+  end-to-end run only.
 
 Wall time depends on what else the machine runs; CPU time (user + system, children included)
 much less, so both are printed, with the load average. Usage::
@@ -89,6 +92,7 @@ for source in code[1:]:  # the notebook's imports, timed on their own
 from matplotlib.figure import Figure
 from research.evidence import article
 from research.report.article import sections
+from research.report.article import figure_files
 from research.report.kit import publication
 
 def figure_part(fig, fname, *args, **kwargs):
@@ -103,6 +107,12 @@ publication.Publication.admit = timed("disclosure: admit", publication.Publicati
 publication.Publication.write = timed("disclosure: record", publication.Publication.write)
 sections.add_report = timed("disclosure: the quarter's report", sections.add_report)
 sections.write_table = timed("tables", sections.write_table)
+figure_files.FigureFileWriter.submit = timed(
+    "figures: files handed over", figure_files.FigureFileWriter.submit
+)
+figure_files.wait_for_figure_files = timed(
+    "figures: waiting for the files", figure_files.wait_for_figure_files
+)
 
 scope = dict(params, db=sys.argv[1], tables_dir=sys.argv[3])
 for source in code[1:]:

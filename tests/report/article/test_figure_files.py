@@ -1,4 +1,5 @@
-"""An article figure is drawn once per format: the SVG file is the very SVG its page shows."""
+"""An article figure is drawn once per format: the SVG file is the very SVG its page shows, and
+the PDF and PNG a second process draws are those the notebook would have drawn."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from matplotlib.figure import Figure
 
 from research.report.article import figures as EF
 from research.report.article.export import write_figure
+from research.report.article.figure_files import FigureFileWriter
 from research.report.kit import blocks
+from research.report.kit.context import ReportError
 from research.report.kit.section import item_bundle
 
 
@@ -48,3 +51,41 @@ def test_the_files_and_the_page_draw_each_format_once(renders, tmp_path):
     assert "<text" in svg and "A helps" in svg  # text kept as text: searchable, editable
     assert [p.suffix for p in files.paths] == [".pdf", ".svg", ".png"]
     assert (tmp_path / "forest.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.e2e  # starts the worker process
+def test_the_second_process_draws_the_same_files_as_the_notebook(tmp_path):
+    """The PDF and PNG a worker draws from the pickled figure equal those drawn here, byte for
+    byte, so handing them over changes nothing a journal receives."""
+    here = write_figure(_forest(), "forest", tmp_path / "here")
+    writer = FigureFileWriter(background=True)
+    try:
+        there = write_figure(_forest(), "forest", tmp_path / "there", writer)
+        writer.wait()
+    finally:
+        writer.close()
+    assert [p.name for p in there.paths] == [p.name for p in here.paths]
+    for a, b in zip(here.paths, there.paths, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+@pytest.mark.e2e  # starts the worker process
+def test_a_figure_the_second_process_cannot_draw_stops_the_notebook_by_name(tmp_path):
+    broken = _forest()
+    broken.axes[0].set_title(r"$\frac$")  # pickles, but no renderer can lay it out
+    writer = FigureFileWriter(background=True)
+    try:
+        writer.submit(_forest(), "fine", tmp_path)
+        writer.submit(broken, "broken", tmp_path)
+        with pytest.raises(ReportError, match="'broken' could not be written as PDF and PNG"):
+            writer.wait()
+        writer.wait()  # reported once; what was left is done
+    finally:
+        writer.close()
+    assert (tmp_path / "fine.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_with_one_core_the_notebook_draws_the_files_itself(renders, tmp_path):
+    files = FigureFileWriter(background=False).submit(_forest(), "forest", tmp_path)
+    assert sorted(renders) == ["pdf", "png"]  # already drawn when submit returns
+    assert all(p.is_file() for p in files)

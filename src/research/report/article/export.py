@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from research.report.article.figure_files import FigureFileWriter
 from research.report.kit.blocks import figure_svg
 from research.report.kit.charts import Figure
 from research.report.kit.markdown import markdown_table
 from research.report.kit.publish import PublishedTable, write_data_csv
 
 FIGURE_FORMATS = ("pdf", "svg", "png")
-FIGURE_DPI = 300  # journals ask for 300 dpi rasters
 
 
 @dataclass(frozen=True)
@@ -75,23 +75,17 @@ def write_table(table: PublishedTable, folder: Path) -> ArticleFiles:
     return ArticleFiles(table.name, (md, tex, csv))
 
 
-def write_figure(fig: Figure, name: str, folder: Path) -> ArticleFiles:
+def write_figure(
+    fig: Figure, name: str, folder: Path, writer: FigureFileWriter | None = None
+) -> ArticleFiles:
     """The figure in every journal format, without timestamps so reruns give equal files.
 
     Each format is drawn once: the SVG is the one the article's page shows (text kept as
-    text, so it is small, searchable and editable), drawn once for both; the PDF is the
-    vector image for LaTeX; the PNG is at the 300 dpi journals ask of rasters."""
+    text, so it is small, searchable and editable), drawn once for both; the PDF (the vector
+    image for LaTeX) and the 300-dpi PNG are drawn by ``writer`` (``figure_files``: another
+    process, while the notebook goes on), or here when none is given."""
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    metadata = {
-        "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
-        "png": {"Software": None},
-    }
-    for fmt in FIGURE_FORMATS:
-        path = folder / f"{name}.{fmt}"
-        if fmt == "svg":
-            path.write_text(figure_svg(fig), encoding="utf-8")
-        else:
-            fig.savefig(path, format=fmt, dpi=FIGURE_DPI, facecolor="white", metadata=metadata[fmt])
-        paths.append(path)
-    return ArticleFiles(name, tuple(paths))
+    pdf, png = (writer or FigureFileWriter(background=False)).submit(fig, name, folder)
+    svg = folder / f"{name}.svg"
+    svg.write_text(figure_svg(fig), encoding="utf-8")
+    return ArticleFiles(name, (pdf, svg, png))

@@ -30,6 +30,7 @@ from research.report.article.disclosure import (
     sums_to_report,
 )
 from research.report.article.export import write_figure, write_table
+from research.report.article.figure_files import figure_writer
 from research.report.article.figures import (
     balance_plot,
     event_study_plot,
@@ -1541,7 +1542,8 @@ def show_front(ctx: ReportContext) -> None:
 
 def show_article(ctx: ReportContext, section: Section) -> None:
     """Write the section's article files into ``ctx.tables_dir``, then display it (``show``
-    also writes the CSVs and clears the figures, so the files come first). The article's
+    also writes the CSVs and clears the figures, so the files come first; a second process
+    draws the PDF and PNG files, ``wait_for_figure_files`` waits for them). The article's
     counts are protected jointly with what the quarter's report publishes (``add_report``)."""
     add_report(ctx)
     section = publish_section(ctx, section)
@@ -1552,5 +1554,5 @@ def show_article(ctx: ReportContext, section: Section) -> None:
         for item in section.items:
             if isinstance(item, Figure):
                 name = (item.get_gid() or "figure").removeprefix("figure-")
-                write_figure(item, name, folder / "figures")
+                write_figure(item, name, folder / "figures", figure_writer())
     show(ctx, section, published=True)

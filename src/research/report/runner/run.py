@@ -318,9 +318,14 @@ def run_evidence(
     notebook, its HTML, every table as Markdown, LaTeX and CSV and every figure as PDF, SVG
     and PNG (``figures/``). English by default; always the whole programme."""
     timing = (time.perf_counter(), now())
+    kernel = kernel_name(kernel)  # a missing kernel fails before the quarter is solved
     with _Run(db, Path(out)) as run:
         ctx = run.context(quarter, lang, min_cell=min_cell, config=config)
         ctx = with_previous(ctx, Path(out), previous)
+        # The article is protected jointly with the quarter's reports: solved here, where the
+        # scopes' tables are built on every core (a kernel, which runs threads, builds them
+        # one by one), or read from the cache `research report` left
+        quarter_solution(ctx)
         title = (
             f"Evidence for the article, {ctx.quarter.label('en')}"
             if lang == "en"
