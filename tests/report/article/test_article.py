@@ -181,3 +181,26 @@ def test_evidence_figures_refuse_missing_columns():
         EF.forest_plot(
             pd.DataFrame({"label": ["a"], "estimate": [1.0]}), title="T", data_date=DATA_DATE
         )
+
+
+def test_a_survival_group_with_no_drop_to_show_is_named_in_the_note_not_the_legend():
+    """A track whose completions are still too few to show a drop (one point after disclosure
+    coarsening) draws nothing; its name in the legend would promise a curve that is not there."""
+    curves = pd.DataFrame(
+        {
+            "group": ["EUV1"] * 3 + ["EUV2", "EUV3"],
+            "time": [0, 6, 12, 0, 0],
+            "survival": [1, 0.8, 0.5, 1, 1],
+        }
+    )
+    fig = EF.survival_plot(curves, title="EUV1 completes", data_date=DATA_DATE, low=None)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["EUV1"]
+    assert len(ax.get_lines()) == 1
+    texts = " ".join(t.get_text() for t in fig.texts)
+    assert "Not drawn: EUV2, EUV3" in texts.replace("\n", " ")
+    assert "Not drawn: EUV2, EUV3." in alt_text_of(fig)
+    danish = EF.survival_plot(curves, title="EUV1", data_date=DATA_DATE, low=None, lang="da")
+    assert "Ikke tegnet: EUV2, EUV3" in " ".join(t.get_text() for t in danish.texts).replace(
+        "\n", " "
+    )

@@ -41,10 +41,18 @@ def draw_files(fig: Figure, name: str, folder: Path) -> tuple[Path, ...]:
     return tuple(paths)
 
 
-def _draw_pickled(figure: bytes, name: str, folder: str) -> None:
+def _start_worker() -> None:
+    import signal
+
     import matplotlib
 
     matplotlib.use("agg")
+    # Interrupting or shutting down the kernel signals its whole process group: the worker
+    # finishes the files it was given (the kernel stops it when they are written)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _draw_pickled(figure: bytes, name: str, folder: str) -> None:
     fig = pickle.loads(figure)  # the notebook's own figure, handed over by ``submit``
     draw_files(fig, name, Path(folder))
 
@@ -74,7 +82,9 @@ class FigureFileWriter:
 
             # spawn, not fork: a Jupyter kernel runs threads, which a forked child must not
             # inherit half-way through a lock
-            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker
+            )
         blob = pickle.dumps(fig)
         self._pending.append((name, self._pool.submit(_draw_pickled, blob, name, str(folder))))
         return tuple(folder / f"{name}.{fmt}" for fmt in DRAWN_FORMATS)
@@ -116,6 +126,7 @@ def figure_writer() -> FigureFileWriter:
 
 
 def wait_for_figure_files() -> None:
-    """Block until every figure file the notebook asked for is on disk (its last cell)."""
+    """Block until every figure file the notebook asked for is on disk, then stop the worker
+    (the notebook's last cell; a section run again after it starts a new one)."""
     if _WRITER is not None:
-        _WRITER.wait()
+        _WRITER.close()

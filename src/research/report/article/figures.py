@@ -145,11 +145,25 @@ def survival_plot(
     note: str | None = None,
     width: Width = "full",
 ) -> Figure:
-    """Kaplan–Meier step curves per group, with pointwise confidence bands where given."""
+    """Kaplan–Meier step curves per group, with pointwise confidence bands where given.
+
+    A group whose curve is a single point (no drop it may show yet: disclosure control groups
+    drops until each rests on enough events) has nothing to draw: it is named in the note,
+    not in the legend."""
     _require(curves, (group, time, survival), "survival plot")
     fig, ax = new_figure(width)
     summary = []
-    for i, (name, part) in enumerate(curves.groupby(group, sort=False)):
+    parts = list(curves.groupby(group, sort=False))
+    flat = [str(name) for name, part in parts if len(part) < 2]
+    if flat:
+        unseen = ", ".join(flat)
+        said = (
+            f"Ikke tegnet: {unseen} (for få hændelser endnu til at vise et fald)."
+            if lang == "da"
+            else f"Not drawn: {unseen} (too few events yet to show a drop)."
+        )
+        note = f"{note} {said}" if note else said
+    for i, (name, part) in enumerate((n, p) for n, p in parts if len(p) >= 2):
         part = part.sort_values(time)
         colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
         ax.step(
@@ -176,11 +190,13 @@ def survival_plot(
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
-    ax.legend(fontsize=SMALL_FONT_SIZE, loc="best")
+    if summary:
+        ax.legend(fontsize=SMALL_FONT_SIZE, loc="best")
     alt = (
         f"Kaplan-Meier curves ({y_label} by {x_label.lower()}); last values: "
         + "; ".join(summary)
         + "."
+        + (f" Not drawn: {', '.join(flat)}." if flat else "")
     )
     return finish(
         fig, ax, title=title, data_date=data_date, lang=lang, alt_text=alt, source=SOURCE, note=note

@@ -417,10 +417,12 @@ def survival_section(ctx: ReportContext, results: Results | None = None) -> Sect
                 "km_completion_by_track",
                 survival_plot(
                     curves,
+                    # what the curves show, not a finding: which tracks have enough
+                    # completions to draw a drop depends on the quarter
                     title=tr(
                         ctx,
-                        "Længere EUV-spor tager længere tid at gennemføre",
-                        "Longer EUV tracks take longer to complete",
+                        "EUV-forløb endnu ikke gennemført, efter spor",
+                        "EUV lifts not yet completed, by track",
                     ),
                     data_date=ctx.as_of.date(),
                     x_label=tr(ctx, "Måneder siden start", "Months since start"),
