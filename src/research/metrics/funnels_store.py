@@ -64,8 +64,9 @@ _LIFT_COMPLETED = _by(
 
 
 def _employers_of(people: str) -> str:
+    """Companies of the base step with an employee among ``people`` (``funnels._employers_of``)."""
     return f"""SELECT cvr AS u FROM participants
-        WHERE cvr IS NOT NULL AND participant_id IN ({people})"""
+        WHERE cvr IN (SELECT u FROM $base) AND participant_id IN ({people})"""
 
 
 COMPANY_SQL: dict[str, str] = {
@@ -84,43 +85,61 @@ COMPANY_SQL: dict[str, str] = {
 }
 """The company steps of both paths, by key (``funnels.COMPANY_STEPS`` and ``VISIT_STEPS``)."""
 
-_FACTS = f"""
-    WITH counted AS (
-        SELECT participant_id, enrolment_id, exit_on, status_on_leaving, status_6_months,
-               exit_on IS NOT NULL AND exit_on <= $day AS ended
-        FROM enrolments
-        WHERE purpose IN {_in(COUNTED_PURPOSES)} AND started_on <= $day),
+_UNEMPLOYED_FACTS = f"""
+    WITH own AS (
+        SELECT participant_id, enrolment_id, purpose, exit_on, exit_reason, status_on_leaving,
+               status_6_months,
+               purpose IN {_in(COUNTED_PURPOSES)} AND started_on <= $day AS counted,
+               exit_on IS NOT NULL AND exit_on <= $day AS ended,
+               purpose IN {_in(LIFTS)} AND started_on <= $day AS lift_started,
+               purpose IN {_in(LIFTS)} AND exit_reason = 'completed' AND exit_on <= $day
+                   AS lift_completed
+        FROM enrolments WHERE participant_id IN (SELECT participant_id FROM candidates)),
     per_person AS (
-        SELECT participant_id, bool_and(ended) AS has_left, max(exit_on) FILTER (ended) AS exit_on,
+        SELECT participant_id, bool_or(counted) AS entered,
+               bool_and(ended) FILTER (counted) AS has_left,
+               max(exit_on) FILTER (counted AND ended) AS exit_on,
                arg_max_null(status_on_leaving, {{'on': exit_on, 'id': enrolment_id}})
-                   FILTER (ended) AS leaving,
+                   FILTER (counted AND ended) AS leaving,
                arg_max_null(status_6_months, {{'on': exit_on, 'id': enrolment_id}})
-                   FILTER (ended) AS six_months
-        FROM counted GROUP BY participant_id)
-    SELECT p.participant_id, p.employment_status, p.recruitment_route, f.has_left, f.exit_on,
-           f.leaving, f.six_months,
-           f.has_left AND f.exit_on + INTERVAL 6 MONTH <= $day AS due_6_months
-    FROM participants p JOIN per_person f ON f.participant_id = p.participant_id"""
-"""One row per counted participant who had entered by the day: what the unemployed funnel's
-ESF steps read (``population.participant_facts`` and ``esf.indicator_facts``; the final exit is
-the latest exit, ties by the latest enrolment id)."""
+                   FILTER (counted AND ended) AS six_months,
+               bool_or(lift_started) AS lift_started, bool_or(lift_completed) AS lift_completed
+        FROM own GROUP BY participant_id),
+    assessed AS (
+        SELECT person_id FROM rkv_results
+        WHERE ended_on <= $day AND person_id IN (SELECT participant_id FROM candidates))
+    SELECT c.participant_id, c.employment_status, f.entered, f.has_left, f.exit_on, f.leaving,
+           f.six_months, f.lift_started, f.lift_completed,
+           f.has_left AND f.exit_on + INTERVAL 6 MONTH <= $day AS due_6_months,
+           c.participant_id IN (SELECT person_id FROM assessed) AS assessed
+    FROM candidates c JOIN per_person f ON f.participant_id = c.participant_id"""
+"""One row per candidate (an unemployed participant, of the route if one is asked for) with an
+enrolment: whether they had entered by the day (a counted start) and what the funnel's later
+steps read. Every step is nested in the first, so the later steps need only the candidates: the
+tables are scanned once each and only the candidates are grouped. The final exit is the latest
+exit, ties by the latest enrolment id (``population.participant_facts``); "due" is
+``esf.indicator_facts``' six months after it."""
 
 
-def _unemployed_sql(route: str | None) -> dict[str, str]:
+def _unemployed_sql(route: str | None) -> tuple[str, dict[str, str]]:
+    """The candidates' SQL and each step's (``funnels.unemployed_steps``) over their facts."""
     via = "" if route is None else f" AND recruitment_route = {_text(route)}"
+    candidates = f"""SELECT participant_id, employment_status FROM participants
+        WHERE employment_status IN {_in(UNEMPLOYED)}{via}"""
     left = f"has_left AND employment_status IN {_in((*UNEMPLOYED, *INACTIVE))}"
-    return {
-        "entered": f"SELECT participant_id AS u FROM facts "
-        f"WHERE employment_status IN {_in(UNEMPLOYED)}{via}",
-        "rkv": _ASSESSED,
-        "started": _LIFT_STARTED,
-        "completed": _LIFT_COMPLETED,
-        "left": f"SELECT participant_id AS u FROM facts WHERE {left}",
-        "employed_on_leaving": f"SELECT participant_id AS u FROM facts "
-        f"WHERE {left} AND leaving = 'employed'",
-        "due_6_months": "SELECT participant_id AS u FROM facts WHERE due_6_months",
-        "employed_6_months": "SELECT participant_id AS u FROM facts "
-        "WHERE due_6_months AND six_months = 'employed'",
+
+    def among(condition: str) -> str:
+        return f"SELECT participant_id AS u FROM facts WHERE {condition}"
+
+    return candidates, {
+        "entered": among("entered"),
+        "rkv": among("assessed"),
+        "started": among("lift_started"),
+        "completed": among("lift_completed"),
+        "left": among(left),
+        "employed_on_leaving": among(f"{left} AND leaving = 'employed'"),
+        "due_6_months": among("due_6_months"),
+        "employed_6_months": among("due_6_months AND six_months = 'employed'"),
     }
 
 
@@ -176,31 +195,36 @@ def _counted_steps(
     sql: dict[str, str],
     as_of,
     *,
-    facts: bool = False,
+    prelude: tuple[str, ...] = (),
     groups: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """The units kept at each step, nested as ``funnels._walk`` nests them: one row (columns
     ``n1`` … ``nK``), or one per subgroup of every column in ``groups`` (the first step's SQL
-    gives them) plus the total (its group columns missing)."""
-    bases = base_steps(steps)
-    chains: list[list[int]] = []
-    for of in bases:
-        chains.append([*(chains[of - 1] if of else []), len(chains) + 1])
-    ctes = [f"facts AS ({_FACTS})"] if facts else []
-    ctes += [f"s{i} AS ({sql[step.key]})" for i, step in enumerate(steps, start=1)]
-    reached = ", ".join(f"u IN (SELECT u FROM s{i}) AS r{i}" for i in range(2, len(steps) + 1))
-    counts = ", ".join(
-        f"count(*) FILTER ({' AND '.join(f'r{i}' for i in chain[1:]) or 'true'}) AS n{number}"
-        for number, chain in enumerate(chains, start=1)
-    )
+    gives them) plus the total (its group columns missing); ``prelude``: named queries (``name
+    AS (...)``) the steps' SQL reads.
+
+    Each step keeps the units of its base step that its SQL reaches, so a step's SQL may read
+    ``$base`` (the units kept at the base step) to look only at those: the employee steps of
+    the company funnels look at the employees of a few thousand companies, not of all."""
+    kept = [
+        f"k1 AS MATERIALIZED (SELECT DISTINCT * FROM ({sql[steps[0].key]}) WHERE u IS NOT NULL)"
+    ]
+    for number, (step, of) in enumerate(zip(steps, base_steps(steps), strict=True), start=1):
+        if of is not None:
+            reached = sql[step.key].replace("$base", f"k{of}")
+            kept.append(f"k{number} AS MATERIALIZED (SELECT * FROM k{of} WHERE u IN ({reached}))")
     columns = "".join(f", {g}" for g in groups)
+    tagged = " UNION ALL ".join(
+        f"SELECT {number} AS step{columns} FROM k{number}" for number in range(1, len(steps) + 1)
+    )
+    counts = ", ".join(
+        f"count(*) FILTER (step = {number}) AS n{number}" for number in range(1, len(steps) + 1)
+    )
     grouping = (
         f"GROUP BY GROUPING SETS ((), {', '.join(f'({g})' for g in groups)})" if groups else ""
     )
-    text = f"""WITH {", ".join(ctes)},
-        units AS (SELECT DISTINCT u{columns} FROM s1 WHERE u IS NOT NULL)
-        SELECT {counts}{columns} FROM (SELECT *{", " if reached else ""}{reached} FROM units)
-        {grouping}"""
+    text = f"""WITH {", ".join([*prelude, *kept])}
+        SELECT {counts}{columns} FROM ({tagged}) {grouping}"""
     return query(con, text.replace("$day", _day(as_of)))
 
 
@@ -220,7 +244,9 @@ def unemployed_funnel_from_store(
 ) -> pd.DataFrame:
     """``funnels.unemployed_funnel`` counted in the store: the same frame, cell for cell."""
     steps = unemployed_steps(route)
-    counts = _counted_steps(con, steps, _unemployed_sql(route), as_of, facts=True)
+    candidates, sql = _unemployed_sql(route)
+    prelude = (f"candidates AS ({candidates})", f"facts AS MATERIALIZED ({_UNEMPLOYED_FACTS})")
+    counts = _counted_steps(con, steps, sql, as_of, prelude=prelude)
     return _frame("unemployed", steps, counts.iloc[0])
 
 
