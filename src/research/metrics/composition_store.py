@@ -50,8 +50,7 @@ def _sql(text: str, stamp: pd.Timestamp | None) -> str:
 
 
 _COUNTED = f"purpose IN {_in(COUNTED_PURPOSES)} AND started_on <= $day"
-_ENTERED = f"participant_id IN (SELECT participant_id FROM enrolments WHERE {_COUNTED})"
-"""Counted participants who had entered by the day (``population.participant_facts``)."""
+"""Enrolments that make their person a participant by the day (``population.participant_facts``)."""
 
 
 def _age_band() -> str:
@@ -125,10 +124,18 @@ def composition_from_store(con: Connection, as_of: AsOf = None) -> pd.DataFrame:
 
 
 _JOB_CENTRES = f"""
-    SELECT coalesce(recruitment_route = '{RecruitmentRoute.JOB_CENTRE.value}', false) AS via,
-           coalesce(employment_status IN {_in(UNEMPLOYED)}, false) AS unemployed,
-           job_centre, count(*) AS n
-    FROM participants WHERE {_ENTERED} GROUP BY ALL"""
+    WITH candidates AS (
+        SELECT participant_id, job_centre,
+               coalesce(recruitment_route = '{RecruitmentRoute.JOB_CENTRE.value}', false) AS via,
+               coalesce(employment_status IN {_in(UNEMPLOYED)}, false) AS unemployed
+        FROM participants WHERE via OR unemployed),
+    entered AS (
+        SELECT DISTINCT participant_id FROM enrolments
+        WHERE {_COUNTED} AND participant_id IN (SELECT participant_id FROM candidates))
+    SELECT via, unemployed, job_centre, count(*) AS n
+    FROM candidates WHERE participant_id IN (SELECT participant_id FROM entered) GROUP BY ALL"""
+"""Counted participants who had entered by the day and were recruited through a job centre
+or unemployed at entry (no other participant counts here), by job centre."""
 
 
 def recruitment_by_job_centre_from_store(con: Connection, as_of: AsOf = None) -> pd.DataFrame:
@@ -143,21 +150,20 @@ def recruitment_by_job_centre_from_store(con: Connection, as_of: AsOf = None) ->
 
 
 _SIDE_EFFECTS = f"""
-    WITH started AS (SELECT participant_id, purpose, started_on FROM enrolments
-                     WHERE started_on <= $day),
-    side AS (SELECT participant_id, min(started_on) AS first_on FROM started
-             WHERE purpose = 'side_effect' GROUP BY participant_id),
-    entry AS (SELECT participant_id, min(started_on) AS participant_from FROM started
-              WHERE purpose IN {_in(COUNTED_PURPOSES)} GROUP BY participant_id),
+    WITH firsts AS (
+        SELECT participant_id,
+               min(started_on) FILTER (purpose = 'side_effect') AS first_on,
+               min(started_on) FILTER (purpose IN {_in(COUNTED_PURPOSES)}) AS participant_from
+        FROM enrolments WHERE started_on <= $day GROUP BY participant_id),
     people AS (
         SELECT CASE WHEN p.highest_education IN {_in(UNSKILLED_GROUPS)} THEN 'unskilled'
                     WHEN p.highest_education IN {_in(SKILLED_GROUPS)} THEN 'skilled'
                     ELSE 'other' END AS grp,
                s.first_on,
-               CASE WHEN e.participant_from < s.first_on THEN s.first_on
-                    ELSE e.participant_from END AS stop
-        FROM participants p JOIN side s ON s.participant_id = p.participant_id
-        LEFT JOIN entry e ON e.participant_id = p.participant_id)
+               CASE WHEN s.participant_from < s.first_on THEN s.first_on
+                    ELSE s.participant_from END AS stop
+        FROM participants p JOIN firsts s ON s.participant_id = p.participant_id
+        WHERE s.first_on IS NOT NULL)
     SELECT grp, first_on AS on_, count(*) AS arrived, 0 AS departed FROM people GROUP BY ALL
     UNION ALL
     SELECT grp, stop, 0, count(*) FROM people WHERE stop IS NOT NULL GROUP BY ALL"""
