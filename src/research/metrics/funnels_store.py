@@ -85,10 +85,22 @@ COMPANY_SQL: dict[str, str] = {
 }
 """The company steps of both paths, by key (``funnels.COMPANY_STEPS`` and ``VISIT_STEPS``)."""
 
-_UNEMPLOYED_FACTS = f"""
-    WITH own AS (
-        SELECT participant_id, enrolment_id, purpose, exit_on, exit_reason, status_on_leaving,
-               status_6_months,
+
+def _unemployed_facts(route: str | None) -> str:
+    """One row per candidate (an unemployed participant, of ``route`` unless None) with an
+    enrolment, with what each funnel step reads.
+
+    Every step is nested in the first, so the later steps need only the candidates: each table
+    is scanned once and only the candidates' enrolments are grouped. The final exit is the
+    latest exit, ties by the latest enrolment id (``population.participant_facts``); "due" is
+    ``esf.indicator_facts``' six months after it."""
+    via = "" if route is None else f" AND recruitment_route = {_text(route)}"
+    return f"""
+    WITH candidates AS (
+        SELECT participant_id, employment_status FROM participants
+        WHERE employment_status IN {_in(UNEMPLOYED)}{via}),
+    own AS (
+        SELECT participant_id, enrolment_id, exit_on, status_on_leaving, status_6_months,
                purpose IN {_in(COUNTED_PURPOSES)} AND started_on <= $day AS counted,
                exit_on IS NOT NULL AND exit_on <= $day AS ended,
                purpose IN {_in(LIFTS)} AND started_on <= $day AS lift_started,
@@ -108,40 +120,24 @@ _UNEMPLOYED_FACTS = f"""
     assessed AS (
         SELECT person_id FROM rkv_results
         WHERE ended_on <= $day AND person_id IN (SELECT participant_id FROM candidates))
-    SELECT c.participant_id, c.employment_status, f.entered, f.has_left, f.exit_on, f.leaving,
-           f.six_months, f.lift_started, f.lift_completed,
+    SELECT c.employment_status, f.*,
            f.has_left AND f.exit_on + INTERVAL 6 MONTH <= $day AS due_6_months,
            c.participant_id IN (SELECT person_id FROM assessed) AS assessed
     FROM candidates c JOIN per_person f ON f.participant_id = c.participant_id"""
-"""One row per candidate (an unemployed participant, of the route if one is asked for) with an
-enrolment: whether they had entered by the day (a counted start) and what the funnel's later
-steps read. Every step is nested in the first, so the later steps need only the candidates: the
-tables are scanned once each and only the candidates are grouped. The final exit is the latest
-exit, ties by the latest enrolment id (``population.participant_facts``); "due" is
-``esf.indicator_facts``' six months after it."""
 
 
-def _unemployed_sql(route: str | None) -> tuple[str, dict[str, str]]:
-    """The candidates' SQL and each step's (``funnels.unemployed_steps``) over their facts."""
-    via = "" if route is None else f" AND recruitment_route = {_text(route)}"
-    candidates = f"""SELECT participant_id, employment_status FROM participants
-        WHERE employment_status IN {_in(UNEMPLOYED)}{via}"""
-    left = f"has_left AND employment_status IN {_in((*UNEMPLOYED, *INACTIVE))}"
-
-    def among(condition: str) -> str:
-        return f"SELECT participant_id AS u FROM facts WHERE {condition}"
-
-    return candidates, {
-        "entered": among("entered"),
-        "rkv": among("assessed"),
-        "started": among("lift_started"),
-        "completed": among("lift_completed"),
-        "left": among(left),
-        "employed_on_leaving": among(f"{left} AND leaving = 'employed'"),
-        "due_6_months": among("due_6_months"),
-        "employed_6_months": among("due_6_months AND six_months = 'employed'"),
-    }
-
+_LEFT = f"has_left AND employment_status IN {_in((*UNEMPLOYED, *INACTIVE))}"
+UNEMPLOYED_FLAGS: dict[str, str] = {
+    "entered": "entered",
+    "rkv": "assessed",
+    "started": "lift_started",
+    "completed": "lift_completed",
+    "left": _LEFT,
+    "employed_on_leaving": f"{_LEFT} AND leaving = 'employed'",
+    "due_6_months": "due_6_months",
+    "employed_6_months": "due_6_months AND six_months = 'employed'",
+}
+"""Each step of ``funnels.unemployed_steps`` as a condition on its candidate's facts."""
 
 _GROUP_OF_STATUS = " ".join(
     f"WHEN f.employment_status IN {_in(statuses)} THEN '{group}'"
@@ -151,80 +147,93 @@ _GROUP_OF_STATUS = " ".join(
         ("inactive", INACTIVE),
     )
 )
-_RECRUITED = f"""
-    WITH started AS (
-        SELECT participant_id AS person_id, partner_id, started_on AS on_, 2 AS rank_,
-               enrolment_id AS id_, purpose IN {_in(COUNTED_PURPOSES)} AS counted
-        FROM enrolments
-        WHERE started_on <= $day AND purpose IS DISTINCT FROM 'side_effect'),
-    firsts AS (
-        SELECT person_id, partner_id, started_on AS on_, 0 AS rank_, rkv_id AS id_
+_ACTIVITY4_PEOPLE = f"""
+    WITH events AS (
+        SELECT person_id, partner_id, started_on AS on_, 0 AS rank_, rkv_id AS id_,
+               false AS counted, false AS lift_started, false AS lift_completed
         FROM rkv_results WHERE ended_on <= $day
         UNION ALL
-        SELECT person_id, partner_id, start_on, 1, plan_id FROM education_plans
-        WHERE start_on <= $day
+        SELECT person_id, partner_id, start_on, 1, plan_id, false, false, false
+        FROM education_plans WHERE start_on <= $day
         UNION ALL
-        SELECT person_id, partner_id, on_, rank_, id_ FROM started),
-    first_partner AS (
+        SELECT participant_id, partner_id, started_on, 2, enrolment_id,
+               purpose IN {_in(COUNTED_PURPOSES)}, purpose IN {_in(LIFTS)},
+               purpose IN {_in(LIFTS)} AND exit_reason = 'completed' AND exit_on <= $day
+        FROM enrolments
+        WHERE started_on <= $day AND purpose IS DISTINCT FROM 'side_effect'),
+    people AS (
         SELECT person_id, arg_min_null(partner_id, {{'rank': rank_, 'on': on_, 'id': id_}})
-            AS partner
-        FROM firsts WHERE person_id IS NOT NULL GROUP BY person_id),
-    facts AS (
-        SELECT p.participant_id, p.employment_status FROM participants p
-        WHERE p.participant_id IN (SELECT person_id FROM started WHERE counted))
-    SELECT r.person_id AS u, coalesce(CASE {_GROUP_OF_STATUS} END, 'unknown') AS employment,
-           coalesce(r.partner, '<NA>') AS partner
-    FROM first_partner r LEFT JOIN facts f ON f.participant_id = r.person_id"""
-"""Activity 4's recruited persons with their subgroups (``funnels._activity4_people``): the
-employment group of the start form (``unknown`` without a counted start by the day) and the
-partner of the first RKV, else education plan, else enrolment (earliest start; a tie goes to the
-lowest id, the order the store reads the rows in)."""
+                   AS partner,
+               bool_or(rank_ = 0) AS assessed, bool_or(rank_ = 1) AS planned,
+               bool_or(counted) AS counted, bool_or(lift_started) AS lift_started,
+               bool_or(lift_completed) AS lift_completed
+        FROM events WHERE person_id IS NOT NULL GROUP BY person_id)
+    SELECT r.*, coalesce(r.partner, '<NA>') AS partner_group,
+           coalesce(CASE {_GROUP_OF_STATUS} END, 'unknown') AS employment
+    FROM people r LEFT JOIN participants f ON f.participant_id = r.person_id AND r.counted"""
+"""Activity 4's recruited persons (``funnels._activity4_people``), one row each: an RKV ended,
+an education plan started, or an enrolment other than a side effect started by the day, with
+what each funnel step reads and the two subgroups: the employment group of the start form
+(``unknown`` without a counted start by the day) and the partner of the first RKV, else
+education plan, else enrolment (earliest start; a tie goes to the lowest id, the order the store
+reads the rows in). A lift completed by the day was started by then (the store refuses an exit
+before the start), so the enrolments started by the day hold every completion."""
 
-ACTIVITY4_SQL: dict[str, str] = {
-    "recruited": _RECRUITED,
-    "rkv": _ASSESSED,
-    "education_plan": _by("education_plans", "start_on", "person_id"),
-    "started": _LIFT_STARTED,
-    "completed": _LIFT_COMPLETED,
+ACTIVITY4_FLAGS: dict[str, str] = {
+    "recruited": "true",
+    "rkv": "assessed",
+    "education_plan": "planned",
+    "started": "lift_started",
+    "completed": "lift_completed",
 }
+"""Each step of ``funnels.ACTIVITY4_STEPS`` as a condition on its person's row."""
+
+
+def _counted_flags(
+    con: Connection,
+    steps: tuple[Step, ...],
+    units: str,
+    flags: dict[str, str],
+    as_of,
+    groups: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """The units kept at each step, nested as ``funnels._walk`` nests them, when ``units``
+    gives one row per unit and ``flags`` a condition on it per step key: one row (columns
+    ``n1`` … ``nK``), or one per combination of the ``groups`` columns met (counts add up, so
+    a caller sums them to any coarser grouping)."""
+    chains: list[list[str]] = []
+    for step, of in zip(steps, base_steps(steps), strict=True):
+        chains.append([*(chains[of - 1] if of else []), f"({flags[step.key]})"])
+    counts = ", ".join(
+        f"count(*) FILTER ({' AND '.join(chain)}) AS n{number}"
+        for number, chain in enumerate(chains, start=1)
+    )
+    columns = "".join(f", {g}" for g in groups)
+    text = f"SELECT {counts}{columns} FROM ({units}) {'GROUP BY ALL' if groups else ''}"
+    return query(con, text.replace("$day", _day(as_of)))
 
 
 def _counted_steps(
-    con: Connection,
-    steps: tuple[Step, ...],
-    sql: dict[str, str],
-    as_of,
-    *,
-    prelude: tuple[str, ...] = (),
-    groups: tuple[str, ...] = (),
+    con: Connection, steps: tuple[Step, ...], sql: dict[str, str], as_of
 ) -> pd.DataFrame:
-    """The units kept at each step, nested as ``funnels._walk`` nests them: one row (columns
-    ``n1`` … ``nK``), or one per subgroup of every column in ``groups`` (the first step's SQL
-    gives them) plus the total (its group columns missing); ``prelude``: named queries (``name
-    AS (...)``) the steps' SQL reads.
+    """The units kept at each step, nested as ``funnels._walk`` nests them, when each step is
+    a set of units (``sql``: a query per step key giving column ``u``): one row, ``n1`` …
+    ``nK``.
 
     Each step keeps the units of its base step that its SQL reaches, so a step's SQL may read
     ``$base`` (the units kept at the base step) to look only at those: the employee steps of
     the company funnels look at the employees of a few thousand companies, not of all."""
     kept = [
-        f"k1 AS MATERIALIZED (SELECT DISTINCT * FROM ({sql[steps[0].key]}) WHERE u IS NOT NULL)"
+        f"k1 AS MATERIALIZED (SELECT DISTINCT u FROM ({sql[steps[0].key]}) WHERE u IS NOT NULL)"
     ]
     for number, (step, of) in enumerate(zip(steps, base_steps(steps), strict=True), start=1):
         if of is not None:
             reached = sql[step.key].replace("$base", f"k{of}")
-            kept.append(f"k{number} AS MATERIALIZED (SELECT * FROM k{of} WHERE u IN ({reached}))")
-    columns = "".join(f", {g}" for g in groups)
-    tagged = " UNION ALL ".join(
-        f"SELECT {number} AS step{columns} FROM k{number}" for number in range(1, len(steps) + 1)
-    )
+            kept.append(f"k{number} AS MATERIALIZED (SELECT u FROM k{of} WHERE u IN ({reached}))")
     counts = ", ".join(
-        f"count(*) FILTER (step = {number}) AS n{number}" for number in range(1, len(steps) + 1)
+        f"(SELECT count(*) FROM k{number}) AS n{number}" for number in range(1, len(steps) + 1)
     )
-    grouping = (
-        f"GROUP BY GROUPING SETS ((), {', '.join(f'({g})' for g in groups)})" if groups else ""
-    )
-    text = f"""WITH {", ".join([*prelude, *kept])}
-        SELECT {counts}{columns} FROM ({tagged}) {grouping}"""
+    text = f"WITH {', '.join(kept)} SELECT {counts}"
     return query(con, text.replace("$day", _day(as_of)))
 
 
@@ -244,24 +253,24 @@ def unemployed_funnel_from_store(
 ) -> pd.DataFrame:
     """``funnels.unemployed_funnel`` counted in the store: the same frame, cell for cell."""
     steps = unemployed_steps(route)
-    candidates, sql = _unemployed_sql(route)
-    prelude = (f"candidates AS ({candidates})", f"facts AS MATERIALIZED ({_UNEMPLOYED_FACTS})")
-    counts = _counted_steps(con, steps, sql, as_of, prelude=prelude)
+    counts = _counted_flags(con, steps, _unemployed_facts(route), UNEMPLOYED_FLAGS, as_of)
     return _frame("unemployed", steps, counts.iloc[0])
 
 
 def activity4_funnel_from_store(con: Connection, as_of) -> pd.DataFrame:
     """``funnels.activity4_funnel`` counted in the store: the same frame, cell for cell."""
-    groups = ("employment", "partner")
-    counts = _counted_steps(con, ACTIVITY4_STEPS, ACTIVITY4_SQL, as_of, groups=groups)
-    total = counts[counts[list(groups)].isna().all(axis=1)]
-    frames = [_frame("activity4", ACTIVITY4_STEPS, total.iloc[0]).assign(dimension="total")]
+    groups = {"employment": "employment", "partner": "partner_group"}
+    counts = _counted_flags(
+        con, ACTIVITY4_STEPS, _ACTIVITY4_PEOPLE, ACTIVITY4_FLAGS, as_of, tuple(groups.values())
+    )
+    steps = [f"n{i}" for i in range(1, len(ACTIVITY4_STEPS) + 1)]
+    total = counts[steps].sum()
+    frames = [_frame("activity4", ACTIVITY4_STEPS, total).assign(dimension="total")]
     frames[0]["group"] = "total"
-    for dimension in groups:
-        rows = counts[counts[dimension].notna()].sort_values(dimension)
-        for _, row in rows.iterrows():
+    for dimension, column in groups.items():
+        for group, row in counts.groupby(column, sort=True)[steps].sum().iterrows():
             frame = _frame("activity4", ACTIVITY4_STEPS, row)
-            frames.append(frame.assign(dimension=dimension, group=str(row[dimension])))
+            frames.append(frame.assign(dimension=dimension, group=str(group)))
     out = pd.concat(frames, ignore_index=True)
     first = ["dimension", "group"]
     return out[first + [c for c in out.columns if c not in first]]
