@@ -27,26 +27,17 @@ from research.metrics.composition import (
     side_effect_quarters,
 )
 from research.metrics.population import SIDE_EFFECT_GROUPS, SKILLED_GROUPS, UNSKILLED_GROUPS
+from research.metrics.store_sql import in_list as _in
+from research.metrics.store_sql import on_day
 from research.store.connection import Connection
 from research.store.read import query, read_table
 
 _UNKNOWN = "unknown"
 _NONE = "none"
-_ALWAYS = pd.Timestamp("9999-12-31")  # no as-of date: every dated row counts, undated ones not
-
-
-def _in(values: tuple[str, ...]) -> str:
-    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
 
 
 def _stamp(as_of: AsOf) -> pd.Timestamp | None:
     return None if as_of is None else pd.Timestamp(as_of).normalize()
-
-
-def _sql(text: str, stamp: pd.Timestamp | None) -> str:
-    return text.replace(
-        "$day", f"DATE '{(_ALWAYS if stamp is None else stamp).date().isoformat()}'"
-    )
 
 
 _COUNTED = f"purpose IN {_in(COUNTED_PURPOSES)} AND started_on <= $day"
@@ -110,7 +101,7 @@ def composition_from_store(con: Connection, as_of: AsOf = None) -> pd.DataFrame:
     """``composition.composition`` counted in the store: the same frame, cell for cell (only
     the small ``partners`` and ``networks`` tables are read whole, for their names)."""
     stamp = _stamp(as_of)
-    grouped = query(con, _sql(_COMPOSITION, stamp))
+    grouped = query(con, on_day(_COMPOSITION, stamp))
     dims = list(DIMENSION_SQL)
     everything = (grouped[[f"g_{d}" for d in dims]] == 1).all(axis=1)
     total = int(grouped.loc[everything, "n"].sum())
@@ -141,7 +132,7 @@ or unemployed at entry (no other participant counts here), by job centre."""
 def recruitment_by_job_centre_from_store(con: Connection, as_of: AsOf = None) -> pd.DataFrame:
     """``composition.recruitment_by_job_centre`` counted in the store: the same frame."""
     stamp = _stamp(as_of)
-    grouped = query(con, _sql(_JOB_CENTRES, stamp))
+    grouped = query(con, on_day(_JOB_CENTRES, stamp))
     via = grouped[grouped["via"]]
     centres = via["job_centre"].astype("string").fillna("<NA>").to_numpy()
     counts = via["n"].astype("int64").groupby(centres).sum()
@@ -178,7 +169,7 @@ departure on or before the arrival is moved to the arrival (present on no day), 
 def side_effects_from_store(con: Connection, as_of: AsOf = None) -> pd.DataFrame:
     """``composition.side_effects`` counted in the store: the same frame, cell for cell."""
     stamp = _stamp(as_of)
-    moves = query(con, _sql(_SIDE_EFFECTS, stamp))
+    moves = query(con, on_day(_SIDE_EFFECTS, stamp))
     arrivals = moves[moves["arrived"] > 0]
     if arrivals.empty:
         return side_effect_frame([], np.array([], dtype="datetime64[ns]"), {})

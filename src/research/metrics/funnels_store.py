@@ -2,12 +2,13 @@
 
 Why: at scale 1,000 (2.7 million people, 14 million rows) reading the participants and
 enrolments into pandas costs gigabytes and most of the family's time before a single set is
-intersected. Here every step of a funnel is one SQL set of unit ids (companies' CVR numbers or
-persons' ids), each step is nested in its base step inside the same query, and only the count
-per step (per subgroup, for activity 4) comes back; ``funnels.funnel_frame`` makes the table, so
-the labels, conversions and intervals are the pandas family's own. Each step's SQL states the
-same definition as its ``reached`` function in ``metrics.funnels``; the tests compare the tables
-cell for cell on hand-made and simulated programmes.
+intersected. Here each company step is one SQL set of CVR numbers, kept within the companies of
+its base step in turn; a person funnel (unemployed, activity 4) is one row per person with a
+condition per step, from one grouped scan of each table. Only the count per step (per subgroup,
+for activity 4) comes back; ``funnels.funnel_frame`` makes the table, so the labels, conversions
+and intervals are the pandas family's own. Each step's SQL states the same definition as its
+``reached`` function in ``metrics.funnels``; the tests compare the tables cell for cell on
+hand-made and simulated programmes.
 """
 
 from __future__ import annotations
@@ -25,22 +26,11 @@ from research.metrics.funnels import (
     funnel_frame,
     unemployed_steps,
 )
+from research.metrics.store_sql import in_list as _in
+from research.metrics.store_sql import on_day
+from research.metrics.store_sql import text as _text
 from research.store.connection import Connection
 from research.store.read import query
-
-
-def _text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _in(values: tuple[str, ...]) -> str:
-    return "(" + ", ".join(_text(v) for v in values) + ")"
-
-
-def _day(as_of) -> str:
-    """The as-of date as a SQL date: stored dates are whole days, so ``date <= as_of`` is the
-    same test whatever time of day ``as_of`` carries."""
-    return f"DATE '{pd.Timestamp(as_of).date().isoformat()}'"
 
 
 def _by(table: str, date_column: str, key: str, where: str = "true") -> str:
@@ -210,7 +200,7 @@ def _counted_flags(
     )
     columns = "".join(f", {g}" for g in groups)
     text = f"SELECT {counts}{columns} FROM ({units}) {'GROUP BY ALL' if groups else ''}"
-    return query(con, text.replace("$day", _day(as_of)))
+    return query(con, on_day(text, as_of))
 
 
 def _counted_steps(
@@ -234,7 +224,7 @@ def _counted_steps(
         f"(SELECT count(*) FROM k{number}) AS n{number}" for number in range(1, len(steps) + 1)
     )
     text = f"WITH {', '.join(kept)} SELECT {counts}"
-    return query(con, text.replace("$day", _day(as_of)))
+    return query(con, on_day(text, as_of))
 
 
 def _frame(name: str, steps: tuple[Step, ...], row: pd.Series) -> pd.DataFrame:
