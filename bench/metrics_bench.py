@@ -60,6 +60,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "survey_responses",
         "competence_plans",
     ),
+    "funnels, counted in the store": (),
     "esf (both sets + by quarter)": ("participants", "enrolments"),
     "coordination": (
         "company_contacts",
@@ -78,9 +79,11 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     ),
     "competence": ("competence_plans", "network_memberships"),
     "composition": ("participants", "enrolments", "partners", "networks", "companies"),
+    "composition, counted in the store": (),
 }
 """Each family and the tables it reads into pandas (a missing one fails the family loudly);
-"counted in the store" reads none: DuckDB groups, pandas only counts (``progress_store``)."""
+"counted in the store" reads none: DuckDB groups, pandas only counts (``progress_store``,
+``funnels_store``, ``composition_store``)."""
 
 _MEASURE = """
 import json, sys, time
@@ -92,6 +95,9 @@ from research.store.connection import connect
 from research.store.read import data_date, read_tables
 
 from research.metrics.progress_store import progress_series_from_store
+from research.metrics.funnels_store import company_funnel_from_store, unemployed_funnel_from_store
+from research.metrics.composition_store import (composition_from_store,
+    recruitment_by_job_centre_from_store, side_effects_from_store)
 
 # what the families import when first used (a second or more), before any clock starts:
 # the import cost is guarded by tests/test_import_cost.py, not measured here
@@ -114,6 +120,8 @@ families = {
     "progress, counted in the store": lambda: progress.progress_table(
         None, config, quarter, series=progress_series_from_store(con, config, quarter)),
     "funnels": lambda: (funnels.company_funnel(t, as_of), funnels.unemployed_funnel(t, as_of)),
+    "funnels, counted in the store": lambda: (
+        company_funnel_from_store(con, as_of), unemployed_funnel_from_store(con, as_of)),
     "esf (both sets + by quarter)": lambda: (
         esf.esf_indicators(t["participants"], t["enrolments"], "esf2014", as_of),
         esf.esf_indicators(t["participants"], t["enrolments"], "esfplus", as_of),
@@ -137,6 +145,9 @@ families = {
             t["companies"], as_of),
         composition.recruitment_by_job_centre(t["participants"], t["enrolments"], as_of),
         composition.side_effects(t["participants"], t["enrolments"], as_of)),
+    "composition, counted in the store": lambda: (
+        composition_from_store(con, as_of), recruitment_by_job_centre_from_store(con, as_of),
+        side_effects_from_store(con, as_of)),
 }
 best = best_cpu = float("inf")
 for _ in range(repeat):

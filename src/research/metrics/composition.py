@@ -114,12 +114,12 @@ def _first_enrolments(enrolments: pd.DataFrame, stamp: pd.Timestamp | None) -> p
 
 def _tally(
     dimension: str,
-    values: pd.Series,
+    counts: pd.Series,
     categories: list[tuple[str, str, str]],
     total: int,
 ) -> list[dict[str, object]]:
-    """Rows for every listed category (zero included), then any value met but not listed."""
-    counts = values.astype("string").fillna(_UNKNOWN).value_counts()
+    """Rows for every listed category (zero included), then any value met but not listed;
+    ``counts``: the number of participants per value met (missing values as "unknown")."""
     listed = [c for c, _, _ in categories]
     extra = [
         (c, "Uoplyst", "Unknown") if c == _UNKNOWN else (c, c, c)
@@ -161,15 +161,47 @@ def composition(
     """
     stamp = _stamp(as_of)
     facts = participant_facts(participants, enrolments, stamp).set_index("participant_id")
-    total = len(facts)
     first = _first_enrolments(enrolments, stamp).reindex(facts.index)
-    groups = facts["highest_education"].astype(str)
-    lookup = {g: EducationGroup(g) for g in groups.unique()}
     industry_by_cvr = companies.set_index("cvr")["industry_group"]
     employer = facts["cvr"].astype("string")
     industry = employer.map(industry_by_cvr).astype("Int64").astype("string")
     industry = industry.where(employer.notna(), _NONE).fillna(_UNKNOWN)
+    values: dict[str, pd.Series] = {
+        "age_band": _age_band(facts["age_at_entry"]),
+        "gender": facts["gender"],
+        "education": facts["highest_education"].astype(str),
+        "employment_status": facts["employment_status"],
+        "partner": first["partner_id"],
+        "network": first["network_id"].astype("string").fillna(_NONE),
+        "industry": industry,
+        "recruitment_route": facts["recruitment_route"],
+    }
+    counts = {
+        dim: value.astype("string").fillna(_UNKNOWN).value_counts() for dim, value in values.items()
+    }
+    return composition_frame(counts, partners, networks, stamp, len(facts))
 
+
+def composition_frame(
+    counts: dict[str, pd.Series],
+    partners: pd.DataFrame,
+    networks: pd.DataFrame,
+    stamp: pd.Timestamp | None,
+    total: int,
+) -> pd.DataFrame:
+    """The composition table from the participants counted per value of each dimension but
+    the two education bands (made here from ``education``), and ``total`` participants.
+
+    Why apart: the store counts the values itself (``metrics.composition_store``) and must
+    give the same table, cell for cell."""
+    education = counts["education"]
+    lookup = {g: EducationGroup(g) for g in education.index}
+    counts = counts | {
+        "education_band": _regroup(
+            education, {g: e.esf2014_band or _UNKNOWN for g, e in lookup.items()}
+        ),
+        "skill_level": _regroup(education, {g: _skill_level(e) for g, e in lookup.items()}),
+    }
     if stamp is not None:
         networks = networks[networks["established_on"] <= stamp]
     coded = {
@@ -201,19 +233,7 @@ def composition(
         dim: [(m.value, m.da, m.en) for m in codes]  # type: ignore[attr-defined]
         for dim, codes in coded.items()
     }
-    values: dict[str, pd.Series] = {
-        "age_band": _age_band(facts["age_at_entry"]),
-        "gender": facts["gender"],
-        "education": groups,
-        "education_band": groups.map({g: e.esf2014_band or _UNKNOWN for g, e in lookup.items()}),
-        "skill_level": groups.map({g: _skill_level(e) for g, e in lookup.items()}),
-        "employment_status": facts["employment_status"],
-        "partner": first["partner_id"],
-        "network": first["network_id"].astype("string").fillna(_NONE),
-        "industry": industry,
-        "recruitment_route": facts["recruitment_route"],
-    }
-    rows = [row for dim in DIMENSIONS for row in _tally(dim, values[dim], categories[dim], total)]
+    rows = [row for dim in DIMENSIONS for row in _tally(dim, counts[dim], categories[dim], total)]
     out = pd.DataFrame(
         rows, columns=["dimension", "category", "label_da", "label_en", "n", "n_total"]
     )
@@ -221,6 +241,11 @@ def composition(
     out["n_total"] = out["n_total"].astype("Int64")
     out["share"] = (out["n"] / out["n_total"]).astype("Float64") if total else np.nan
     return out
+
+
+def _regroup(counts: pd.Series, mapping: dict[str, str]) -> pd.Series:
+    """Counts per value summed over the values' groups (``mapping``: value to group)."""
+    return counts.groupby(counts.index.map(mapping)).sum()
 
 
 def recruitment_by_job_centre(
@@ -243,12 +268,19 @@ def recruitment_by_job_centre(
     expected_share: what proportional recruitment would have given.
     """
     stamp = _stamp(as_of)
-    on = (stamp if stamp is not None else pd.Timestamp.today()).date()
     facts = participant_facts(participants, enrolments, stamp)
     via_centre = facts["recruitment_route"].astype(str) == RecruitmentRoute.JOB_CENTRE.value
     counts = facts.loc[via_centre, "job_centre"].astype(str).value_counts()
     unemployed = facts["employment_status"].astype(str).isin(UNEMPLOYED)
-    other_routes = int((unemployed & ~via_centre).sum())
+    return job_centre_frame(counts, int((unemployed & ~via_centre).sum()), stamp)
+
+
+def job_centre_frame(
+    counts: pd.Series, other_routes: int, stamp: pd.Timestamp | None
+) -> pd.DataFrame:
+    """The job-centre table from the participants recruited through each centre (``counts``)
+    and the unemployed recruited another way; apart so the store's counts give the same one."""
+    on = (stamp if stamp is not None else pd.Timestamp.today()).date()
     pool = low_educated_pool_on(on)
     centres = [*pool, *sorted(set(counts.index) - set(pool))]
     n_total = int(counts.sum())
@@ -311,24 +343,45 @@ def side_effects(
     """
     stamp = _stamp(as_of)
     people = side_effect_people(participants, enrolments, stamp)
-    columns = ["quarter", "quarter_end", "group", "label_da", "label_en", "new", "n"]
     if people.empty:
-        return pd.DataFrame(columns=[*columns, "counts_towards_targets"])
-    first = Quarter.containing(people["first_on"].min().date())
-    last = Quarter.containing((stamp if stamp is not None else people["first_on"].max()).date())
-    quarters = quarters_between(first, max(first, last))
-    ends = pd.to_datetime([q.end for q in quarters]).to_numpy()
-    rows = []
-    for group in (*SIDE_EFFECT_GROUPS, "total"):
-        own = people if group == "total" else people[people["group"] == group]
-        present = present_on(
+        return side_effect_frame([], np.array([], dtype="datetime64[ns]"), {})
+    quarters, ends = side_effect_quarters(people["first_on"].min(), people["first_on"].max(), stamp)
+    present = {
+        group: present_on(
             own["participant_id"],
             own["first_on"],
             own["participant_from"],
             ends,
             present_on_leaving_day=False,
         )
-        new = np.diff(present, prepend=0)
+        for group in (*SIDE_EFFECT_GROUPS, "total")
+        for own in [people if group == "total" else people[people["group"] == group]]
+    }
+    return side_effect_frame(quarters, ends, present)
+
+
+def side_effect_quarters(
+    first_on: pd.Timestamp, last_on: pd.Timestamp, stamp: pd.Timestamp | None
+) -> tuple[list[Quarter], np.ndarray]:
+    """The quarters from the first side-effect start to ``stamp``'s (None: the last first
+    start's), and their last days."""
+    first = Quarter.containing(first_on.date())
+    last = Quarter.containing((stamp if stamp is not None else last_on).date())
+    quarters = quarters_between(first, max(first, last))
+    return quarters, pd.to_datetime([q.end for q in quarters]).to_numpy()
+
+
+def side_effect_frame(
+    quarters: list[Quarter], ends: np.ndarray, present: dict[str, np.ndarray]
+) -> pd.DataFrame:
+    """The side-effect table from the persons present at each quarter's end per group (and
+    ``total``); apart so the store's counts give the same one (no quarters: an empty table)."""
+    columns = ["quarter", "quarter_end", "group", "label_da", "label_en", "new", "n"]
+    if not quarters:
+        return pd.DataFrame(columns=[*columns, "counts_towards_targets"])
+    rows = []
+    for group in (*SIDE_EFFECT_GROUPS, "total"):
+        new = np.diff(present[group], prepend=0)
         da, en = _SIDE_LABELS[group]
         rows.extend(
             {
@@ -340,7 +393,7 @@ def side_effects(
                 "new": int(added),
                 "n": int(count),
             }
-            for q, end, added, count in zip(quarters, ends, new, present, strict=True)
+            for q, end, added, count in zip(quarters, ends, new, present[group], strict=True)
         )
     out = pd.DataFrame(rows, columns=columns)
     out["new"] = out["new"].astype("Int64")

@@ -274,19 +274,24 @@ ACTIVITY4_STEPS: tuple[Step, ...] = (
 """Activity 4's person funnel: recruited → RKV → individual education plan → lift → done."""
 
 
+def base_steps(steps: tuple[Step, ...]) -> list[int | None]:
+    """Each step's base step number (None for the first): ``Step.of``, else the step before."""
+    numbers = {step.key: number for number, step in enumerate(steps, start=1)}
+    return [
+        None if number == 1 else numbers[step.of] if step.of else number - 1
+        for number, step in enumerate(steps, start=1)
+    ]
+
+
 def _walk(steps: tuple[Step, ...], tables: Tables, stamp: pd.Timestamp, within: set | None):
     """Yield (step number, number of its base step or None, the units kept at the step)."""
-    kept: dict[str, set] = {}
-    numbers: dict[str, int] = {}
-    previous: str | None = None
-    for number, step in enumerate(steps, start=1):
+    kept: dict[int, set] = {}
+    for number, (step, of) in enumerate(zip(steps, base_steps(steps), strict=True), start=1):
         reached = step.reached(tables, stamp)
-        if within is not None and previous is None:
+        if within is not None and of is None:
             reached = reached & within
-        parent = step.of or previous
-        here = reached if parent is None else kept[parent] & reached
-        kept[step.key], numbers[step.key], previous = here, number, step.key
-        yield number, (None if parent is None else numbers[parent]), here
+        kept[number] = reached if of is None else kept[of] & reached
+        yield number, of, kept[number]
 
 
 def funnel(
@@ -296,9 +301,19 @@ def funnel(
     interval; ``within`` limits the first step to those units (a subgroup's funnel)."""
     stamp = pd.Timestamp(as_of)
     tables = tables if isinstance(tables, SharedTables) else SharedTables(tables)
+    counts = [len(kept) for _, _, kept in _walk(steps, tables, stamp, within)]
+    return funnel_frame(name, steps, counts)
+
+
+def funnel_frame(name: str, steps: tuple[Step, ...], counts: list[int]) -> pd.DataFrame:
+    """The funnel table from the number of units kept at each step (nested in its base step).
+
+    Why apart: the store counts the steps itself (``metrics.funnels_store``) and must give the
+    same table, cell for cell."""
     rows = []
-    for number, of, kept in _walk(steps, tables, stamp, within):
-        step = steps[number - 1]
+    for number, (step, of, n) in enumerate(
+        zip(steps, base_steps(steps), counts, strict=True), start=1
+    ):
         base = None if of is None else rows[of - 1]["n"]
         rows.append(
             {
@@ -307,7 +322,7 @@ def funnel(
                 "key": step.key,
                 "label_da": step.label_da,
                 "label_en": step.label_en,
-                "n": len(kept),
+                "n": int(n),
                 "base": base,
                 "of_step": of,
             }
