@@ -141,7 +141,7 @@ def fruitless_visits_from_store(
         FROM marked WHERE quarter IS NOT NULL GROUP BY quarter ORDER BY quarter""",
         {
             **params,
-            "stamp": stamp.to_pydatetime(),
+            "stamp": stamp.ceil("us").to_pydatetime(),  # Timestamp.min has nanoseconds
             "window": pd.Timedelta(days=window_days).to_pytimedelta(),
         },
     )
