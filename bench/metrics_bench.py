@@ -47,6 +47,8 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "competence_plans",
     ),
     "progress, counted in the store": (),
+    "esf, counted in the store": (),
+    "coordination, counted in the store": (),
     "funnels": (
         "participants",
         "enrolments",
@@ -92,6 +94,7 @@ from research.store.connection import connect
 from research.store.read import data_date, read_tables
 
 from research.metrics.progress_store import progress_series_from_store
+from research.metrics import coordination_store, esf_store
 
 # what the families import when first used (a second or more), before any clock starts:
 # the import cost is guarded by tests/test_import_cost.py, not measured here
@@ -113,6 +116,15 @@ families = {
         progress.progress_table(t, config, quarter), progress.progress_series(t, config, quarter)),
     "progress, counted in the store": lambda: progress.progress_table(
         None, config, quarter, series=progress_series_from_store(con, config, quarter)),
+    "esf, counted in the store": lambda: (
+        esf_store.esf_indicators_from_store(con, "esf2014", as_of),
+        esf_store.esf_indicators_from_store(con, "esfplus", as_of),
+        esf_store.esf_by_quarter_from_store(con, "esf2014", as_of)),
+    "coordination, counted in the store": lambda: (
+        coordination_store.institutions_per_company_from_store(con),
+        coordination_store.fruitless_visits_from_store(con, as_of=as_of),
+        coordination_store.external_overlap_from_store(con),
+        coordination_store.contact_mix_from_store(con)),
     "funnels": lambda: (funnels.company_funnel(t, as_of), funnels.unemployed_funnel(t, as_of)),
     "esf (both sets + by quarter)": lambda: (
         esf.esf_indicators(t["participants"], t["enrolments"], "esf2014", as_of),
