@@ -116,10 +116,10 @@ families = {
         progress.progress_table(t, config, quarter), progress.progress_series(t, config, quarter)),
     "progress, counted in the store": lambda: progress.progress_table(
         None, config, quarter, series=progress_series_from_store(con, config, quarter)),
-    "esf, counted in the store": lambda: (
-        esf_store.esf_indicators_from_store(con, "esf2014", as_of),
-        esf_store.esf_indicators_from_store(con, "esfplus", as_of),
-        esf_store.esf_by_quarter_from_store(con, "esf2014", as_of)),
+    "esf, counted in the store": lambda: (lambda made: (  # persons grouped once for the three
+        esf_store.esf_indicators_from_store(con, "esf2014", as_of, made=made),
+        esf_store.esf_indicators_from_store(con, "esfplus", as_of, made=made),
+        esf_store.esf_by_quarter_from_store(con, "esf2014", as_of, made=made)))({}),
     "coordination, counted in the store": lambda: (
         coordination_store.institutions_per_company_from_store(con),
         coordination_store.fruitless_visits_from_store(con, as_of=as_of),

@@ -95,6 +95,25 @@ def test_a_partners_share_counts_the_same_in_the_store(store, programme, partner
     )
 
 
+def test_the_grouped_persons_are_shared_only_by_the_same_date_and_partner(store, programme):
+    made: dict = {}
+    for partner in (None, "EAK"):
+        t = filter_to_partner(programme, partner) if partner else programme
+        for as_of in (AS_OF, "2025-06-30"):
+            for indicator_set in INDICATOR_SETS:
+                pd.testing.assert_frame_equal(
+                    esf_indicators_from_store(store, indicator_set, as_of, partner, made),
+                    esf_indicators(t["participants"], t["enrolments"], indicator_set, as_of),
+                    check_exact=True,
+                )
+            pd.testing.assert_frame_equal(
+                esf_by_quarter_from_store(store, "esf2014", as_of, partner=partner, made=made),
+                esf_by_quarter(t["participants"], t["enrolments"], "esf2014", as_of),
+                check_exact=True,
+            )
+    assert len(made) == 4
+
+
 def test_an_empty_store_counts_the_same():
     con = connect(None)
     empty = empty_tables()
