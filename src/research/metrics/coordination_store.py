@@ -30,8 +30,15 @@ Day = pd.Timestamp | date | str | None
 
 
 def _quarter(column: str) -> str:
-    """'2026Q3' for a date, as ``common.quarter_of`` names it."""
-    return f"printf('%dQ%d', year({column}), quarter({column}))"
+    """20263 for a date in 2026Q3: a number sorts and groups faster than a label, and only
+    the grouped rows are named (:func:`_named`)."""
+    return f"year({column}) * 10 + quarter({column})"
+
+
+def _named(frame: pd.DataFrame) -> pd.DataFrame:
+    """The quarter numbers of :func:`_quarter` as ``common.quarter_of``'s labels ('2026Q3')."""
+    frame["quarter"] = [f"{int(code) // 10}Q{int(code) % 10}" for code in frame["quarter"]]
+    return frame
 
 
 def _log(partner: str | None, until: Day, *more: str) -> tuple[str, dict]:
@@ -67,7 +74,7 @@ def institutions_per_company_from_store(
             count(*) FILTER (WHERE institutions >= $threshold) AS companies_at_threshold
         FROM per_company GROUP BY quarter ORDER BY quarter""",
         {**params, "threshold": threshold},
-    )
+    ).pipe(_named)
     out = out.astype({"n": "int64", "contacts": "int64", "companies_at_threshold": "int64"})
     out["quarter"] = out["quarter"].astype("string")
     out["mean_institutions"] = out["institutions"].astype(float) / out["n"]
@@ -120,7 +127,7 @@ def fruitless_visits_from_store(
     out = query(
         con,
         f"""{log}, events AS (
-            SELECT DISTINCT cvr, event_on FROM (
+            SELECT cvr, event_on FROM (
                 SELECT p.cvr, e.started_on AS event_on FROM enrolments e
                     JOIN participants p ON p.participant_id = e.participant_id
                 UNION ALL SELECT cvr, plan_date FROM competence_plans
@@ -144,7 +151,7 @@ def fruitless_visits_from_store(
             "stamp": stamp.ceil("us").to_pydatetime(),  # Timestamp.min has nanoseconds
             "window": pd.Timedelta(days=window_days).to_pytimedelta(),
         },
-    )
+    ).pipe(_named)
     out = out.astype(
         {
             "n": "int64",
@@ -240,7 +247,7 @@ def external_overlap_from_store(
             FROM both_first GROUP BY ALL""",
         params,
     )
-    counts = counts[counts["quarter"].notna()]
+    counts = _named(counts[counts["quarter"].notna()].copy())
 
     def series(scope: str, who: str, project: str | None) -> np.ndarray:
         rows = counts[(counts["scope"] == scope) & (counts["who"] == who)]
@@ -291,7 +298,7 @@ def contact_mix_from_store(
         UNION ALL SELECT 'institution_type', institution_type, quarter, count(*),
             count(DISTINCT cvr) FROM own WHERE institution_type IS NOT NULL GROUP BY ALL""",
         params,
-    )
+    ).pipe(_named)
     totals = counts[counts["dimension"] == "total"].set_index("quarter")["contacts"]
     totals = totals.reindex(quarters, fill_value=0)
     frames = []
