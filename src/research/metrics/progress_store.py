@@ -40,6 +40,7 @@ class StoreCount:
     ``start`` and ``stop`` (a unit is present on a day when any of its spells covers it).
     ``grouped``: the rows carry a ``grp`` and the indicator counts those in ``groups`` (None:
     every group), so indicators that read the same grouping share one query.
+    ``one_spell_per_unit``: the stock's query already gives one row per unit (no merging).
     """
 
     sql: str
@@ -47,18 +48,19 @@ class StoreCount:
     present_on_leaving_day: bool = False
     grouped: bool = False
     groups: tuple[str, ...] | None = None
+    one_spell_per_unit: bool = False
 
 
 _COUNTED = _in(COUNTED_PURPOSES)
 
 _ENTRIES = f"""
-    SELECT p.employment_status AS grp, min(e.started_on) AS d
-    FROM enrolments e JOIN participants p ON p.participant_id = e.participant_id
-    WHERE e.purpose IN {_COUNTED} AND e.started_on IS NOT NULL
-    GROUP BY p.rowid, p.employment_status"""
+    WITH first AS (
+        SELECT participant_id, min(started_on) AS d FROM enrolments
+        WHERE purpose IN {_COUNTED} AND started_on IS NOT NULL GROUP BY participant_id)
+    SELECT p.employment_status AS grp, f.d
+    FROM participants p JOIN first f ON f.participant_id = p.participant_id"""
 """Each participant's first counted start, by status at entry (``progress._entries``): one
-query for the three participant indicators. Grouped by the participant's row number after
-the join, so the string ids are hashed once (a grouping by id and then a join hashes twice)."""
+query for the three participant indicators."""
 
 
 def _participants(statuses: tuple[str, ...] | None) -> StoreCount:
@@ -90,22 +92,27 @@ def _lift(purpose: str) -> StoreCount:
 
 
 _SIDE_EFFECTS = f"""
+    WITH spells AS (
+        SELECT participant_id,
+            min(started_on) FILTER (WHERE purpose = 'side_effect') AS start,
+            min(started_on) FILTER (WHERE purpose IN {_COUNTED}) AS stop
+        FROM enrolments WHERE started_on IS NOT NULL GROUP BY participant_id
+        HAVING min(started_on) FILTER (WHERE purpose = 'side_effect') IS NOT NULL)
     SELECT CASE WHEN p.highest_education IN {_in(UNSKILLED_GROUPS)} THEN 'unskilled'
                 WHEN p.highest_education IN {_in(SKILLED_GROUPS)} THEN 'skilled'
                 ELSE 'other' END AS grp,
-        p.rowid AS unit,
-        min(e.started_on) FILTER (WHERE e.purpose = 'side_effect') AS start,
-        min(e.started_on) FILTER (WHERE e.purpose IN {_COUNTED}) AS stop
-    FROM enrolments e JOIN participants p ON p.participant_id = e.participant_id
-    WHERE e.started_on IS NOT NULL
-    GROUP BY p.rowid, p.highest_education
-    HAVING min(e.started_on) FILTER (WHERE e.purpose = 'side_effect') IS NOT NULL"""
-"""Side-effect persons of every group (``population.side_effect_people``): from the first
-side-effect start until the first counted start; one query for the three indicators."""
+        s.start, s.stop
+    FROM participants p JOIN spells s ON s.participant_id = p.participant_id"""
+"""Side-effect persons of every group (``population.side_effect_people``), one row each:
+from the first side-effect start until the first counted start; one query for the three
+indicators. (Grouping the enrolments first and joining the persons after costs a third less
+than the other way round at scale 1,000.)"""
 
 
 def _side_effects(group: str) -> StoreCount:
-    return StoreCount(_SIDE_EFFECTS, stock=True, grouped=True, groups=(group,))
+    return StoreCount(
+        _SIDE_EFFECTS, stock=True, grouped=True, groups=(group,), one_spell_per_unit=True
+    )
 
 
 COUNTS: dict[str, StoreCount] = {
@@ -161,10 +168,11 @@ def _counting_sql(count: StoreCount, n_ends: int) -> str:
         cells = ", ".join(f"count(*) FILTER (WHERE d <= $e{i}) AS c{i}" for i in range(n_ends))
         return f"SELECT {grp}{cells} FROM ({count.sql}) {by}"
     after = ">=" if count.present_on_leaving_day else ">"
-    covered = ", ".join(
-        f"bool_or(start <= $e{i} AND (stop IS NULL OR stop {after} $e{i})) AS c{i}"
-        for i in range(n_ends)
-    )
+    covers = [f"start <= $e{i} AND (stop IS NULL OR stop {after} $e{i})" for i in range(n_ends)]
+    if count.one_spell_per_unit:
+        cells = ", ".join(f"count(*) FILTER (WHERE {c}) AS c{i}" for i, c in enumerate(covers))
+        return f"SELECT {grp}{cells} FROM ({count.sql}) {by}"
+    covered = ", ".join(f"bool_or({c}) AS c{i}" for i, c in enumerate(covers))
     cells = ", ".join(f"count(*) FILTER (WHERE c{i}) AS c{i}" for i in range(n_ends))
     units = f"SELECT {grp}unit, {covered} FROM ({count.sql}) GROUP BY {grp}unit"
     return f"SELECT {grp}{cells} FROM ({units}) {by}"
