@@ -69,16 +69,13 @@ def _people_sql(partner: str | None) -> str:
             coalesce(exit_reason = 'completed', false) AS completed
         FROM enrolments WHERE purpose IN {_in(COUNTED_PURPOSES)} AND started_on <= $stamp),
     person AS (
-        -- grouped by the participant's row number: one hash of the string ids (the join),
-        -- not two (a grouping by id and a join)
-        SELECT p.rowid AS person, min(c.started_on) AS entry_on, bool_and(ended) AS "left",
+        SELECT participant_id, min(started_on) AS entry_on, bool_and(ended) AS "left",
             bool_or(ended AND completed) AS completed_any,
             bool_or(ended AND completed AND purpose IN {_in(LIFT_PURPOSES)}) AS completed_lift,
             -- the final exit: the latest exit date, ties by the latest enrolment id
             max({{'exit_on': exit_on, 'id': enrolment_id, 'leaving': status_on_leaving,
                   'six_months': status_6_months}}) FILTER (WHERE ended) AS final
-        FROM counted c JOIN participants p ON p.participant_id = c.participant_id
-        GROUP BY p.rowid),
+        FROM counted GROUP BY participant_id),
     facts AS (
         SELECT p.gender, p.employment_status AS status, p.highest_education,
             p.foreign_background, p.disability, f."left",
@@ -93,7 +90,7 @@ def _people_sql(partner: str | None) -> str:
             f."left" AND f.final.exit_on + INTERVAL 6 MONTH <= $stamp AS due_6_months,
             CASE WHEN f."left" AND f.final.exit_on + INTERVAL 6 MONTH <= $stamp
                 THEN f.final.six_months END AS six_months
-        FROM person f JOIN participants p ON p.rowid = f.person)"""
+        FROM person f JOIN participants p ON p.participant_id = f.participant_id)"""
 
 
 def _grouped(
