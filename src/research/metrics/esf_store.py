@@ -33,6 +33,7 @@ from research.metrics.esf import (
     load_indicator_set,
 )
 from research.metrics.partner_store import scoped
+from research.metrics.store_sql import in_list as _in
 from research.store.connection import Connection
 from research.store.read import query
 
@@ -44,10 +45,6 @@ _NOW = (*_AT_ENTRY, *_ON_LEAVING)
 """Every column a definition reads: the persons grouped for ``esf_indicators``."""
 _BY_QUARTER = (*_AT_ENTRY, "entry_quarter")
 """What the definitions read at entry, and the quarter of entry: for ``esf_by_quarter``."""
-
-
-def _in(values: tuple[str, ...]) -> str:
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 def _stamp(con: Connection, as_of: AsOf, partner: str | None) -> pd.Timestamp:

@@ -9,13 +9,11 @@ entry still means the stored table).
 
 from __future__ import annotations
 
-
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+from research.metrics.store_sql import text
 
 
 def _partner_tables(partner_id: str) -> dict[str, str]:
-    partner = _literal(partner_id)
+    partner = text(partner_id)
     own_by_partner = (
         "coalesce(own_project, false) AND consultant_id IN "
         f"(SELECT consultant_id FROM consultants WHERE partner_id = {partner})"

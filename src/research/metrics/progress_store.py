@@ -25,12 +25,9 @@ from research.config import ProgrammeConfig
 from research.domain.rules import COUNTED_PURPOSES, EMPLOYED, UNEMPLOYED
 from research.metrics.population import SKILLED_GROUPS, UNSKILLED_GROUPS
 from research.metrics.progress import Indicator, series_from_counts
+from research.metrics.store_sql import in_list as _in
 from research.store.connection import Connection
 from research.store.read import query
-
-
-def _in(values: tuple[str, ...]) -> str:
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 @dataclass(frozen=True)
