@@ -62,6 +62,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     ),
     "funnels, counted in the store": (),
     "esf (both sets + by quarter)": ("participants", "enrolments"),
+    "esf, counted in the store": (),
     "coordination": (
         "company_contacts",
         "enrolments",
@@ -70,6 +71,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "network_memberships",
         "external_projects",
     ),
+    "coordination, counted in the store": (),
     "survey": (
         "survey_responses",
         "survey_answers",
@@ -94,6 +96,7 @@ from research.metrics import competence, composition, coordination, esf, funnels
 from research.store.connection import connect
 from research.store.read import data_date, read_tables
 
+from research.metrics import coordination_store, esf_store
 from research.metrics.progress_store import progress_series_from_store
 from research.metrics.funnels_store import company_funnel_from_store, unemployed_funnel_from_store
 from research.metrics.composition_store import (composition_from_store,
@@ -126,12 +129,21 @@ families = {
         esf.esf_indicators(t["participants"], t["enrolments"], "esf2014", as_of),
         esf.esf_indicators(t["participants"], t["enrolments"], "esfplus", as_of),
         esf.esf_by_quarter(t["participants"], t["enrolments"], "esf2014", as_of)),
+    "esf, counted in the store": lambda: (lambda made: (  # persons grouped once for the three
+        esf_store.esf_indicators_from_store(con, "esf2014", as_of, made=made),
+        esf_store.esf_indicators_from_store(con, "esfplus", as_of, made=made),
+        esf_store.esf_by_quarter_from_store(con, "esf2014", as_of, made=made)))({}),
     "coordination": lambda: (
         coordination.institutions_per_company(t["company_contacts"]),
         coordination.fruitless_visits(t["company_contacts"], t["enrolments"], t["participants"],
             t["competence_plans"], t["network_memberships"], as_of=as_of),
         coordination.external_overlap(t["company_contacts"], t["external_projects"]),
         coordination.contact_mix(t["company_contacts"])),
+    "coordination, counted in the store": lambda: (
+        coordination_store.institutions_per_company_from_store(con),
+        coordination_store.fruitless_visits_from_store(con, as_of=as_of),
+        coordination_store.external_overlap_from_store(con),
+        coordination_store.contact_mix_from_store(con)),
     "survey": lambda: (
         survey.response_rate(t["survey_responses"], t["network_memberships"], t["networks"]),
         survey.statement_results(t["survey_answers"], t["survey_statements"]),

@@ -22,7 +22,7 @@ def row_counts(con: Connection) -> dict[str, int]:
     return {name: con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0] for name in TABLES}
 
 
-def query(con: Connection, sql: str, params: list | None = None) -> pd.DataFrame:
+def query(con: Connection, sql: str, params: list | dict | None = None) -> pd.DataFrame:
     """A read-only query for the metrics layer; SQL stays inside the store package."""
     return con.execute(sql, params or []).df()
 
