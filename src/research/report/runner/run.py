@@ -355,7 +355,8 @@ class _Run:
         try:
             self.snapshot = snapshot_database(self.source, self.private / SNAPSHOT)
             self.snapshot_taken = now()
-            self.database_hash = database_hash(self.snapshot)
+            # kept beside the snapshot: the protection's cache key and every kernel read it
+            self.database_hash = database_hash(self.snapshot, keep=True)
         except BaseException:
             self.__exit__()
             raise
