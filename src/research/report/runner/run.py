@@ -32,6 +32,7 @@ from research.report.runner.documents import write_documents
 from research.report.runner.folder_swap import publish_folder
 from research.report.runner.manifest import MANIFEST, now, read_outputs, write_manifest
 from research.report.runner.quarto import prepare_executed_notebook
+from research.report.runner.solve_beside import Solving, solve_beside
 from research.settings import KERNEL_ENV, NOTEBOOKS_ENV
 from research.store.content_hash import database_hash
 from research.store.snapshot import snapshot_database
@@ -285,9 +286,10 @@ def run_report(
     with _Run(db, Path(out)) as run:
         ctx = run.context(quarter, lang, min_cell=min_cell, partner=partner, config=config)
         ctx = with_previous(ctx, Path(out), previous)
-        # Solved once here, before the kernels start: the notebooks, which run side by side,
-        # then read the quarter-wide protection from its cache instead of each solving it.
-        quarter_solution(ctx)
+        # Solved once, in a child beside the kernels as they start: the notebooks, which run
+        # side by side, then read the quarter-wide protection from its cache (waiting for the
+        # child where they get there first) instead of each solving it.
+        solving = solve_beside(ctx, quarter_solution)
         source_dir = notebooks_dir()
         extra = [n for n in EXTRA_NOTEBOOKS if (source_dir / f"{n}.ipynb").is_file()]
         return run.notebooks(
@@ -300,6 +302,7 @@ def run_report(
             kernel=kernel,
             timing=timing,
             shares_folder=not ctx.partner,
+            solving=solving,
         )
 
 
@@ -382,10 +385,12 @@ class _Run:
         kernel: str | None,
         timing: tuple[float, str],
         shares_folder: bool,
+        solving: Solving | None = None,
     ) -> ReportResult:
         """Execute ``names`` (the first is the main notebook, rendered to HTML and given the
         tables folder) on the snapshot into the build folder, write the manifest into it, and
-        publish it as ``folder``."""
+        publish it as ``folder``. ``solving``: the quarter's protection being solved beside
+        the kernels; its failure is the one reported when the notebooks fail too."""
         chosen_kernel = kernel_name(kernel)
         source_dir = notebooks_dir()
         parameters = parameters_for(ctx, config)
@@ -412,6 +417,8 @@ class _Run:
                 for source, target, params in jobs
             ]
             errors = [f.exception() for f in futures]
+        if solving is not None:
+            solving.wait()  # the root cause, when the notebooks failed for want of it
         for (_, target, _), error in zip(jobs, errors, strict=True):
             if error is None:
                 prepare_executed_notebook(target)  # Quarto hides what nbconvert hides
