@@ -18,7 +18,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from research.config import resolve_db_path
 from research.report.kit.context import ReportContext, ReportError, load_context
 from research.report.kit.data_mark import data_mark, stamp_table_index
 from research.report.kit.quarter.protection import quarter_solution
-from research.report.runner.documents import write_documents
+from research.report.runner.documents import DECK_NOTEBOOK, warm_up, write_deck, write_pdf
 from research.report.runner.folder_swap import publish_folder
 from research.report.runner.manifest import MANIFEST, now, read_outputs, write_manifest
 from research.report.runner.quarto import prepare_executed_notebook
@@ -409,19 +409,44 @@ class _Run:
             )
             for name in names
         ]
+        mark = data_mark(ctx.data_origin, ctx.lang)
+
+        def finish(name: str, notebook: Path) -> None:
+            """A notebook's own documents, made as soon as it ran (the deck while the report's
+            notebook still runs): the HTML and the PDF from the main one, the deck from the
+            seminar."""
+            prepare_executed_notebook(notebook)  # Quarto hides what nbconvert hides
+            if name == main:
+                stamp_table_index(build / tables_subdir, ctx.data_origin, mark)
+                render_html(notebook, build / f"{main}.html", ctx.lang, title, mark=mark)
+                write_pdf(build, ctx, main, title, mark=mark)
+            elif name == DECK_NOTEBOOK:
+                write_deck(build, ctx, mark=mark)
+
         # The notebooks are independent and each runs in its own kernel process, so they run
-        # side by side: the report takes as long as the longest notebook, not the sum.
+        # side by side: the report takes as long as the longest notebook, not the sum. This
+        # thread meanwhile loads the renderers, and makes each notebook's documents when it is
+        # done, so little is left once the last notebook ends.
+        errors: dict[str, BaseException | None] = {}
         with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-            futures = [
-                pool.submit(execute, source, target, params, chosen_kernel, Path.cwd())
+            futures = {
+                pool.submit(execute, source, target, params, chosen_kernel, Path.cwd()): (
+                    source.stem,
+                    target,
+                )
                 for source, target, params in jobs
-            ]
-            errors = [f.exception() for f in futures]
+            }
+            warm_up()
+            for future in as_completed(futures):
+                name, target = futures[future]
+                errors[name] = future.exception()
+                if not any(errors.values()):  # nothing to publish once a notebook failed
+                    finish(name, target)
         if solving is not None:
             solving.wait()  # the root cause, when the notebooks failed for want of it
-        for (_, target, _), error in zip(jobs, errors, strict=True):
+        for _, target, _ in jobs:
+            error = errors[target.stem]
             if error is None:
-                prepare_executed_notebook(target)  # Quarto hides what nbconvert hides
                 continue
             if target.exists():
                 folder.mkdir(parents=True, exist_ok=True)
@@ -429,10 +454,6 @@ class _Run:
                 os.replace(target, kept)
                 raise ReportError(f"{error}; the partly run notebook is {kept}") from None
             raise error
-        mark = data_mark(ctx.data_origin, ctx.lang)
-        stamp_table_index(build / tables_subdir, ctx.data_origin, mark)
-        render_html(build / f"{main}.ipynb", build / f"{main}.html", ctx.lang, title, mark=mark)
-        write_documents(build, ctx, main, title, mark=mark)  # <main>.pdf, and seminar.pptx
         write_manifest(
             build,
             parameters={**parameters, "db": str(self.source.resolve()), "out": str(self.out)},
