@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -10,6 +11,7 @@ import pandas as pd
 from research.domain.period import Quarter
 
 Tables = dict[str, pd.DataFrame]
+Made = TypeVar("Made")
 
 
 class SharedTables(dict):
@@ -18,10 +20,10 @@ class SharedTables(dict):
 
     def __init__(self, tables: Tables) -> None:
         super().__init__(tables)
-        self.made: dict[Hashable, pd.DataFrame] = {}
+        self.made: dict[Hashable, Any] = {}
 
 
-def once(t: Tables, key: Hashable, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+def once(t: Tables, key: Hashable, make: Callable[[], Made]) -> Made:
     """``make()``, kept on ``t`` under ``key`` when ``t`` is a ``SharedTables``."""
     if not isinstance(t, SharedTables):
         return make()

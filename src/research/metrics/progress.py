@@ -454,8 +454,10 @@ def progress_table(
     rows = []
     last_quarter = Quarter.containing(config.period.end)
     ended = quarter.end >= config.period.end
+    # each indicator's rows, split once (not one boolean filter over the series per indicator)
+    rows_of = {key: own for key, own in series.groupby("indicator", sort=False)}
     for indicator in INDICATORS:
-        own = series[series["indicator"] == indicator.key]
+        own = rows_of[indicator.key]
         now = own.iloc[-1]
         target = config.targets.get(indicator.key)
         expected = now["planned"]

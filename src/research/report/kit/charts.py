@@ -722,6 +722,23 @@ def line_chart(
     )
 
 
+def radar_alt_text(areas: Sequence[str], now: np.ndarray, need: np.ndarray, lang: str) -> str:
+    """What a competence spider shows, for a screen reader: every area's mean current and
+    required level, and the largest gap."""
+    a = _ALT[lang]
+    both = f" {a['and']} "
+    items = [
+        f"{area}: {format_number(c, lang, 1)}{both}{format_number(r, lang, 1)}"
+        for area, c, r in zip(areas, now, need, strict=True)
+    ]
+    alt_text = a["radar"].format(n=len(areas)) + " " + _list(items, lang)
+    gaps = need - now
+    if np.isfinite(gaps).any():
+        i = int(np.nanargmax(gaps))
+        alt_text += " " + a["gap"].format(area=areas[i], gap=format_number(gaps[i], lang, 1))
+    return alt_text
+
+
 def radar_chart(
     radar_frame: pd.DataFrame,
     lang: str = "da",
@@ -785,17 +802,7 @@ def radar_chart(
     _legend_on_top(ax)
 
     if alt_text is None:
-        a = _ALT[lang]
-        both = f" {a['and']} "
-        items = [
-            f"{area}: {format_number(c, lang, 1)}{both}{format_number(r, lang, 1)}"
-            for area, c, r in zip(areas, now, need, strict=True)
-        ]
-        alt_text = a["radar"].format(n=len(areas)) + " " + _list(items, lang)
-        gaps = need - now
-        if np.isfinite(gaps).any():
-            i = int(np.nanargmax(gaps))
-            alt_text += " " + a["gap"].format(area=areas[i], gap=format_number(gaps[i], lang, 1))
+        alt_text = radar_alt_text(areas, now, need, lang)
     return finish(
         fig, ax, title=title, data_date=data_date, lang=lang, alt_text=alt_text, source=source
     )

@@ -121,15 +121,7 @@ def show_table(
 def show_svg(spider: SpiderSvg) -> None:
     """An SVG figure written by hand (``kit.spider``): an image in the HTML with its alt
     text, vectors in the PDF."""
-    block = {
-        "kind": "figure",
-        "alt": spider.alt,
-        "width_in": spider.width_in,
-        "height_in": spider.height_in,
-        "svg": spider.svg,
-        "png": "",
-    }
-    _display({"text/html": _svg_img(spider.svg, spider.alt, spider.width_in)}, block)
+    _display({"text/html": spider.html()}, spider.block())
 
 
 def _svg_img(svg: str, alt: str, width_in: float) -> str:

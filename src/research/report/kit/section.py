@@ -18,6 +18,7 @@ from research.report.kit.figure_numbers import figure_table
 from research.report.kit.magnitudes import check_magnitudes
 from research.report.kit.markdown import markdown_table
 from research.report.kit.publish import PublishedTable
+from research.report.kit.spider import SpiderSvg
 
 if TYPE_CHECKING:
     from research.report.kit.context import ReportContext
@@ -50,7 +51,7 @@ class Text:
         return body
 
 
-Item = PublishedTable | Figure | Text
+Item = PublishedTable | Figure | SpiderSvg | Text
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,8 @@ def item_bundle(item: Item) -> dict[str, str]:
         html_img = figure_html(item, svg=block["svg"])
         data = {"text/html": f'<figure class="research-figure">{html_img}</figure>'}
         return blocks.bundle_with(data, block)
+    if isinstance(item, SpiderSvg):  # a figure written straight as SVG
+        return blocks.bundle_with({"text/html": item.html()}, item.block())
     if isinstance(item, PublishedTable):
         shown = item.formatted()
         caption = item.caption + (f" {item.footnote()}" if item.footnote() else "")

@@ -12,11 +12,13 @@ image) and into the PDF (Typst embeds it as vectors).
 
 from __future__ import annotations
 
+import base64
 import html
 import math
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from research.report.kit.charts import GREY, LIGHT_GREY, TEXT_GREY
 from research.report.kit.formatting import format_number
@@ -25,6 +27,8 @@ PX_PER_PT = 96 / 72
 WIDTH_IN, HEIGHT_IN = 6.3, 6.0
 FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
 SCALE_MAX = 5
+# a bold 13 pt title line across the figure: about 0.62 em a character, as ``charts._wrap``
+TITLE_CHARS = int(WIDTH_IN * 96 * 0.96 / (13 * PX_PER_PT * 0.62))
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,26 @@ class SpiderSvg:
     alt: str
     width_in: float = WIDTH_IN
     height_in: float = HEIGHT_IN
+
+    def block(self) -> dict[str, Any]:
+        """The figure as the PDF and the deck read it (``blocks.figure``'s shape)."""
+        return {
+            "kind": "figure",
+            "alt": self.alt,
+            "width_in": self.width_in,
+            "height_in": self.height_in,
+            "svg": self.svg,
+            "png": "",
+        }
+
+    def html(self) -> str:
+        """An ``<img>`` of the SVG with its alt text, at print size, shrunk to fit a phone."""
+        encoded = base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+        return (
+            f'<figure class="research-figure"><img src="data:image/svg+xml;base64,{encoded}" '
+            f'alt="{html.escape(self.alt, quote=True)}" width="{round(self.width_in * 96)}" '
+            'style="max-width:100%;height:auto"></figure>'
+        )
 
 
 def _px(pt: float) -> str:
@@ -94,7 +118,7 @@ def spider_svg(
     if not title.strip() or not alt.strip():
         raise ValueError("a spider needs a title that states the finding and alt text")
     width, height = WIDTH_IN * 96, HEIGHT_IN * 96
-    title_lines = textwrap.wrap(title, 70)
+    title_lines = textwrap.wrap(title, TITLE_CHARS)
     top = 14 + 22 * len(title_lines) + 22 * len(series)
     cx, cy = width / 2, top + (height - top - 40) / 2
     radius = min(width / 2 - 120, (height - top - 40) / 2 - 42)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from research.metrics.disclosure import TOTAL_LABEL, DisclosureRule, suppress_rates, suppress_series
 from research.metrics.timeliness import DAYS_AFTER_EXIT, form_timeliness
-from research.quality import DEFAULT_GRACE_DAYS, CheckReport, Finding, check_database, run_checks
+from research.quality import DEFAULT_GRACE_DAYS, CheckReport, Finding, run_checks
 from research.quality.checks import reference_rules, rules
 from research.report.kit.context import ReportContext
 from research.report.kit.formatting import ColumnFormat, format_date
@@ -79,11 +79,11 @@ def _partner_report(ctx: ReportContext) -> CheckReport:
 
 
 def check_report(ctx: ReportContext) -> CheckReport:
-    """What ``research check`` finds (programme), or its partner-scoped version."""
+    """What ``research check`` finds (programme), or its partner-scoped version. The checks
+    run on the tables the context already read, as ``check_database`` reads them (every table,
+    the data date), not on a second read of the database (seconds at scale 100)."""
     if ctx.partner:
         return _partner_report(ctx)
-    if ctx.db_path is not None:
-        return check_database(ctx.db_path)
     return run_checks(ctx.programme_tables or ctx.tables, ctx.data_date)
 
 

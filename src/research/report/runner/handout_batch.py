@@ -288,7 +288,7 @@ def run_documents(
             },
             "database": {
                 "path": str(source.resolve()),
-                "content_sha256": database_hash(snapshot),
+                "content_sha256": database_hash(snapshot, keep=True),
                 "snapshot_taken": snapshot_taken,
                 "data_origin": ctx.data_origin,
             },

@@ -18,7 +18,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,10 +28,11 @@ from research.config import resolve_db_path
 from research.report.kit.context import ReportContext, ReportError, load_context
 from research.report.kit.data_mark import data_mark, stamp_table_index
 from research.report.kit.quarter.protection import quarter_solution
-from research.report.runner.documents import write_documents
+from research.report.runner.documents import DECK_NOTEBOOK, warm_up, write_deck, write_pdf
 from research.report.runner.folder_swap import publish_folder
 from research.report.runner.manifest import MANIFEST, now, read_outputs, write_manifest
 from research.report.runner.quarto import prepare_executed_notebook
+from research.report.runner.solve_beside import Solving, solve_beside
 from research.settings import KERNEL_ENV, NOTEBOOKS_ENV
 from research.store.content_hash import database_hash
 from research.store.snapshot import snapshot_database
@@ -285,9 +286,10 @@ def run_report(
     with _Run(db, Path(out)) as run:
         ctx = run.context(quarter, lang, min_cell=min_cell, partner=partner, config=config)
         ctx = with_previous(ctx, Path(out), previous)
-        # Solved once here, before the kernels start: the notebooks, which run side by side,
-        # then read the quarter-wide protection from its cache instead of each solving it.
-        quarter_solution(ctx)
+        # Solved once, in a child beside the kernels as they start: the notebooks, which run
+        # side by side, then read the quarter-wide protection from its cache (waiting for the
+        # child where they get there first) instead of each solving it.
+        solving = solve_beside(ctx, quarter_solution)
         source_dir = notebooks_dir()
         extra = [n for n in EXTRA_NOTEBOOKS if (source_dir / f"{n}.ipynb").is_file()]
         return run.notebooks(
@@ -300,6 +302,7 @@ def run_report(
             kernel=kernel,
             timing=timing,
             shares_folder=not ctx.partner,
+            solving=solving,
         )
 
 
@@ -322,10 +325,11 @@ def run_evidence(
     with _Run(db, Path(out)) as run:
         ctx = run.context(quarter, lang, min_cell=min_cell, config=config)
         ctx = with_previous(ctx, Path(out), previous)
-        # The article is protected jointly with the quarter's reports: solved here, where the
-        # scopes' tables are built on every core (a kernel, which runs threads, builds them
-        # one by one), or read from the cache `research report` left
-        quarter_solution(ctx)
+        # The article is protected jointly with the quarter's reports: solved beside the
+        # kernel's start as for a report, where the scopes' tables are built on every core (a
+        # kernel, which runs threads, builds them one by one), or read from the cache
+        # `research report` left
+        solving = solve_beside(ctx, quarter_solution)
         title = (
             f"Evidence for the article, {ctx.quarter.label('en')}"
             if lang == "en"
@@ -341,6 +345,7 @@ def run_evidence(
             kernel=kernel,
             timing=timing,
             shares_folder=False,
+            solving=solving,
         )
 
 
@@ -360,7 +365,8 @@ class _Run:
         try:
             self.snapshot = snapshot_database(self.source, self.private / SNAPSHOT)
             self.snapshot_taken = now()
-            self.database_hash = database_hash(self.snapshot)
+            # kept beside the snapshot: the protection's cache key and every kernel read it
+            self.database_hash = database_hash(self.snapshot, keep=True)
         except BaseException:
             self.__exit__()
             raise
@@ -386,10 +392,12 @@ class _Run:
         kernel: str | None,
         timing: tuple[float, str],
         shares_folder: bool,
+        solving: Solving | None = None,
     ) -> ReportResult:
         """Execute ``names`` (the first is the main notebook, rendered to HTML and given the
         tables folder) on the snapshot into the build folder, write the manifest into it, and
-        publish it as ``folder``."""
+        publish it as ``folder``. ``solving``: the quarter's protection being solved beside
+        the kernels; its failure is the one reported when the notebooks fail too."""
         chosen_kernel = kernel_name(kernel)
         source_dir = notebooks_dir()
         parameters = parameters_for(ctx, config)
@@ -408,17 +416,44 @@ class _Run:
             )
             for name in names
         ]
+        mark = data_mark(ctx.data_origin, ctx.lang)
+
+        def finish(name: str, notebook: Path) -> None:
+            """A notebook's own documents, made as soon as it ran (the deck while the report's
+            notebook still runs): the HTML and the PDF from the main one, the deck from the
+            seminar."""
+            prepare_executed_notebook(notebook)  # Quarto hides what nbconvert hides
+            if name == main:
+                stamp_table_index(build / tables_subdir, ctx.data_origin, mark)
+                render_html(notebook, build / f"{main}.html", ctx.lang, title, mark=mark)
+                write_pdf(build, ctx, main, title, mark=mark)
+            elif name == DECK_NOTEBOOK:
+                write_deck(build, ctx, mark=mark)
+
         # The notebooks are independent and each runs in its own kernel process, so they run
-        # side by side: the report takes as long as the longest notebook, not the sum.
+        # side by side: the report takes as long as the longest notebook, not the sum. This
+        # thread meanwhile loads the renderers, and makes each notebook's documents when it is
+        # done, so little is left once the last notebook ends.
+        errors: dict[str, BaseException | None] = {}
         with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-            futures = [
-                pool.submit(execute, source, target, params, chosen_kernel, Path.cwd())
+            futures = {
+                pool.submit(execute, source, target, params, chosen_kernel, Path.cwd()): (
+                    source.stem,
+                    target,
+                )
                 for source, target, params in jobs
-            ]
-            errors = [f.exception() for f in futures]
-        for (_, target, _), error in zip(jobs, errors, strict=True):
+            }
+            warm_up()
+            for future in as_completed(futures):
+                name, target = futures[future]
+                errors[name] = future.exception()
+                if not any(errors.values()):  # nothing to publish once a notebook failed
+                    finish(name, target)
+        if solving is not None:
+            solving.wait()  # the root cause, when the notebooks failed for want of it
+        for _, target, _ in jobs:
+            error = errors[target.stem]
             if error is None:
-                prepare_executed_notebook(target)  # Quarto hides what nbconvert hides
                 continue
             if target.exists():
                 folder.mkdir(parents=True, exist_ok=True)
@@ -426,10 +461,6 @@ class _Run:
                 os.replace(target, kept)
                 raise ReportError(f"{error}; the partly run notebook is {kept}") from None
             raise error
-        mark = data_mark(ctx.data_origin, ctx.lang)
-        stamp_table_index(build / tables_subdir, ctx.data_origin, mark)
-        render_html(build / f"{main}.ipynb", build / f"{main}.html", ctx.lang, title, mark=mark)
-        write_documents(build, ctx, main, title, mark=mark)  # <main>.pdf, and seminar.pptx
         write_manifest(
             build,
             parameters={**parameters, "db": str(self.source.resolve()), "out": str(self.out)},

@@ -17,15 +17,17 @@ Disclosure:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from research.domain.education import EducationGroup
+from research.metrics.common import once
 from research.metrics.composition import _skill_level, composition, recruitment_by_job_centre
 from research.metrics.disclosure import TOTAL_LABEL, suppress_rates, suppress_series
-from research.metrics.esf import NOT_COLLECTED, esf_indicators, load_indicator_set
+from research.metrics.esf import NOT_COLLECTED, esf_indicators, indicator_facts, load_indicator_set
 from research.report.kit.charts import Figure, bar_chart
 from research.report.kit.context import ReportContext
 from research.report.kit.formatting import ColumnFormat, format_number
@@ -353,38 +355,42 @@ def job_centre_chart(ctx: ReportContext, table: PublishedTable) -> Figure | Text
 
 def protect_esf(frame: pd.DataFrame, rule) -> pd.DataFrame:
     """One row per indicator: women, men, total, reference population and share, with flags."""
+    first = frame.drop_duplicates("code")  # one row per indicator, in the frame's order
+    wide = {
+        column: frame.pivot(index="code", columns="gender", values=column).reindex(first["code"])
+        for column in ("value", "n_reference")
+    }
     rows = []
-    for code, group in frame.groupby("code", sort=False):
-        by = group.set_index("gender")
-        first = group.iloc[0]
+    for position, head in enumerate(first.itertuples(index=False)):
         row = {
-            "code": code,
-            "label_da": first["label_da"],
-            "label_en": first["label_en"],
-            "kind": first["kind"],
-            "verified": bool(first["verified"]),
-            "collected": first["status"] != NOT_COLLECTED,
+            "code": head.code,
+            "label_da": head.label_da,
+            "label_en": head.label_en,
+            "kind": head.kind,
+            "verified": bool(head.verified),
+            "collected": head.status != NOT_COLLECTED,
         }
         if not row["collected"]:
             rows.append(row | _not_collected())
             continue
-        values = by.loc[["female", "male"], "value"].astype("int64")
-        refs = by.loc[["female", "male"], "n_reference"].astype("int64")
-        protected = suppress_rates(values, refs, rule)
-        known = protected["numerator"]
+        value = wide["value"].iloc[position]
+        reference = wide["n_reference"].iloc[position]
+        counts = (int(value["female"]), int(value["male"]))
+        references = (int(reference["female"]), int(reference["male"]))
+        hidden, share, reference_hidden, share_hidden = _esf_rates(counts, references, rule)
         rows.append(
             row
             | {
-                "female": by.at["female", "value"],
-                "male": by.at["male", "value"],
-                "total": by.at["total", "value"],
-                "n_reference": by.at["total", "n_reference"],
-                "share": protected.at[TOTAL_LABEL, "rate"],
-                "female_hidden": bool(pd.isna(known["female"])),
-                "male_hidden": bool(pd.isna(known["male"])),
-                "total_hidden": bool(pd.isna(known[TOTAL_LABEL])),
-                "reference_hidden": bool(pd.isna(protected.at[TOTAL_LABEL, "denominator"])),
-                "share_hidden": bool(protected.at[TOTAL_LABEL, "suppressed"]),
+                "female": value["female"],
+                "male": value["male"],
+                "total": value["total"],
+                "n_reference": reference["total"],
+                "share": share,
+                "female_hidden": hidden[0],
+                "male_hidden": hidden[1],
+                "total_hidden": hidden[2],
+                "reference_hidden": reference_hidden,
+                "share_hidden": share_hidden,
             }
         )
     out = pd.DataFrame(rows)
@@ -392,6 +398,34 @@ def protect_esf(frame: pd.DataFrame, rule) -> pd.DataFrame:
         out[column] = out[column].astype("Int64")
     out["share"] = out["share"].astype("Float64")
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _esf_rates(
+    counts: tuple[int, int], references: tuple[int, int], rule
+) -> tuple[tuple[bool, bool, bool], object, bool, bool]:
+    """``suppress_rates`` of women and men counted against their reference populations, as
+    the flags the table keeps: (female, male, total hidden), the total's share, reference and
+    share hidden. Many indicators of the seven scopes repeat the same four numbers (zeros,
+    the same group in two sets), so each set of numbers is protected once per process."""
+    genders = pd.Index(["female", "male"], name="gender")
+    protected = suppress_rates(
+        pd.Series(counts, index=genders, name="value", dtype="int64"),
+        pd.Series(references, index=genders, name="n_reference", dtype="int64"),
+        rule,
+    )
+    known = protected["numerator"]
+    hidden = (
+        bool(pd.isna(known["female"])),
+        bool(pd.isna(known["male"])),
+        bool(pd.isna(known[TOTAL_LABEL])),
+    )
+    return (
+        hidden,
+        protected.at[TOTAL_LABEL, "rate"],
+        bool(pd.isna(protected.at[TOTAL_LABEL, "denominator"])),
+        bool(protected.at[TOTAL_LABEL, "suppressed"]),
+    )
 
 
 def _not_collected() -> dict[str, object]:
@@ -490,7 +524,12 @@ def esf_definitions(indicator_set: str) -> dict[str, str]:
 
 def esf_table(ctx: ReportContext, indicator_set: str, name: str, title: str) -> PublishedTable:
     t = ctx.tables
-    frame = esf_indicators(t["participants"], t["enrolments"], indicator_set, ctx.as_of)
+    stamp = pd.Timestamp(ctx.as_of).normalize()
+    # the facts every ESF indicator reads, made once for both sets and the funnels' ESF steps
+    facts = once(
+        t, ("esf_facts", stamp), lambda: indicator_facts(t["participants"], t["enrolments"], stamp)
+    )
+    frame = esf_indicators(t["participants"], t["enrolments"], indicator_set, stamp, facts=facts)
     definitions = esf_definitions(indicator_set)
     data = protect_esf(frame, ctx.rule)
     data["code_shown"] = data["code"] + np.where(data["verified"], "", UNVERIFIED)

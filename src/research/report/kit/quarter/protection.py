@@ -21,7 +21,8 @@ import multiprocessing
 import os
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -158,8 +159,34 @@ def partner_sums(
 def quarter_solution(ctx: ReportContext) -> dict[str, Any]:
     """The quarter-wide protection: per scope folder the withheld cells and the tables that
     withhold zeros, and the partner sums (computed once per data, quarter, rule and code, and
-    kept in a cache file so the partner reports of a batch do not redo it)."""
+    kept in a cache file so the partner reports of a batch do not redo it). Processes that ask
+    at the same time (the runner and the notebooks' kernels, the partner reports of a batch)
+    take turns on a lock beside the cache file: one solves, the others read what it kept."""
     path = _cache_path(ctx)
+    with _taking_turns(path):
+        return _cached_solution(ctx, path)
+
+
+@contextmanager
+def _taking_turns(path: Path | None) -> Iterator[None]:
+    """An exclusive lock on ``<cache file>.lock`` (none without a cache file or ``fcntl``)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock; each process may solve, all write the same file
+        fcntl = None
+    if path is None or fcntl is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _cached_solution(ctx: ReportContext, path: Path | None) -> dict[str, Any]:
     if path is not None and path.is_file():
         return json.loads(path.read_text(encoding="utf-8"))
     scopes: list[str | None] = [None, *(p.partner_id for p in ctx.config.partners)]
