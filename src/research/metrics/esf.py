@@ -566,24 +566,7 @@ def esf_indicators(
         by_gender = _figures_by_gender(definition, facts, groups)
         for gender, _ in groups:
             figures = by_gender[gender]
-            rows.append(
-                {
-                    "indicator_set": indicator_set,
-                    "code": indicator.code,
-                    "label_da": indicator.label_da,
-                    "label_en": indicator.label_en,
-                    "kind": indicator.kind,
-                    "gender": gender,
-                    **figures,
-                    "n": figures["value"],
-                    "verified": indicator.verified,
-                    "definition": indicator.definition,
-                    "description": definition.description,
-                    "note": indicator.note,
-                    "source": indicator.source,
-                    "as_of": stamp,
-                }
-            )
+            rows.append(indicator_row(indicator_set, indicator, gender, figures, stamp))
     return _typed(pd.DataFrame(rows, columns=_COLUMNS))
 
 
@@ -634,32 +617,83 @@ def esf_by_quarter(
             else:
                 cumulative = new = np.full(len(quarters), None)
                 status = NOT_COLLECTED
-            for q, end, value, added, ref in zip(
-                quarters, ends, cumulative, new, reference, strict=True
-            ):
-                rows.append(
-                    {
-                        "quarter": str(q),
-                        "quarter_end": pd.Timestamp(end),
-                        "indicator_set": indicator_set,
-                        "code": indicator.code,
-                        "label_da": indicator.label_da,
-                        "label_en": indicator.label_en,
-                        "kind": indicator.kind,
-                        "gender": gender,
-                        "value": value,
-                        "new": added,
-                        "n": value,
-                        "n_reference": ref,
-                        "verified": indicator.verified,
-                        "status": status,
-                        "definition": indicator.definition,
-                        "description": definition.description,
-                        "note": indicator.note,
-                        "source": indicator.source,
-                        "as_of": stamp,
-                    }
-                )
+            rows += quarter_rows(
+                indicator_set,
+                indicator,
+                gender,
+                quarters,
+                (cumulative, new, reference),
+                status,
+                stamp,
+            )
+    return quarter_frame(rows)
+
+
+def indicator_row(
+    indicator_set: str, indicator: EsfIndicator, gender: str, figures: dict, stamp: pd.Timestamp
+) -> dict:
+    """One row of ``esf_indicators``' table (``esf_store`` builds the same table from counts
+    made in the store, so both make their rows here)."""
+    definition = DEFINITIONS[indicator.definition]
+    return {
+        "indicator_set": indicator_set,
+        "code": indicator.code,
+        "label_da": indicator.label_da,
+        "label_en": indicator.label_en,
+        "kind": indicator.kind,
+        "gender": gender,
+        **figures,
+        "n": figures["value"],
+        "verified": indicator.verified,
+        "definition": indicator.definition,
+        "description": definition.description,
+        "note": indicator.note,
+        "source": indicator.source,
+        "as_of": stamp,
+    }
+
+
+def quarter_rows(
+    indicator_set: str,
+    indicator: EsfIndicator,
+    gender: str,
+    quarters: list[Quarter],
+    counts: tuple[np.ndarray, np.ndarray, np.ndarray],
+    status: str,
+    stamp: pd.Timestamp,
+) -> list[dict]:
+    """``esf_by_quarter``'s rows of one indicator and gender from its (cumulative, new,
+    reference) counts per quarter (shared with ``esf_store``, as ``indicator_row``)."""
+    definition = DEFINITIONS[indicator.definition]
+    cumulative, new, reference = counts
+    return [
+        {
+            "quarter": str(q),
+            "quarter_end": pd.Timestamp(q.end),
+            "indicator_set": indicator_set,
+            "code": indicator.code,
+            "label_da": indicator.label_da,
+            "label_en": indicator.label_en,
+            "kind": indicator.kind,
+            "gender": gender,
+            "value": value,
+            "new": added,
+            "n": value,
+            "n_reference": ref,
+            "verified": indicator.verified,
+            "status": status,
+            "definition": indicator.definition,
+            "description": definition.description,
+            "note": indicator.note,
+            "source": indicator.source,
+            "as_of": stamp,
+        }
+        for q, value, added, ref in zip(quarters, cumulative, new, reference, strict=True)
+    ]
+
+
+def quarter_frame(rows: list[dict]) -> pd.DataFrame:
+    """``esf_by_quarter``'s table from its rows, typed."""
     frame = pd.DataFrame(rows, columns=_QUARTER_COLUMNS)
     for column in ("value", "new", "n", "n_reference"):
         frame[column] = frame[column].astype("Int64")

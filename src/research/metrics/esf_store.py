@@ -31,7 +31,10 @@ from research.metrics.esf import (
     OK,
     Definition,
     _typed,
+    indicator_row,
     load_indicator_set,
+    quarter_frame,
+    quarter_rows,
 )
 from research.metrics.partner_store import scoped
 from research.metrics.store_sql import in_list as _in
@@ -193,24 +196,7 @@ def esf_indicators_from_store(
         definition = DEFINITIONS[indicator.definition]
         for gender, group, persons in by_gender:
             figures = _weighted_figures(definition, group, persons)
-            rows.append(
-                {
-                    "indicator_set": indicator_set,
-                    "code": indicator.code,
-                    "label_da": indicator.label_da,
-                    "label_en": indicator.label_en,
-                    "kind": indicator.kind,
-                    "gender": gender,
-                    **figures,
-                    "n": figures["value"],
-                    "verified": indicator.verified,
-                    "definition": indicator.definition,
-                    "description": definition.description,
-                    "note": indicator.note,
-                    "source": indicator.source,
-                    "as_of": stamp,
-                }
-            )
+            rows.append(indicator_row(indicator_set, indicator, gender, figures, stamp))
     return _typed(pd.DataFrame(rows, columns=_COLUMNS))
 
 
@@ -262,34 +248,13 @@ def esf_by_quarter_from_store(
             else:
                 cumulative = new = np.full(len(quarters), None)
                 status = NOT_COLLECTED
-            for q, end, value, added, ref in zip(
-                quarters, ends, cumulative, new, reference, strict=True
-            ):
-                rows.append(
-                    {
-                        "quarter": str(q),
-                        "quarter_end": pd.Timestamp(end),
-                        "indicator_set": indicator_set,
-                        "code": indicator.code,
-                        "label_da": indicator.label_da,
-                        "label_en": indicator.label_en,
-                        "kind": indicator.kind,
-                        "gender": gender,
-                        "value": value,
-                        "new": added,
-                        "n": value,
-                        "n_reference": ref,
-                        "verified": indicator.verified,
-                        "status": status,
-                        "definition": indicator.definition,
-                        "description": definition.description,
-                        "note": indicator.note,
-                        "source": indicator.source,
-                        "as_of": stamp,
-                    }
-                )
-    frame = pd.DataFrame(rows, columns=_QUARTER_COLUMNS)
-    for column in ("value", "new", "n", "n_reference"):
-        frame[column] = frame[column].astype("Int64")
-    frame["verified"] = frame["verified"].astype(bool)
-    return frame
+            rows += quarter_rows(
+                indicator_set,
+                indicator,
+                gender,
+                quarters,
+                (cumulative, new, reference),
+                status,
+                stamp,
+            )
+    return quarter_frame(rows)
