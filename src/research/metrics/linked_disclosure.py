@@ -561,6 +561,8 @@ def protect(
                     relations, values, shown, fixed_cells, hidden - zero_ok, zero_ok, min_cell
                 )
             chosen = releases[False].cheapest(finding.cell, picked)
+            if chosen and set(chosen) <= picked:
+                continue  # what this round withholds already lets it reach min_cell
             if chosen == []:  # the relations let it reach min_cell, whole numbers do not
                 chosen = candidates.open(finding.linked, hidden | picked)
                 chosen = [min(chosen, key=lambda c: (candidates.values[c], c))] if chosen else None
@@ -591,6 +593,7 @@ def protect(
                 chosen = releases[True].cheapest(finding.cell, picked)
                 if chosen is None:
                     raise NoCellLeft(f"no cell left to withhold that protects {finding.cell}")
+                chosen = [c for c in chosen if c not in picked]
                 for zero_of in [c for c in chosen if c.startswith("zero:")]:
                     group = zero_of.removeprefix("zero:")
                     chosen.remove(zero_of)
@@ -813,8 +816,9 @@ class _Releases:
 
     def cheapest(self, cell: str, free: set[str]) -> list[str] | None:
         """The figures to withhold so that ``cell`` can reach ``min_cell`` (``free``: figures
-        withheld already this round, at no price), zeros as ``zero:<table>``: [] when nothing
-        needs to move (whole numbers pin it, not the relations), None when nothing can."""
+        withheld already this round, at no price, named too when they are used), zeros as
+        ``zero:<table>``: [] when nothing needs to move (whole numbers pin it, not the
+        relations), None when nothing can."""
         group = self._group_of.get(cell)
         k = self.column.get(cell)
         if group is None or k is None:
@@ -840,7 +844,7 @@ class _Releases:
         moved = [
             name
             for name, (p, m) in self.moves.items()
-            if p in local and name not in free and x[local[p]] + x[local[m]] > _TOL
+            if p in local and x[local[p]] + x[local[m]] > _TOL
         ]
         zeros = [
             f"zero:{table}"
