@@ -25,7 +25,11 @@ cells and are checked in their own right.
 (1 … ``min_cell``−1 persons) and whatever the tables already withheld, runs the attack, and for
 each group the attack still pins down withholds one more published cell from a relation that
 pins it (the smallest, so least is lost; ties by name, so the result is reproducible), until
-the attack finds nothing. Cells marked ``fixed`` are never withheld, zeros only as a last resort.
+the attack finds nothing. A group pinned again after that, or whose pinning relations have
+nothing left, gets the cheapest set of cells from the protection subproblem (``_Releases``, a
+linear programme per group and round): only cells that can widen its interval, several per
+round, and a proof at once (``NoCellLeft``) where nothing can. Cells marked ``fixed`` are
+never withheld, zeros only as a last resort.
 
 **Speed.** A quarter is thousands of small programmes over a few rounds. Each linked group is
 passed to HiGHS (the build SciPy ships) once and only the objective changes; the linear
@@ -485,13 +489,19 @@ def protect(
     ``fixed``: cells that must stay shown (e.g. a figure already published). ``may_be_zero``:
     cells a table withholds even at 0 (a reader cannot assume them ≥ 1 when withheld).
 
-    Zeros are withheld only as a last resort, when no shown non-zero cell is left to protect a
-    group (tiny totals already published elsewhere), anywhere or in the group's linked
-    relations (a figure outside them cannot widen its interval): then the zero's whole group
-    (``groups``: cell → table) is marked as withholding zeros, so a reader may no longer assume
-    its withheld cells hold at least 1 — and ``zeros_withheld_in`` says which groups must say
-    so. Each finding that needs a zero takes one in the same round. ``NoCellLeft`` when nothing
-    is left at all; ``max_rounds`` bounds the rounds of attack. ``cache``: see ``attack``.
+    A finding first takes the smallest shown non-zero cell of the relations that pin it. One
+    pinned again after that (another path pins it), or whose pinning relations have nothing
+    left, takes the cheapest set of cells the protection subproblem (``_Releases``) finds over
+    the relations: only cells that can widen its interval, never one elsewhere in the
+    publication; cells already withheld that round are free, so findings share them.
+
+    Zeros are withheld only as a last resort, when no set of shown non-zero cells can protect a
+    group (tiny totals already published elsewhere): then a zero's whole group (``groups``:
+    cell → table) is marked as withholding zeros, so a reader may no longer assume its withheld
+    cells hold at least 1 — and ``zeros_withheld_in`` says which groups must say so. Each
+    finding that needs a zero takes one in the same round. ``NoCellLeft`` as soon as even
+    that cannot protect a group; ``max_rounds`` bounds the rounds of attack. ``cache``: see
+    ``attack``.
     """
     person_cells = set(persons)
     fixed_cells = set(fixed)
