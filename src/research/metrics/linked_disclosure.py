@@ -25,7 +25,11 @@ cells and are checked in their own right.
 (1 … ``min_cell``−1 persons) and whatever the tables already withheld, runs the attack, and for
 each group the attack still pins down withholds one more published cell from a relation that
 pins it (the smallest, so least is lost; ties by name, so the result is reproducible), until
-the attack finds nothing. Cells marked ``fixed`` are never withheld, zeros only as a last resort.
+the attack finds nothing. A group pinned again after that, or whose pinning relations have
+nothing left, gets the cheapest set of cells from the protection subproblem (``_Releases``, a
+linear programme per group and round): only cells that can widen its interval, several per
+round, and a proof at once (``NoCellLeft``) where nothing can. Cells marked ``fixed`` are
+never withheld, zeros only as a last resort.
 
 **Speed.** A quarter is thousands of small programmes over a few rounds. Each linked group is
 passed to HiGHS (the build SciPy ships) once and only the objective changes; the linear
@@ -128,6 +132,16 @@ def _reduce(relations: Iterable[Relation], known: Mapping[str, float]) -> _Syste
     return _System(unknowns, rows)
 
 
+@dataclass(frozen=True)
+class _Sparse:
+    """A matrix by its non-zeros (the release programme spans a whole publication)."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    values: np.ndarray
+    shape: tuple[int, int]
+
+
 class _Model:
     """An integer programme ``row_lower ≤ A x ≤ row_upper``, ``x ≥ lower``, all x whole, in
     HiGHS (the solver SciPy ships), passed once: each bound of the interval attack changes only
@@ -137,7 +151,7 @@ class _Model:
 
     def __init__(
         self,
-        a: np.ndarray,
+        a: np.ndarray | _Sparse,
         row_lower: np.ndarray,
         lower: np.ndarray,
         *,
@@ -148,8 +162,14 @@ class _Model:
         from scipy.optimize._highspy import _core as highs  # the HiGHS bound to SciPy
 
         self._highs = highs
-        rows, cols = a.shape
-        col_of, row_of = np.nonzero(a.T)  # column-wise: sorted by column, then row
+        if isinstance(a, _Sparse):
+            rows, cols = a.shape
+            order = np.lexsort((a.rows, a.cols))  # column-wise: sorted by column, then row
+            col_of, row_of, values = a.cols[order], a.rows[order], a.values[order]
+        else:
+            rows, cols = a.shape
+            col_of, row_of = np.nonzero(a.T)  # column-wise: sorted by column, then row
+            values = a.T[col_of, row_of]
         lp = highs.HighsLp()
         lp.num_col_ = cols
         lp.num_row_ = rows
@@ -164,7 +184,7 @@ class _Model:
         matrix.format_ = highs.MatrixFormat.kColwise
         matrix.start_ = np.concatenate([[0], np.cumsum(np.bincount(col_of, minlength=cols))])
         matrix.index_ = row_of
-        matrix.value_ = a.T[col_of, row_of]
+        matrix.value_ = values
         self.solver = highs._Highs()
         self.solver.setOptionValue("output_flag", False)
         if integer:
@@ -469,13 +489,19 @@ def protect(
     ``fixed``: cells that must stay shown (e.g. a figure already published). ``may_be_zero``:
     cells a table withholds even at 0 (a reader cannot assume them ≥ 1 when withheld).
 
-    Zeros are withheld only as a last resort, when no shown non-zero cell is left to protect a
-    group (tiny totals already published elsewhere), anywhere or in the group's linked
-    relations (a figure outside them cannot widen its interval): then the zero's whole group
-    (``groups``: cell → table) is marked as withholding zeros, so a reader may no longer assume
-    its withheld cells hold at least 1 — and ``zeros_withheld_in`` says which groups must say
-    so. Each finding that needs a zero takes one in the same round. ``NoCellLeft`` when nothing
-    is left at all; ``max_rounds`` bounds the rounds of attack. ``cache``: see ``attack``.
+    A finding first takes the smallest shown non-zero cell of the relations that pin it. One
+    pinned again after that (another path pins it), or whose pinning relations have nothing
+    left, takes the cheapest set of cells the protection subproblem (``_Releases``) finds over
+    the relations: only cells that can widen its interval, never one elsewhere in the
+    publication; cells already withheld that round are free, so findings share them.
+
+    Zeros are withheld only as a last resort, when no set of shown non-zero cells can protect a
+    group (tiny totals already published elsewhere): then a zero's whole group (``groups``:
+    cell → table) is marked as withholding zeros, so a reader may no longer assume its withheld
+    cells hold at least 1 — and ``zeros_withheld_in`` says which groups must say so. Each
+    finding that needs a zero takes one in the same round. ``NoCellLeft`` as soon as even
+    that cannot protect a group; ``max_rounds`` bounds the rounds of attack. ``cache``: see
+    ``attack``.
     """
     person_cells = set(persons)
     fixed_cells = set(fixed)
@@ -496,6 +522,7 @@ def protect(
     # protects a growing publication (one section after another) keep it across calls
     cache = {} if cache is None else cache
     safe: set[str] = set()  # groups proved to reach min_cell: withholding more keeps them so
+    tried: set[str] = set()  # findings a figure was withheld for in an earlier round
     # the relations with an unknown cell: the others, checked in the first round, are left
     # out of later rounds' attacks until a pick opens one (the linked groups are the same)
     open_relations: list[Relation] | None = None
@@ -523,32 +550,71 @@ def protect(
         if not findings:
             return Protection(frozenset(hidden), tuple(added), frozenset(zero_groups))
         picked: set[str] = set()
+        needs_set: list[Finding] = []
         for finding in findings:
-            touched = any(c in picked for n in finding.relations for c in candidates.cells_of[n])
+            if finding.cell in tried:
+                needs_set.append(finding)  # a figure was withheld for it and it is pinned again
+                continue
             pick = candidates.complement(finding, hidden | picked)
-            if touched and pick is not None and len(findings) > 1:
-                continue  # this round already opened one of its relations; attack again first
-            # (the last resort does not wait: a zero per finding and round, else a quarter
-            # with many small groups withholds its zeros one per round of the whole attack)
-            if pick is not None and not candidates.open(finding.linked, hidden):
-                # nothing shown in its linked group is left to withhold, and a figure outside
-                # the group cannot widen its interval: withholding one would only cost figures
-                # (one per round, until none were left), so go to the last resort at once
-                pick = None
             if pick is None:
-                pick = candidates.complement(finding, hidden | picked, zeros=True)
-                if pick is None and touched:
-                    continue  # nothing more to withhold now, but this round opened its relations
-                if pick is None:
-                    raise NoCellLeft(f"no cell left to withhold that protects {finding.cell}")
-                group = group_of.get(pick, pick)
-                zero_groups.add(group)
-                if members is None:
-                    members = {}
-                    for c in all_cells:
-                        members.setdefault(group_of.get(c, c), set()).add(c)
-                zero_ok |= members.get(group, set())
+                needs_set.append(finding)  # its binding relations have no figure left
+                continue
+            touched = any(c in picked for n in finding.relations for c in candidates.cells_of[n])
+            if touched and len(findings) > 1:
+                continue  # this round already opened one of its relations; attack again first
             picked.add(pick)
+            tried.add(finding.cell)
+        releases: dict[bool, _Releases] = {}  # built once a round, when a finding needs it
+        for finding in needs_set:
+            if False not in releases:
+                releases[False] = _Releases(
+                    relations, values, shown, fixed_cells, hidden - zero_ok, zero_ok, min_cell
+                )
+            chosen = releases[False].cheapest(finding.cell, picked)
+            if chosen and set(chosen) <= picked:
+                continue  # what this round withholds already lets it reach min_cell
+            if chosen == []:  # the relations let it reach min_cell, whole numbers do not
+                chosen = candidates.open(finding.linked, hidden | picked)
+                chosen = [min(chosen, key=lambda c: (candidates.values[c], c))] if chosen else None
+            if chosen is None:
+                # the last resort: a table withholds a zero, so a reader may no longer assume
+                # its withheld figures hold 1 or more; where even that cannot, nothing can
+                if True not in releases:
+                    if members is None:
+                        members = {}
+                        for c in all_cells:
+                            members.setdefault(group_of.get(c, c), set()).add(c)
+                    zeros_left = {
+                        group: sorted(c for c in cells if candidates.is_open_zero(c, hidden))
+                        for group, cells in members.items()
+                        if not cells <= zero_ok
+                    }
+                    releases[True] = _Releases(
+                        relations,
+                        values,
+                        shown,
+                        fixed_cells,
+                        hidden - zero_ok,
+                        zero_ok,
+                        min_cell,
+                        zero_groups={g: z for g, z in zeros_left.items() if z},
+                        group_of=group_of,
+                    )
+                chosen = releases[True].cheapest(finding.cell, picked)
+                if chosen is None:
+                    raise NoCellLeft(f"no cell left to withhold that protects {finding.cell}")
+                chosen = [c for c in chosen if c not in picked]
+                for zero_of in [c for c in chosen if c.startswith("zero:")]:
+                    group = zero_of.removeprefix("zero:")
+                    chosen.remove(zero_of)
+                    zero = releases[True].zeros_of[group][0]
+                    if zero not in picked:
+                        chosen.append(zero)
+                        zero_groups.add(group)
+                        zero_ok |= members.get(group, set())
+            if chosen:
+                picked |= set(chosen)
+                tried.add(finding.cell)
         hidden |= picked
         added.extend(sorted(picked))
         open_rows |= {i for cell in picked for i in relations_of.get(cell, ())}
@@ -564,13 +630,7 @@ class _Candidates:
         by_relation = {relation.name: relation for relation in relations}
         self.cells_of = {name: tuple(dict.fromkeys(r.cells())) for name, r in by_relation.items()}
         self.values = {c: int(v) for c, v in values.items()}
-        anywhere = {c for cells in self.cells_of.values() for c in cells}
         self.fixed = fixed
-        # every cell that may be withheld, smallest first (ties by name): the fallback's order
-        self.ordered = sorted(
-            (c for c in anywhere if c in self.values and c not in fixed),
-            key=lambda c: (self.values[c], c),
-        )
 
     def open(self, names: Iterable[str], hidden: set[str], *, zeros: bool = False) -> list[str]:
         """The shown cells of relations ``names`` that may still be withheld: non-zero (zero,
@@ -585,13 +645,220 @@ class _Candidates:
             and (self.values[c] == 0 if zeros else self.values[c] > 0)
         ]
 
+    def is_open_zero(self, cell: str, hidden: set[str]) -> bool:
+        """A zero still shown that may be withheld (the last resort)."""
+        return self.values.get(cell) == 0 and cell not in hidden and cell not in self.fixed
+
     def complement(self, finding: Finding, hidden: set[str], *, zeros: bool = False) -> str | None:
         """The smallest shown non-zero cell (a zero, with ``zeros``) of the relations that pin
-        ``finding`` down, else of any relation."""
+        ``finding`` down; None when they have none (a figure elsewhere may not widen it)."""
         candidates = self.open(finding.relations, hidden, zeros=zeros)
         if candidates:
             return min(candidates, key=lambda c: (self.values[c], c))
-        for c in self.ordered:
-            if c not in hidden and (self.values[c] == 0 if zeros else self.values[c] > 0):
-                return c
         return None
+
+
+_ZERO_PRICE = 1e4  # for a table to withhold a zero: only where no other figure can do it
+
+
+class _Releases:
+    """Which shown figures to withhold so that a pinned group can reach ``min_cell``.
+
+    The protection subproblem of Fischetti & Salazar-González (2000), as τ-ARGUS's optimal
+    method solves it for each sensitive cell, in its linear relaxation: every shown figure
+    that may still be withheld (non-zero, not fixed) may move from its value by ``p − m`` at
+    a price per person moved, every unknown stays ≥ its lower bound, every relation holds,
+    and the pinned group must reach ``min_cell``. The figures that move in the cheapest
+    solution are a set whose withholding lets the group reach ``min_cell`` (in the linear
+    relaxation; the next attack checks whole numbers). Unlike a cell picked from one binding
+    relation, the set answers every path the attacker has at once, and holds only figures that
+    can widen the group's interval. The price is 1 per figure and person, plus a little for a
+    larger figure, so the fewest and then the smallest figures are withheld; figures already
+    withheld in the same round are free, so several findings share what they can.
+
+    With ``zeros`` (the last resort) a table may also withhold a zero: at a price far above
+    any figure's, a table ``g`` with a zero left to withhold gets a share ``r_g`` ∈ [0, 1] and
+    its withheld figures need only be ``≥ 1 − r_g`` (a reader may no longer assume them ≥ 1);
+    a table whose share is used withholds one of its zeros. Where even this programme has no
+    solution, nothing can protect the group.
+
+    Built per round (what is shown changes) over the linked groups that withholding can join:
+    relations linked through unknowns *and* through the figures that may be withheld."""
+
+    def __init__(
+        self,
+        relations: Sequence[Relation],
+        values: Mapping[str, int],
+        shown: Mapping[str, float],
+        fixed: set[str],
+        at_least_one: set[str],
+        may_be_zero: set[str],
+        min_cell: int,
+        *,
+        zero_groups: Mapping[str, list[str]] | None = None,
+        group_of: Mapping[str, str] | None = None,
+    ) -> None:
+        """``at_least_one``: unknowns a reader knows hold 1 or more (withheld where zeros are
+        shown); ``may_be_zero``: figures that, once withheld, may be 0 to a reader.
+        ``zero_groups``: per table, the zeros it could still withhold (the last resort);
+        ``group_of``: each cell's table."""
+        self.min_cell = min_cell
+        self.column: dict[str, int] = {}  # unknown cell → its column
+        self.moves: dict[str, tuple[int, int]] = {}  # releasable cell → (p column, m column)
+        self.shares: dict[str, int] = {}  # table → the column of its share r_g
+        self.zeros_of = dict(zero_groups or {})
+        group_of = group_of or {}
+        col_lower: list[float] = []
+        col_upper: list[float] = []
+        price: list[float] = []
+        largest = max((abs(int(v)) for v in values.values()), default=0) + 1
+
+        def new_column(low: float, high: float, cost: float) -> int:
+            col_lower.append(low)
+            col_upper.append(high)
+            price.append(cost)
+            return len(col_lower) - 1
+
+        triplets: list[tuple[int, int, float]] = []
+        rhs: list[float] = []
+        upper: list[float] = []
+        rows_cells: list[list[str]] = []
+        for relation in relations:
+            constant = 0.0
+            used: list[str] = []
+            entries: list[tuple[int, float]] = []
+            for cell, coeff in relation.terms:
+                if cell not in shown:
+                    k = self.column.get(cell)
+                    if k is None:
+                        k = self.column[cell] = new_column(0.0, np.inf, 0.0)
+                    entries.append((k, coeff))
+                    used.append(cell)
+                    continue
+                constant -= coeff * float(shown[cell])
+                count = int(values.get(cell, 0))
+                if cell in fixed or cell not in values or count <= 0:
+                    continue
+                move = self.moves.get(cell)
+                if move is None:
+                    cost = 1.0 + count / largest
+                    down = count - (0.0 if cell in may_be_zero else 1.0)
+                    move = self.moves[cell] = (
+                        new_column(0.0, np.inf, cost),
+                        new_column(0.0, max(down, 0.0), cost),
+                    )
+                entries += [(move[0], coeff), (move[1], -coeff)]
+                used.append(cell)
+            if not entries:
+                continue
+            triplets += [(len(rhs), k, float(c)) for k, c in entries]
+            rhs.append(constant)
+            upper.append(constant)
+            rows_cells.append(used)
+        for cell, k in self.column.items():  # x ≥ 1, or x + r_g ≥ 1 where g may withhold 0
+            if cell not in at_least_one:
+                continue
+            group = group_of.get(cell, cell)
+            if group not in self.zeros_of:
+                col_lower[k] = 1.0
+                continue
+            share = self.shares.get(group)
+            if share is None:
+                share = self.shares[group] = new_column(0.0, 1.0, _ZERO_PRICE)
+            triplets += [(len(rhs), k, 1.0), (len(rhs), share, 1.0)]
+            rhs.append(1.0)
+            upper.append(np.inf)
+            rows_cells.append([cell, f"table {group}"])
+        self.rhs, self.upper = np.asarray(rhs), np.asarray(upper)
+        self.col_lower = np.asarray(col_lower)
+        self.col_upper = np.asarray(col_upper)
+        self.price = np.asarray(price)
+        self._triplets = triplets
+        self._group_of = self._groups(rows_cells)
+        self._models: dict[str, tuple[_Model, np.ndarray]] = {}
+
+    def _groups(self, rows_cells: list[list[str]]) -> dict[str, str]:
+        """Each cell's group: relations linked through unknowns and releasable figures."""
+        parent: dict[str, str] = {}
+
+        def find(a: str) -> str:
+            parent.setdefault(a, a)
+            while parent[a] != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            return a
+
+        for cells in rows_cells:
+            first, *rest = cells
+            for other in rest:
+                parent[find(other)] = find(first)
+        self._rows_of_group: dict[str, list[int]] = {}
+        for row, cells in enumerate(rows_cells):
+            self._rows_of_group.setdefault(find(cells[0]), []).append(row)
+        return {cell: find(cell) for cells in rows_cells for cell in cells}
+
+    def _model(self, group: str) -> tuple[_Model, np.ndarray]:
+        """The group's programme and its columns (global numbers), built once a round."""
+        kept = self._models.get(group)
+        if kept is not None:
+            return kept
+        rows = self._rows_of_group[group]
+        local_row = {r: i for i, r in enumerate(rows)}
+        entries = [t for t in self._triplets if t[0] in local_row]
+        cols = np.unique(np.asarray([k for _, k, _ in entries], dtype=int))
+        local_col = {int(k): i for i, k in enumerate(cols)}
+        matrix = _Sparse(
+            np.asarray([local_row[r] for r, _, _ in entries]),
+            np.asarray([local_col[k] for _, k, _ in entries]),
+            np.asarray([c for _, _, c in entries]),
+            (len(rows), len(cols)),
+        )
+        model = _Model(
+            matrix,
+            self.rhs[rows],
+            self.col_lower[cols],
+            row_upper=self.upper[rows],
+            upper=self.col_upper[cols],
+            integer=False,
+        )
+        kept = self._models[group] = (model, cols)
+        return kept
+
+    def cheapest(self, cell: str, free: set[str]) -> list[str] | None:
+        """The figures to withhold so that ``cell`` can reach ``min_cell`` (``free``: figures
+        withheld already this round, at no price, named too when they are used), zeros as
+        ``zero:<table>``: [] when nothing needs to move (whole numbers pin it, not the
+        relations), None when nothing can."""
+        group = self._group_of.get(cell)
+        k = self.column.get(cell)
+        if group is None or k is None:
+            return None
+        model, cols = self._model(group)
+        local = {int(c): i for i, c in enumerate(cols)}
+        price = self.price[cols].copy()
+        for name in free:
+            move = self.moves.get(name)
+            if move is not None and move[0] in local:
+                price[local[move[0]]] = price[local[move[1]]] = 0.0
+        solver = model.solver
+        solver.changeColsCost(len(cols), np.arange(len(cols), dtype=np.int32), price)
+        column = local[k]
+        solver.changeColBounds(column, float(self.min_cell), np.inf)
+        try:
+            solver.run()
+            if solver.getModelStatus() != model._highs.HighsModelStatus.kOptimal:
+                return None
+            x = np.asarray(solver.getSolution().col_value)
+        finally:
+            solver.changeColBounds(column, float(self.col_lower[k]), np.inf)
+        moved = [
+            name
+            for name, (p, m) in self.moves.items()
+            if p in local and x[local[p]] + x[local[m]] > _TOL
+        ]
+        zeros = [
+            f"zero:{table}"
+            for table, share in self.shares.items()
+            if share in local and x[local[share]] > _TOL
+        ]
+        return sorted(moved) + zeros

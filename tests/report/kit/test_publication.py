@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -126,6 +127,12 @@ def test_the_deck_is_audited_with_the_report_and_a_raw_funnel_step_fails(small_d
     )
     seminar.write_deck_numbers(deck_ctx)
     assert audit_report(tmp_path).passed
+    # a deck number is its report cell: where the report's table may withhold a 0, so may the
+    # deck (else a reader could assume the deck's twin ≥ 1; seen at 2025Q1 with the partners)
+    deck_spec = json.loads((tmp_path / "seminar" / "publication.json").read_text())
+    summary = ctx.publication.tables["partner_progress"]
+    assert summary.withholds_zeros
+    assert deck_spec["tables"]["deck_numbers"]["zeros_published"] is False
     # the deck as it was: the funnel's later steps drawn as raw counts
     deck = seminar.deck_numbers(deck_ctx)
     raw = deck.as_data()

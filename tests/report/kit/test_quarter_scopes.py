@@ -46,3 +46,33 @@ def test_forked_scopes_equal_serial_ones(small_db, monkeypatch, tmp_path: Path):
     assert set(log.read_text().split()) == {str(os.getpid())}
     assert list(side_by_side) == scopes
     assert _as_compared(side_by_side) == _as_compared(one_by_one)
+
+
+def test_a_partners_table_joins_the_quarter_with_its_links_and_its_checks_renamed():
+    # a check (the job centres' sum, solved in a second pass) left with the programme's names
+    # linked the programme's cells, so a partner's job centres went unprotected across
+    # partners (seen at 2025Q2 made after 2025Q1, once fewer cells were withheld)
+    import pandas as pd
+
+    from research.metrics.disclosure import DisclosureRule
+    from research.report.kit.formatting import ColumnFormat
+    from research.report.kit.links import Ref, margin
+    from research.report.kit.publish import PublishedTable
+
+    data = pd.DataFrame({"key": ["total", "a", "b"], "n": [9, 4, 5]})
+    table = PublishedTable(
+        name="job_centres",
+        caption="job centres",
+        data=data,
+        columns={"n": ColumnFormat("number")},
+        person_counts=("n",),
+        keys=("key",),
+        rule=DisclosureRule(min_cell=5),
+        links=(margin("job_centres", "n", "total", ["a", "b"], name="centres add up"),),
+        checks=(margin("job_centres", "n", "total", ["a", "b"], name="centres = composition"),),
+    )
+    renamed = protection._renamed(table, "../EUS1/tables/")
+    for link in (*renamed.links, *renamed.checks):
+        assert link.name.startswith("../EUS1/tables/")
+        assert link.total == Ref("../EUS1/tables/job_centres", "total", "n")
+        assert {p.table for p in link.parts} == {"../EUS1/tables/job_centres"}

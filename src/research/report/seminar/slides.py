@@ -259,6 +259,7 @@ def deck_numbers(ctx: ReportContext, series: pd.DataFrame | None = None) -> Publ
     now = series[series["quarter"] == str(ctx.quarter)].set_index("indicator")
     rows, links = [], []
     report = f"../{TABLES_FOLDER}/"
+    protected = report_tables(ctx)
     for h in headline_numbers(ctx, series):
         key = f"headline/{h.key}"
         rows.append(
@@ -272,7 +273,7 @@ def deck_numbers(ctx: ReportContext, series: pd.DataFrame | None = None) -> Publ
                     name=f"deck {h.key} = report",
                 )
             )
-    funnel = report_tables(ctx).get("funnel_companies")
+    funnel = protected.get("funnel_companies")
     if funnel is not None:
         mask = funnel._mask()["n"].to_numpy(bool)
         for i, row in funnel.data.reset_index(drop=True).iterrows():
@@ -304,6 +305,11 @@ def deck_numbers(ctx: ReportContext, series: pd.DataFrame | None = None) -> Publ
         keys=("key",),
         links=tuple(links),
         rule=ctx.rule,
+        # a deck number is its report cell: where the report's table may withhold a 0, a
+        # reader may not assume the deck's withheld twin holds 1 or more either
+        withholds_zeros=any(
+            t is not None and t.withholds_zeros for t in (protected.get(summary_name(ctx)), funnel)
+        ),
     )
 
 

@@ -63,16 +63,22 @@ def _renamed(table: PublishedTable, prefix: str) -> PublishedTable:
     def ref(r: Ref) -> Ref:
         return Ref(prefix + r.table, r.row, r.column) if not r.table.startswith("../") else r
 
-    links = tuple(
-        Link(
-            prefix + link.name,
-            ref(link.total),
-            tuple(ref(p) for p in link.parts),
-            prefix + link.rest if link.rest else None,
+    def renamed(links: tuple[Link, ...]) -> tuple[Link, ...]:
+        return tuple(
+            Link(
+                prefix + link.name,
+                ref(link.total),
+                tuple(ref(p) for p in link.parts),
+                prefix + link.rest if link.rest else None,
+            )
+            for link in links
         )
-        for link in table.links
+
+    # the checks too (the job centres' sum): left unnamed, a partner's check linked the
+    # programme's cells, and its own job centres went unprotected across partners
+    return replace(
+        table, name=prefix + table.name, links=renamed(table.links), checks=renamed(table.checks)
     )
-    return replace(table, name=prefix + table.name, links=links)
 
 
 def _scope_tables(ctx: ReportContext, partner: str | None) -> list[list[PublishedTable]]:
