@@ -288,6 +288,12 @@ def _print(results: dict[float, dict[str, dict]], families: list[str]) -> None:
     print(f"{'TOTAL CPU s, reading included':40}" + "".join(f"{c:>{width}}" for c in totals))
     walls = [sum(r["wall"] for r in parts[s].values() if "error" not in r) for s in scales]
     print(f"{'total wall s (metrics only)':40}" + "".join(f"{w:>{width}.2f}" for w in walls))
+    if ALL_IN_STORE in families:
+        together = [results[s][ALL_IN_STORE] for s in scales]
+        cells = ["stopped" if "error" in r else f"{r['wall']:.2f}" for r in together]
+        print(
+            f"{'every family in one process, wall s':40}" + "".join(f"{c:>{width}}" for c in cells)
+        )
     people = [
         next((r["participants"] for r in results[s].values() if r.get("participants")), 0)
         for s in scales
