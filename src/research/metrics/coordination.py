@@ -22,6 +22,53 @@ from research.metrics.common import CONFIDENCE, quarter_of, wilson_interval
 VISIT = ContactKind.ONE_TO_ONE_VISIT.value
 
 
+# each table's columns, in order (``coordination_store`` makes the same tables)
+INSTITUTIONS_COLUMNS = [
+    "quarter",
+    "n",
+    "contacts",
+    "mean_institutions",
+    "median_institutions",
+    "threshold",
+    "companies_at_threshold",
+    "share_at_threshold",
+    "ci_low",
+    "ci_high",
+]
+FRUITLESS_COLUMNS = [
+    "quarter",
+    "n",
+    "visits",
+    "fruitless_visits",
+    "share_fruitless",
+    "ci_low",
+    "ci_high",
+    "visits_window_open",
+    "window_days",
+]
+OVERLAP_COLUMNS = [
+    "project_id",
+    "project_name",
+    "scope",
+    "quarter",
+    "n",
+    "external_companies",
+    "companies_both",
+    "share_both",
+    "ci_low",
+    "ci_high",
+]
+MIX_COLUMNS = [
+    "quarter",
+    "dimension",
+    "category",
+    "contacts",
+    "n",
+    "quarter_contacts",
+    "share",
+]
+
+
 def own_contacts(contacts: pd.DataFrame) -> pd.DataFrame:
     """The project's own contacts (``own_project``), not other projects' or ordinary operation's."""
     return contacts[contacts["own_project"].fillna(False).astype(bool)]
@@ -60,18 +107,7 @@ def institutions_per_company(
     contacted by ``threshold`` or more distinct institutions, and their share of ``n`` with a
     Wilson interval (``ci_low``, ``ci_high``). Quarters without contacts have no row.
     """
-    columns = [
-        "quarter",
-        "n",
-        "contacts",
-        "mean_institutions",
-        "median_institutions",
-        "threshold",
-        "companies_at_threshold",
-        "share_at_threshold",
-        "ci_low",
-        "ci_high",
-    ]
+    columns = INSTITUTIONS_COLUMNS
     c = contacts.assign(quarter=quarter_of(contacts["contact_date"]))
     per_company = (
         c.groupby(["quarter", "cvr"], observed=True)
@@ -163,17 +199,7 @@ def fruitless_visits(
     ``fruitless_visits`` and ``share_fruitless`` with a Wilson interval; ``n`` is the number of
     distinct companies behind ``visits``.
     """
-    columns = [
-        "quarter",
-        "n",
-        "visits",
-        "fruitless_visits",
-        "share_fruitless",
-        "ci_low",
-        "ci_high",
-        "visits_window_open",
-        "window_days",
-    ]
+    columns = FRUITLESS_COLUMNS
     if as_of is None:
         stamp = _latest_date(
             contacts["contact_date"],
@@ -247,18 +273,7 @@ def external_overlap(
     other project (``external_project_id``) contacted in the same scope; ``share_both`` with a
     Wilson interval. ``external_companies`` is the other project's own count in that scope.
     """
-    columns = [
-        "project_id",
-        "project_name",
-        "scope",
-        "quarter",
-        "n",
-        "external_companies",
-        "companies_both",
-        "share_both",
-        "ci_low",
-        "ci_high",
-    ]
+    columns = OVERLAP_COLUMNS
     log = contacts.assign(quarter=quarter_of(contacts["contact_date"]))
     quarters = _quarter_span(log["quarter"])
     if not quarters or external_projects.empty:
@@ -314,7 +329,7 @@ def contact_mix(contacts: pd.DataFrame) -> pd.DataFrame:
     distinct companies behind ``contacts``. Codes without contacts appear with zeros, so the
     move from visits to networks shows as a complete series.
     """
-    columns = ["quarter", "dimension", "category", "contacts", "n", "quarter_contacts", "share"]
+    columns = MIX_COLUMNS
     own = own_contacts(contacts)
     own = own.assign(quarter=quarter_of(own["contact_date"]))
     quarters = _quarter_span(own["quarter"])

@@ -21,7 +21,14 @@ import pandas as pd
 from research.domain.codes import ContactKind, InstitutionType
 from research.domain.period import Quarter, quarters_between
 from research.metrics.common import CONFIDENCE
-from research.metrics.coordination import VISIT, _share_columns
+from research.metrics.coordination import (
+    FRUITLESS_COLUMNS,
+    INSTITUTIONS_COLUMNS,
+    MIX_COLUMNS,
+    OVERLAP_COLUMNS,
+    VISIT,
+    _share_columns,
+)
 from research.metrics.partner_store import scoped
 from research.store.connection import Connection
 from research.store.read import query
@@ -81,18 +88,7 @@ def institutions_per_company_from_store(
     out["median_institutions"] = out["median_institutions"].astype(float)
     out["threshold"] = threshold
     out = _share_columns(out, "companies_at_threshold", "n", "share_at_threshold", confidence)
-    columns = [
-        "quarter",
-        "n",
-        "contacts",
-        "mean_institutions",
-        "median_institutions",
-        "threshold",
-        "companies_at_threshold",
-        "share_at_threshold",
-        "ci_low",
-        "ci_high",
-    ]
+    columns = INSTITUTIONS_COLUMNS
     return out[columns].reset_index(drop=True)
 
 
@@ -165,17 +161,7 @@ def fruitless_visits_from_store(
     out["quarter"] = pd.Index(labels) if labels else out["quarter"].astype("string")
     out = _share_columns(out, "fruitless_visits", "visits", "share_fruitless", confidence)
     out["window_days"] = window_days
-    columns = [
-        "quarter",
-        "n",
-        "visits",
-        "fruitless_visits",
-        "share_fruitless",
-        "ci_low",
-        "ci_high",
-        "visits_window_open",
-        "window_days",
-    ]
+    columns = FRUITLESS_COLUMNS
     return out[columns].reset_index(drop=True)
 
 
@@ -200,18 +186,7 @@ def external_overlap_from_store(
 ) -> pd.DataFrame:
     """``coordination.external_overlap`` counted in the store, cell for cell: companies per
     project and quarter (pairs), and per project and quarter first seen (cumulative)."""
-    columns = [
-        "project_id",
-        "project_name",
-        "scope",
-        "quarter",
-        "n",
-        "external_companies",
-        "companies_both",
-        "share_both",
-        "ci_low",
-        "ci_high",
-    ]
+    columns = OVERLAP_COLUMNS
     log, params = _log(partner, until)
     quarters = _span(con, log, params, "true")
     projects = query(con, "SELECT project_id, name FROM external_projects ORDER BY project_id")
@@ -283,7 +258,7 @@ def contact_mix_from_store(
     con: Connection, until: Day = None, partner: str | None = None
 ) -> pd.DataFrame:
     """``coordination.contact_mix`` counted in the store, cell for cell."""
-    columns = ["quarter", "dimension", "category", "contacts", "n", "quarter_contacts", "share"]
+    columns = MIX_COLUMNS
     log, params = _log(partner, until)
     quarters = _span(con, log, params, _OWN)
     if not quarters:
