@@ -346,6 +346,12 @@ def contact_mix(contacts: pd.DataFrame) -> pd.DataFrame:
         counts = counts.reindex(grid, fill_value=0).reset_index()
         counts.insert(1, "dimension", dimension)
         frames.append(counts)
+    return mix_frame(frames, totals)
+
+
+def mix_frame(frames: list[pd.DataFrame], totals: pd.Series) -> pd.DataFrame:
+    """``contact_mix``'s table from its counts per dimension and the contacts per quarter
+    (``coordination_store`` counts them in the store and must give the same table)."""
     out = pd.concat(frames, ignore_index=True).sort_values("quarter", kind="stable")
     out = out.reset_index(drop=True).astype({"contacts": "int64", "n": "int64"})
     out["quarter_contacts"] = out["quarter"].map(totals).astype("int64")
@@ -354,4 +360,4 @@ def contact_mix(contacts: pd.DataFrame) -> pd.DataFrame:
         out["contacts"] / out["quarter_contacts"].where(out["quarter_contacts"] > 0, 1),
         np.nan,
     )
-    return out[columns]
+    return out[MIX_COLUMNS]

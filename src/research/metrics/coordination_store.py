@@ -28,6 +28,7 @@ from research.metrics.coordination import (
     OVERLAP_COLUMNS,
     VISIT,
     _share_columns,
+    mix_frame,
 )
 from research.metrics.partner_store import scoped
 from research.store.connection import Connection
@@ -283,12 +284,4 @@ def contact_mix_from_store(
         found = found[["contacts", "n"]].reindex(grid, fill_value=0).reset_index()
         found.insert(1, "dimension", dimension)
         frames.append(found)
-    out = pd.concat(frames, ignore_index=True).sort_values("quarter", kind="stable")
-    out = out.reset_index(drop=True).astype({"contacts": "int64", "n": "int64"})
-    out["quarter_contacts"] = out["quarter"].map(totals).astype("int64")
-    out["share"] = np.where(
-        out["quarter_contacts"] > 0,
-        out["contacts"] / out["quarter_contacts"].where(out["quarter_contacts"] > 0, 1),
-        np.nan,
-    )
-    return out[columns]
+    return mix_frame(frames, totals)

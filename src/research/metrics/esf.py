@@ -604,28 +604,9 @@ def esf_by_quarter(
     by_gender = _by_gender(facts)
     rows = []
     for indicator in indicators:
-        definition = DEFINITIONS[indicator.definition]
         for gender, group in by_gender:
             mask = entered[facts.index.get_indexer(group.index)]
-            reference = mask.sum(axis=0)
-            if definition.collected:
-                assert definition.count is not None
-                counted = definition.count(group).fillna(False).to_numpy(dtype=bool)
-                cumulative = mask[counted].sum(axis=0)
-                new = np.diff(cumulative, prepend=0)
-                status = OK
-            else:
-                cumulative = new = np.full(len(quarters), None)
-                status = NOT_COLLECTED
-            rows += quarter_rows(
-                indicator_set,
-                indicator,
-                gender,
-                quarters,
-                (cumulative, new, reference),
-                status,
-                stamp,
-            )
+            rows += quarter_rows(indicator_set, indicator, gender, quarters, mask, group, stamp)
     return quarter_frame(rows)
 
 
@@ -658,14 +639,25 @@ def quarter_rows(
     indicator: EsfIndicator,
     gender: str,
     quarters: list[Quarter],
-    counts: tuple[np.ndarray, np.ndarray, np.ndarray],
-    status: str,
+    entered: np.ndarray,
+    facts: pd.DataFrame,
     stamp: pd.Timestamp,
 ) -> list[dict]:
-    """``esf_by_quarter``'s rows of one indicator and gender from its (cumulative, new,
-    reference) counts per quarter (shared with ``esf_store``, as ``indicator_row``)."""
+    """``esf_by_quarter``'s rows of one indicator and gender. ``entered``: per row of
+    ``facts`` (a participant, or a group of alike persons in ``esf_store``) and quarter, the
+    persons entered by the quarter's end; the indicator counts the rows its definition marks
+    (shared with ``esf_store``, as ``indicator_row``)."""
     definition = DEFINITIONS[indicator.definition]
-    cumulative, new, reference = counts
+    reference = entered.sum(axis=0)
+    if definition.collected:
+        assert definition.count is not None
+        counted = definition.count(facts).fillna(False).to_numpy(dtype=bool)
+        cumulative = entered[counted].sum(axis=0)
+        new = np.diff(cumulative, prepend=0)
+        status = OK
+    else:
+        cumulative = new = np.full(len(quarters), None)
+        status = NOT_COLLECTED
     return [
         {
             "quarter": str(q),

@@ -231,30 +231,19 @@ def esf_by_quarter_from_store(
     entered = np.where(entry[:, None] <= ends[None, :], persons[:, None], 0)
     rows = []
     for indicator in indicators:
-        definition = DEFINITIONS[indicator.definition]
         for gender in GENDERS:
             in_gender = (
                 np.ones(len(facts), bool)
                 if gender == "total"
                 else _marked(facts["gender"] == gender)
             )
-            reference = entered[in_gender].sum(axis=0)
-            if definition.collected:
-                assert definition.count is not None
-                counted = _marked(definition.count(facts[in_gender]))
-                cumulative = entered[in_gender][counted].sum(axis=0)
-                new = np.diff(cumulative, prepend=0)
-                status = OK
-            else:
-                cumulative = new = np.full(len(quarters), None)
-                status = NOT_COLLECTED
             rows += quarter_rows(
                 indicator_set,
                 indicator,
                 gender,
                 quarters,
-                (cumulative, new, reference),
-                status,
+                entered[in_gender],
+                facts[in_gender],
                 stamp,
             )
     return quarter_frame(rows)
