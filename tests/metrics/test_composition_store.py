@@ -15,9 +15,10 @@ from research.metrics.composition_store import (
     side_effects_from_store,
 )
 from research.simulate import simulate
-from research.store import connect, read_tables, write_tables
+from research.store import connect, read_tables
 from tests.metrics.builders import enrol, person, table
 from tests.metrics.test_composition import tables as hand_made  # noqa: F401  (a fixture)
+from tests.shared_stores import in_memory_store
 
 DATES = ("2024-12-31", "2025-06-30", "2025-11-01", "2026-06-30", "2026-12-31", None)
 NAMES = ("participants", "enrolments", "partners", "networks", "companies")
@@ -76,14 +77,6 @@ def _with_edge_cases(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]
     return t
 
 
-def _store(tables: dict[str, pd.DataFrame]):
-    """The tables in a store, and as the store gives them back (in key order: what the
-    pandas family reads in a report)."""
-    con = connect(None)
-    write_tables(con, tables)
-    return con, read_tables(con, list(tables))
-
-
 def test_every_dimension_but_the_education_bands_has_its_sql():
     from research.metrics.composition import DIMENSIONS
 
@@ -91,12 +84,12 @@ def test_every_dimension_but_the_education_bands_has_its_sql():
 
 
 def test_the_hand_made_programme_counts_the_same_in_the_store(hand_made):  # noqa: F811
-    _same(*_store(_with_edge_cases(hand_made)), "2026-06-30")
+    _same(*in_memory_store(_with_edge_cases(hand_made)), "2026-06-30")
 
 
 def test_the_edge_cases_are_counted(hand_made):  # noqa: F811
     """The cases above change the counts (so the comparison would see a query that missed one)."""
-    con, _ = _store(_with_edge_cases(hand_made))
+    con, _ = in_memory_store(_with_edge_cases(hand_made))
     frame = composition_from_store(con, "2026-06-30")
     n = {(r.dimension, r.category): r.n for r in frame.itertuples()}
     assert n["age_band", "unknown"] == 1  # G
@@ -111,7 +104,7 @@ def test_the_edge_cases_are_counted(hand_made):  # noqa: F811
 
 @pytest.mark.validation  # every date: before anything happened, in between, after, and none
 def test_the_hand_made_programme_counts_the_same_on_every_date(hand_made):  # noqa: F811
-    con, tables = _store(_with_edge_cases(hand_made))
+    con, tables = in_memory_store(_with_edge_cases(hand_made))
     for as_of in DATES:
         _same(con, tables, as_of)
 

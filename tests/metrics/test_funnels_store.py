@@ -14,9 +14,10 @@ from research.metrics.funnels_store import (
     unemployed_funnel_from_store,
 )
 from research.simulate import simulate
-from research.store import connect, read_tables, write_tables
+from research.store import connect, read_tables
 from tests.metrics.builders import enrol, person, table
 from tests.metrics.test_funnels import tables as hand_made  # noqa: F401  (a fixture)
+from tests.shared_stores import in_memory_store
 
 DATES = ("2024-12-31", "2025-03-31", "2025-09-30", "2025-12-31", "2026-06-30")
 ROUTES = ("job_centre", None, "other")
@@ -101,14 +102,6 @@ def _with_edge_cases(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]
     return t
 
 
-def _store(tables: dict[str, pd.DataFrame]):
-    """The tables in a store, and as the store gives them back (in key order: what the
-    pandas family reads in a report)."""
-    con = connect(None)
-    write_tables(con, tables)
-    return con, read_tables(con, list(tables))
-
-
 def test_the_store_has_the_sql_of_every_company_step():
     from research.metrics.funnels import COMPANY_PATHS
 
@@ -116,19 +109,19 @@ def test_the_store_has_the_sql_of_every_company_step():
 
 
 def test_the_hand_made_funnels_count_the_same_in_the_store(hand_made):  # noqa: F811
-    _same_funnels(*_store(_with_edge_cases(hand_made)), "2025-12-31")
+    _same_funnels(*in_memory_store(_with_edge_cases(hand_made)), "2025-12-31")
 
 
 @pytest.mark.validation  # every date: before anything happened, in between, after
 def test_the_hand_made_funnels_count_the_same_in_the_store_on_every_date(hand_made):  # noqa: F811
-    con, tables = _store(_with_edge_cases(hand_made))
+    con, tables = in_memory_store(_with_edge_cases(hand_made))
     for as_of in DATES:
         _same_funnels(con, tables, as_of)
 
 
 def test_the_edge_cases_are_counted(hand_made):  # noqa: F811
     """The cases above change the counts (so the comparison would see a query that missed one)."""
-    con, _ = _store(_with_edge_cases(hand_made))
+    con, _ = in_memory_store(_with_edge_cases(hand_made))
     got = unemployed_funnel_from_store(con, "2025-12-31").set_index("key")["n"]
     # entered: U1-U3 of the fixture, U5, U6 (U7 has no enrolment, U8 only a side effect)
     assert got["entered"] == 5
